@@ -1,0 +1,230 @@
+-- The edge server's mirror of a site: reference data, tokens, the event log, parking,
+-- conflicts, station health and the upstream outbox. Names follow the source documents
+-- (routing_graph, routing_node, routing_edge, work_center, job_ticket, flow_token, token_event).
+
+CREATE TABLE work_center (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  behavior TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE routing_graph (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  routing_mode TEXT NOT NULL CHECK (routing_mode IN ('linear', 'dag')),
+  content_hash TEXT NOT NULL,
+  source_json TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  UNIQUE (code, version)
+);
+
+CREATE TABLE routing_node (
+  id INTEGER PRIMARY KEY,
+  graph_id INTEGER NOT NULL REFERENCES routing_graph (id),
+  code TEXT NOT NULL,
+  node_type TEXT NOT NULL CHECK (node_type IN ('operation', 'split', 'join', 'decision')),
+  name TEXT NOT NULL,
+  work_center_id INTEGER REFERENCES work_center (id),
+  position INTEGER NOT NULL,
+  UNIQUE (graph_id, code)
+);
+
+CREATE TABLE routing_edge (
+  id INTEGER PRIMARY KEY,
+  graph_id INTEGER NOT NULL REFERENCES routing_graph (id),
+  from_node_id INTEGER NOT NULL REFERENCES routing_node (id),
+  to_node_id INTEGER NOT NULL REFERENCES routing_node (id),
+  edge_type TEXT NOT NULL CHECK (edge_type IN ('normal', 'rework', 'conditional')),
+  rule_json TEXT,
+  is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+  position INTEGER NOT NULL
+);
+CREATE INDEX routing_edge_from ON routing_edge (from_node_id);
+
+CREATE TABLE job_ticket (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  graph_id INTEGER NOT NULL REFERENCES routing_graph (id),
+  routing_mode TEXT NOT NULL CHECK (routing_mode IN ('linear', 'dag')),
+  process_mode TEXT NOT NULL CHECK (process_mode IN ('piece', 'batch')),
+  product TEXT NOT NULL,
+  qty INTEGER NOT NULL CHECK (qty > 0),
+  created_at TEXT NOT NULL
+);
+
+-- change_seq: the site-wide change counter at the token's last change; snapshot deltas read it.
+CREATE TABLE flow_token (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES job_ticket (id),
+  graph_id INTEGER NOT NULL REFERENCES routing_graph (id),
+  code TEXT NOT NULL,
+  parent_token_id INTEGER REFERENCES flow_token (id),
+  root_token_id INTEGER REFERENCES flow_token (id),
+  branch TEXT,
+  node_code TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ready', 'active', 'paused', 'waiting', 'split', 'completed', 'scrapped')),
+  qty INTEGER NOT NULL CHECK (qty >= 0),
+  active_operator TEXT,
+  status_since TEXT NOT NULL,
+  change_seq INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+-- A root token's code is unique on the site: it is the serial printed on the item.
+CREATE UNIQUE INDEX flow_token_root_code ON flow_token (code) WHERE parent_token_id IS NULL;
+CREATE INDEX flow_token_root ON flow_token (root_token_id);
+CREATE INDEX flow_token_node ON flow_token (graph_id, node_code, status);
+CREATE INDEX flow_token_change ON flow_token (change_seq);
+
+CREATE TABLE station (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  work_center_id INTEGER REFERENCES work_center (id),
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_seen_at TEXT,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  clock_skew_ms INTEGER,
+  clock_skew_at TEXT
+);
+
+CREATE TABLE station_node (
+  station_id INTEGER NOT NULL REFERENCES station (id),
+  node_id INTEGER NOT NULL REFERENCES routing_node (id),
+  PRIMARY KEY (station_id, node_id)
+);
+
+CREATE TABLE operator (
+  id INTEGER PRIMARY KEY,
+  badge TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  pin_hash TEXT,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE app_user (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('supervisor', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE user_session (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES app_user (id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX user_session_user ON user_session (user_id);
+
+-- Every event a station sent (whatever became of it) and every system event the server recorded.
+-- event_id is the idempotency key; result_json is the first outcome, replayed for duplicates.
+CREATE TABLE token_event (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  content_hash TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('station', 'system')),
+  event_type TEXT NOT NULL,
+  station_id INTEGER REFERENCES station (id),
+  seq INTEGER,
+  code TEXT NOT NULL,
+  node_code TEXT,
+  operator_badge TEXT,
+  occurred_at TEXT NOT NULL,
+  occurred_at_corrected TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  qty INTEGER,
+  data_json TEXT NOT NULL,
+  root_token_id INTEGER REFERENCES flow_token (id),
+  token_id INTEGER REFERENCES flow_token (id),
+  status TEXT NOT NULL CHECK (status IN ('applied', 'parked', 'conflict', 'rejected', 'discarded')),
+  reason_code TEXT,
+  reason_message TEXT,
+  result_json TEXT NOT NULL,
+  applied_at TEXT,
+  token_after_json TEXT
+);
+CREATE INDEX token_event_root ON token_event (root_token_id);
+CREATE INDEX token_event_station_seq ON token_event (station_id, seq);
+
+-- Events that did not fit yet; retried whenever their token family changes.
+CREATE TABLE parked_event (
+  event_row_id INTEGER PRIMARY KEY REFERENCES token_event (id),
+  root_token_id INTEGER NOT NULL REFERENCES flow_token (id),
+  station_id INTEGER NOT NULL REFERENCES station (id),
+  seq INTEGER NOT NULL,
+  parked_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  reason_code TEXT NOT NULL,
+  reason_message TEXT NOT NULL
+);
+CREATE INDEX parked_event_root ON parked_event (root_token_id);
+CREATE INDEX parked_event_expiry ON parked_event (expires_at);
+
+CREATE TABLE conflict (
+  id INTEGER PRIMARY KEY,
+  event_row_id INTEGER NOT NULL UNIQUE REFERENCES token_event (id),
+  root_token_id INTEGER NOT NULL REFERENCES flow_token (id),
+  reason_code TEXT NOT NULL,
+  reason_message TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolution TEXT CHECK (resolution IN ('applied', 'discarded')),
+  resolved_by INTEGER REFERENCES app_user (id),
+  note TEXT
+);
+CREATE INDEX conflict_open ON conflict (resolved_at);
+
+CREATE TABLE station_seq_gap (
+  id INTEGER PRIMARY KEY,
+  station_id INTEGER NOT NULL REFERENCES station (id),
+  from_seq INTEGER NOT NULL,
+  to_seq INTEGER NOT NULL,
+  detected_at TEXT NOT NULL,
+  filled_at TEXT
+);
+CREATE INDEX station_seq_gap_station ON station_seq_gap (station_id);
+
+CREATE TABLE station_clock_skew (
+  id INTEGER PRIMARY KEY,
+  station_id INTEGER NOT NULL REFERENCES station (id),
+  skew_ms INTEGER NOT NULL,
+  observed_at TEXT NOT NULL
+);
+CREATE INDEX station_clock_skew_station ON station_clock_skew (station_id, observed_at);
+
+CREATE TABLE component_binding (
+  id INTEGER PRIMARY KEY,
+  token_id INTEGER NOT NULL REFERENCES flow_token (id),
+  component_serial TEXT NOT NULL,
+  event_row_id INTEGER NOT NULL REFERENCES token_event (id),
+  bound_at TEXT NOT NULL
+);
+CREATE INDEX component_binding_token ON component_binding (token_id);
+CREATE INDEX component_binding_serial ON component_binding (component_serial);
+
+-- Written in the same transaction as each applied event, in application order; the forwarder
+-- reads it. The autoincrement id is the application order.
+CREATE TABLE upstream_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_row_id INTEGER NOT NULL UNIQUE REFERENCES token_event (id),
+  record_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'forwarded', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  forwarded_at TEXT
+);
+CREATE INDEX upstream_outbox_pending ON upstream_outbox (status, id);
+
+-- One-row counters: the site-wide change counter for snapshot cursors.
+CREATE TABLE site_counter (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+INSERT INTO site_counter (name, value) VALUES ('change_seq', 0), ('reference_seq', 0);

@@ -1,0 +1,159 @@
+/**
+ * @module The wire contract v1 (protocol.md) as zod schemas; every type on the wire is inferred here.
+ *
+ * PROTOCOL_VERSION history:
+ *   1 — push events, pull snapshot, upstream applied-event records.
+ */
+import { z } from 'zod';
+import { OPERATOR_EVENT_TYPES, TOKEN_STATUSES } from './domain';
+
+export const PROTOCOL_VERSION = 1;
+
+/** protocol.md: at most 500 events and 1 MiB per push request. */
+export const MAX_EVENTS_PER_BATCH = 500;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Codes and short texts: bounded so that one event cannot blow up a row or a log line. */
+const MAX_CODE_LENGTH = 128;
+const MAX_DATA_BYTES = 16 * 1024;
+
+export const isoTimeSchema = z.iso.datetime({ offset: true });
+
+const codeSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_CODE_LENGTH, `must be at most ${MAX_CODE_LENGTH} characters`);
+
+const dataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((data) => JSON.stringify(data).length <= MAX_DATA_BYTES, {
+    message: `must be at most ${MAX_DATA_BYTES} bytes of JSON`,
+  });
+
+/** One operator event as a station sends it. */
+export const stationEventSchema = z
+  .object({
+    id: z.uuid(),
+    seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    type: z.enum(OPERATOR_EVENT_TYPES),
+    code: codeSchema,
+    nodeCode: codeSchema,
+    operatorBadge: codeSchema,
+    occurredAt: isoTimeSchema,
+    qty: z.number().int().nonnegative().max(1_000_000_000).optional(),
+    data: dataSchema.optional(),
+  })
+  .superRefine((event, ctx) => {
+    const data = event.data ?? {};
+    const needText = (field: string, label: string): void => {
+      const value = data[field];
+      if (typeof value !== 'string' || value.trim() === '') {
+        ctx.addIssue({ code: 'custom', path: ['data', field], message: `${label} is required` });
+      }
+    };
+    if (event.type === 'qc_fail') needText('reason', 'a QC fail reason');
+    if (event.type === 'bind_component') needText('componentSerial', 'the component serial');
+    if (event.type === 'note') needText('text', 'the note text');
+  });
+export type StationEvent = z.infer<typeof stationEventSchema>;
+
+/** The push envelope; its events are validated one by one so one bad event never fails its batch. */
+export const pushRequestEnvelopeSchema = z.object({
+  stationClock: isoTimeSchema,
+  events: z.array(z.unknown()).max(MAX_EVENTS_PER_BATCH),
+});
+export type PushRequestEnvelope = z.infer<typeof pushRequestEnvelopeSchema>;
+
+export const tokenRefSchema = z.object({
+  code: z.string(),
+  branch: z.string().nullable(),
+  nodeCode: z.string(),
+  status: z.enum(TOKEN_STATUSES),
+});
+export type TokenRef = z.infer<typeof tokenRefSchema>;
+
+export const reasonSchema = z.object({ code: z.string(), message: z.string() });
+export type Reason = z.infer<typeof reasonSchema>;
+
+export const EVENT_RESULT_STATUSES = ['applied', 'duplicate', 'parked', 'rejected'] as const;
+export type EventResultStatus = (typeof EVENT_RESULT_STATUSES)[number];
+
+export const eventResultSchema = z.object({
+  id: z.string(),
+  status: z.enum(EVENT_RESULT_STATUSES),
+  token: tokenRefSchema.nullable().optional(),
+  reason: reasonSchema.optional(),
+});
+export type EventResult = z.infer<typeof eventResultSchema>;
+
+export const pushResponseSchema = z.object({
+  serverTime: z.string(),
+  results: z.array(eventResultSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+/** Codes of a rejected event (protocol.md), plus the ones this server adds. */
+export const REJECTION_CODES = [
+  'INVALID_EVENT',
+  'IDEMPOTENCY_KEY_REUSED',
+  'UNKNOWN_CODE',
+  'NODE_NOT_SERVED',
+  'UNKNOWN_OPERATOR',
+  'ACTION_NOT_ALLOWED_HERE',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+/** The body of every non-2xx response. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.unknown()),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const ERROR_CODES = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What travels upstream: an applied-event record. */
+export const appliedEventRecordSchema = z.object({
+  id: z.string(),
+  site: z.string(),
+  type: z.string(),
+  origin: z.enum(['station', 'system']),
+  station: z.string().nullable(),
+  seq: z.number().int().nullable(),
+  code: z.string(),
+  nodeCode: z.string().nullable(),
+  operatorBadge: z.string().nullable(),
+  occurredAt: z.string(),
+  receivedAt: z.string(),
+  appliedAt: z.string(),
+  qty: z.number().int().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  token: tokenRefSchema.nullable(),
+});
+export type AppliedEventRecord = z.infer<typeof appliedEventRecordSchema>;
+
+/** Formats zod issues as "field: message" so that a rejected event names the field that failed. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path === '' ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
