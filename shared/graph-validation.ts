@@ -42,6 +42,13 @@ export function validateGraph(graph: RoutingGraph, workCenters: ReadonlySet<stri
   if (cycle || starts.length !== 1) return errors;
 
   const start = starts[0] as string;
+  if (graph.nodes.find((n) => n.code === start)?.type !== 'operation') {
+    errors.push({
+      rule: 'RG-11',
+      message: `the start node ${start} must be an operation node, where new work items wait`,
+      nodes: [start],
+    });
+  }
   const reachable = reachableFrom(start, forwardEdges);
   const unreachable = graph.nodes.filter((n) => !reachable.has(n.code)).map((n) => n.code);
   if (unreachable.length > 0) {

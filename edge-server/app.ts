@@ -1,0 +1,55 @@
+/**
+ * @module The edge server's HTTP surface: sub-apps per audience, one error handler that turns
+ * everything thrown into the contract's error body, and a 500 only for our own bugs.
+ */
+import { Hono } from 'hono';
+import { currentSchemaVersion } from './db/migrate';
+import type { AuthEnv } from './auth';
+import { authenticate } from './auth';
+import { ApiError } from './errors';
+import { openApiDocument } from './openapi';
+import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
+import { eventRoutes } from './routes/events';
+import { stationRoutes } from './routes/station';
+import { supervisorRoutes } from './routes/supervisor';
+import type { Site } from './site';
+
+export function createApp(site: Site): Hono {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.body(), error.status as 400);
+    }
+    site.log.error({ err: error, path: c.req.path }, 'unhandled error');
+    return c.json({ error: { code: 'INTERNAL', message: 'Internal error; the server logged it', details: [] } }, 500);
+  });
+  app.notFound((c) =>
+    c.json({ error: { code: 'NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}`, details: [] } }, 404),
+  );
+
+  app.get('/api/v1/health', (c) =>
+    c.json({
+      status: 'ok',
+      site: site.config.siteCode,
+      schemaVersion: currentSchemaVersion(site.db),
+      serverTime: site.clock().toISOString(),
+    }),
+  );
+  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', site.metrics.registry.contentType);
+    return c.body(await site.metrics.registry.metrics());
+  });
+  app.route('/api/v1/auth', authRoutes(site));
+
+  const secured = new Hono<AuthEnv>().use(authenticate(site));
+  secured.route('/events', eventRoutes(site));
+  secured.route('/station', stationRoutes(site));
+  secured.route('/admin', adminRoutes(site));
+  secured.route('/supervisor', supervisorRoutes(site));
+  app.route('/api/v1', secured);
+  return app;
+}

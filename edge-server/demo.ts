@@ -1,0 +1,56 @@
+/**
+ * @module The demo site: both fixture routings, tickets DEMO-TOTE (BV-DEMO-0001…0010) and
+ * DEMO-WALLET (WL-DEMO-0001…0005), operators OP-0001…OP-0005, a supervisor, and one station per
+ * work center serving that work center's operation nodes. Writes DATA_DIR/demo.json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addOperator, addUser, createTicket, enrollStation, importRouting } from './admin';
+import { newSecret } from './secrets';
+import type { Site } from './site';
+
+const FIXTURES_DIR = fileURLToPath(new URL('../shared/fixtures', import.meta.url));
+export const DEMO_ROUTINGS = ['routing-bag-dag.json', 'routing-wallet-linear.json'];
+
+export interface DemoFile {
+  stations: { name: string; workCenter: string; nodeCodes: string[]; token: string }[];
+  supervisor: { username: string; password: string };
+  admin: { username: string; password: string };
+}
+
+export function loadFixture(name: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, name), 'utf8'));
+}
+
+/** True when the site has no routing yet: a first start on an empty DATA_DIR. */
+export function isEmptySite(site: Site): boolean {
+  return (site.db.prepare('SELECT count(*) AS n FROM routing_graph').get() as { n: number }).n === 0;
+}
+
+export function loadDemo(site: Site): DemoFile {
+  const now = site.clock().toISOString();
+  const workCenters: string[] = [];
+  for (const file of DEMO_ROUTINGS) {
+    const result = importRouting(site.db, loadFixture(file), now);
+    for (const wc of [...result.workCenters.created, ...result.workCenters.unchanged]) {
+      if (!workCenters.includes(wc)) workCenters.push(wc);
+    }
+  }
+  createTicket(site.db, site.system, { code: 'DEMO-TOTE', routing: 'BAG-TOTE', qty: 10, serialPrefix: 'BV-DEMO-' }, now);
+  createTicket(site.db, site.system, { code: 'DEMO-WALLET', routing: 'WALLET-LINEAR', qty: 5, serialPrefix: 'WL-DEMO-' }, now);
+  for (let i = 1; i <= 5; i++) {
+    addOperator(site.db, { badge: `OP-${String(i).padStart(4, '0')}`, name: `Operator ${i}` }, now);
+  }
+  const supervisor = { username: 'supervisor', password: newSecret(12) };
+  const admin = { username: 'admin', password: newSecret(12) };
+  addUser(site.db, { ...supervisor, role: 'supervisor' }, now);
+  addUser(site.db, { ...admin, role: 'admin' }, now);
+  const stations = workCenters.map((wc) => {
+    const enrolled = enrollStation(site.db, { name: `${wc}-1`, workCenter: wc }, now);
+    return { name: enrolled.name, workCenter: wc, nodeCodes: enrolled.nodeCodes, token: enrolled.token };
+  });
+  const demo: DemoFile = { stations, supervisor, admin };
+  fs.writeFileSync(path.join(site.config.dataDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+  return demo;
+}

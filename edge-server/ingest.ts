@@ -1,0 +1,342 @@
+/**
+ * @module Exactly-once ingest of a station's batch (SPEC IN-*): one SQLite transaction per batch,
+ * the shared state machine and parking inside it, and an upstream outbox row beside every event
+ * that took effect. Synchronous on purpose: better-sqlite3 transactions cannot span an await.
+ */
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { EventResult, Reason, StationEvent, TokenRef } from '../shared/protocol';
+import { describeIssues, stationEventSchema } from '../shared/protocol';
+import type { PendingEvent } from '../shared/parking';
+import { receive } from '../shared/parking';
+import type { MachineContext, OperatorAction } from '../shared/token-machine';
+import type { EventLog, ParkedRow } from './event-log';
+import type { FamilyContext } from './outcomes';
+import { Outcomes } from './outcomes';
+import type { ReferenceData, StationEntry } from './reference-data';
+import { servedKey } from './reference-data';
+import type { RootRow, TokenStore } from './token-store';
+import { newKeyAllocator } from './token-store';
+import { canonicalJson } from './canonical-json';
+import type { SystemEventRecorder } from './system-events';
+
+export interface IngestSettings {
+  siteCode: string;
+  parkingWindowMs: number;
+  clockSkewThresholdMs: number;
+}
+
+export interface IngestDeps {
+  db: Database.Database;
+  reference: ReferenceData;
+  tokens: TokenStore;
+  events: EventLog;
+  system: SystemEventRecorder;
+  settings: IngestSettings;
+}
+
+export interface BatchCounts {
+  applied: number;
+  duplicate: number;
+  parked: number;
+  rejected: number;
+  /** Parked events applied because this batch changed their token. */
+  unparked: number;
+  conflicts: number;
+}
+
+export interface BatchOutcome {
+  results: EventResult[];
+  counts: BatchCounts;
+}
+
+interface StationRow {
+  last_seq: number;
+  clock_skew_ms: number | null;
+}
+
+/** Ingests one batch; returns only after the transaction committed (IN-4). */
+export function createIngest(deps: IngestDeps): (station: StationEntry, stationClock: string, events: unknown[], now: Date) => BatchOutcome {
+  const { db, reference, tokens, events: log, system, settings } = deps;
+  const outcomes = new Outcomes(log, system);
+  const stationStmt = db.prepare('SELECT last_seq, clock_skew_ms FROM station WHERE id = ?');
+  const seenStmt = db.prepare(
+    'UPDATE station SET last_seen_at = ?, last_seq = ?, clock_skew_ms = ?, clock_skew_at = ? WHERE id = ?',
+  );
+  const skewHistoryStmt = db.prepare(
+    'INSERT INTO station_clock_skew (station_id, skew_ms, observed_at) VALUES (?, ?, ?)',
+  );
+  const gapStmt = db.prepare(
+    'INSERT INTO station_seq_gap (station_id, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?)',
+  );
+  const gapsContainingStmt = db.prepare(
+    'SELECT id, from_seq, to_seq FROM station_seq_gap WHERE station_id = ? AND filled_at IS NULL AND from_seq <= ? AND to_seq >= ?',
+  );
+  const closeGapStmt = db.prepare('UPDATE station_seq_gap SET filled_at = ? WHERE id = ?');
+  const counterStmt = db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'");
+  const bumpCounterStmt = db.prepare("UPDATE site_counter SET value = ? WHERE name = 'change_seq'");
+
+  const run = db.transaction(
+    (station: StationEntry, stationClock: string, rawEvents: unknown[], now: Date): BatchOutcome => {
+      reference.refresh();
+      const nowIso = now.toISOString();
+      const skewMs = Date.parse(stationClock) - now.getTime();
+      const stationRow = stationStmt.get(station.id) as StationRow;
+      let lastSeq = stationRow.last_seq;
+      const changeSeq = (counterStmt.get() as { value: number }).value + 1;
+      let changed = false;
+      const counts: BatchCounts = { applied: 0, duplicate: 0, parked: 0, rejected: 0, unparked: 0, conflicts: 0 };
+
+      /** IN-6: a jump in seq is a gap; a late event inside an open gap narrows or closes it. */
+      const trackSeq = (seq: number): void => {
+        if (seq > lastSeq + 1) gapStmt.run(station.id, lastSeq + 1, seq - 1, nowIso);
+        if (seq > lastSeq) {
+          lastSeq = seq;
+          return;
+        }
+        for (const gap of gapsContainingStmt.all(station.id, seq, seq) as { id: number; from_seq: number; to_seq: number }[]) {
+          closeGapStmt.run(nowIso, gap.id);
+          if (gap.from_seq < seq) gapStmt.run(station.id, gap.from_seq, seq - 1, nowIso);
+          if (gap.to_seq > seq) gapStmt.run(station.id, seq + 1, gap.to_seq, nowIso);
+        }
+      };
+
+      const results = rawEvents.map((raw): EventResult => {
+        const parsed = stationEventSchema.safeParse(raw);
+        if (!parsed.success) {
+          const rawSeq = (raw as { seq?: unknown } | null)?.seq;
+          if (typeof rawSeq === 'number' && Number.isSafeInteger(rawSeq) && rawSeq > 0) trackSeq(rawSeq);
+          counts.rejected++;
+          return {
+            id: typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : '',
+            status: 'rejected',
+            reason: { code: 'INVALID_EVENT', message: `Invalid event: ${describeIssues(parsed.error)}` },
+          };
+        }
+        const event = parsed.data;
+        const contentHash = createHash('sha256').update(canonicalJson(event)).digest('hex');
+        const existing = log.find(event.id);
+        if (existing) {
+          if (existing.content_hash !== contentHash) {
+            counts.rejected++;
+            return rejected(event.id, {
+              code: 'IDEMPOTENCY_KEY_REUSED',
+              message: `Event id ${event.id} was already used for a different event; give each event a new id`,
+            });
+          }
+          const first = JSON.parse(existing.result_json) as EventResult;
+          if (first.status === 'rejected') {
+            counts.rejected++;
+            return first;
+          }
+          counts.duplicate++;
+          return { id: event.id, status: 'duplicate', token: first.token ?? null };
+        }
+        trackSeq(event.seq);
+        const occurredCorrected = new Date(Date.parse(event.occurredAt) - skewMs).toISOString();
+        const base = {
+          event,
+          contentHash,
+          occurredAt: new Date(Date.parse(event.occurredAt)).toISOString(),
+          occurredCorrected,
+          nowIso,
+        };
+
+        const reject = (reason: Reason, root: RootRow | null): EventResult => {
+          counts.rejected++;
+          const result = rejected(event.id, reason);
+          insertStationEvent(base, station, root, null, 'rejected', reason, result, null);
+          return result;
+        };
+        if (!station.servedCodes.has(event.nodeCode)) {
+          return reject(
+            {
+              code: 'NODE_NOT_SERVED',
+              message: `This station does not report at ${event.nodeCode}; it serves ${[...station.servedCodes].join(', ') || 'no nodes'}`,
+            },
+            null,
+          );
+        }
+        const root = tokens.rootByCode(event.code);
+        if (!root) {
+          return reject({ code: 'UNKNOWN_CODE', message: `No work item with code ${event.code} is known here` }, null);
+        }
+        const graph = reference.graph(root.graph_id);
+        if (!station.servedNodes.has(servedKey(root.graph_id, event.nodeCode))) {
+          return reject(
+            {
+              code: 'NODE_NOT_SERVED',
+              message: `${event.code} follows routing ${graph.indexed.graph.code}, and this station does not report at its node ${event.nodeCode}`,
+            },
+            root,
+          );
+        }
+        const operator = reference.operator(event.operatorBadge);
+        if (!operator?.active) {
+          return reject(
+            {
+              code: 'UNKNOWN_OPERATOR',
+              message: `Badge ${event.operatorBadge} is not ${operator ? 'active' : 'known'} here; sign in with a valid badge`,
+            },
+            root,
+          );
+        }
+
+        const family = tokens.loadFamily(root.id, root.process_mode);
+        const parkedRows = log.parkedFor(root.id);
+        const ctx: MachineContext = { graph: graph.indexed, newTokenKey: newKeyAllocator() };
+        const incoming: PendingEvent = {
+          id: event.id,
+          station: String(station.id),
+          seq: event.seq,
+          action: actionOf(event),
+        };
+        const settled = receive(
+          family,
+          parkedRows.map((p) => pendingFromRow(p)),
+          incoming,
+          ctx,
+        );
+        if (settled.incoming.kind === 'rejected') return reject(settled.incoming.reason, root);
+
+        const keys = tokens.saveFamily(family, settled.family, {
+          ticketId: root.ticket_id,
+          graphId: root.graph_id,
+          rootId: root.id,
+          now: nowIso,
+          changeSeq,
+        });
+        if (settled.incoming.kind === 'applied' || settled.retried.length > 0) changed = true;
+        const fctx: FamilyContext = { root, graph, keys, nowIso };
+
+        // The incoming event.
+        const decision = settled.incoming;
+        const token = Outcomes.tokenAfter(fctx, decision, family);
+        const result: EventResult =
+          decision.kind === 'applied'
+            ? { id: event.id, status: 'applied', token }
+            : { id: event.id, status: 'parked', token, reason: decision.reason };
+        const storedStatus = decision.kind === 'applied' ? 'applied' : decision.kind === 'conflict' ? 'conflict' : 'parked';
+        const rowId = insertStationEvent(
+          base,
+          station,
+          root,
+          Outcomes.idOf(fctx, decision.addressedKey),
+          storedStatus,
+          decision.kind === 'applied' ? null : decision.reason,
+          result,
+          token,
+        );
+        if (decision.kind === 'applied') {
+          counts.applied++;
+          system.enqueueStationEvent(rowId, {
+            event,
+            stationName: station.name,
+            occurredAt: base.occurredAt,
+            receivedAt: nowIso,
+            appliedAt: nowIso,
+            token,
+          });
+          outcomes.recordEffects(fctx, decision.effects, decision.family, rowId);
+        } else if (decision.kind === 'conflict') {
+          counts.parked++;
+          counts.conflicts++;
+          log.openConflict(rowId, root.id, decision.reason, nowIso);
+        } else {
+          counts.parked++;
+          log.park(
+            rowId,
+            {
+              rootId: root.id,
+              stationId: station.id,
+              seq: event.seq,
+              now: nowIso,
+              expiresAt: new Date(now.getTime() + settings.parkingWindowMs).toISOString(),
+            },
+            decision.reason,
+          );
+        }
+
+        // Parked events that this one let through (PK-2), in the order they applied.
+        const released = outcomes.settleAll(fctx, parkedRows, settled.retried, family);
+        counts.unparked += released.applied;
+        counts.conflicts += released.conflict;
+        return result;
+      });
+
+      if (changed) bumpCounterStmt.run(changeSeq);
+      const skewChanged = stationRow.clock_skew_ms === null || Math.abs(stationRow.clock_skew_ms - skewMs) >= 1000;
+      if (skewChanged) skewHistoryStmt.run(station.id, skewMs, nowIso);
+      seenStmt.run(nowIso, lastSeq, skewMs, nowIso, station.id);
+      return { results, counts };
+    },
+  );
+
+  function insertStationEvent(
+    base: { event: StationEvent; contentHash: string; occurredAt: string; occurredCorrected: string; nowIso: string },
+    station: StationEntry,
+    root: RootRow | null,
+    tokenId: number | null,
+    status: 'applied' | 'parked' | 'conflict' | 'rejected',
+    reason: Reason | null,
+    result: EventResult,
+    tokenAfter: TokenRef | null,
+  ): number {
+    const { event } = base;
+    return log.insert({
+      event_id: event.id,
+      content_hash: base.contentHash,
+      origin: 'station',
+      event_type: event.type,
+      station_id: station.id,
+      seq: event.seq,
+      code: event.code,
+      node_code: event.nodeCode,
+      operator_badge: event.operatorBadge,
+      occurred_at: base.occurredAt,
+      occurred_at_corrected: base.occurredCorrected,
+      received_at: base.nowIso,
+      qty: event.qty ?? null,
+      data_json: JSON.stringify(event.data ?? {}),
+      root_token_id: root?.id ?? null,
+      token_id: tokenId,
+      status,
+      reason_code: reason?.code ?? null,
+      reason_message: reason?.message ?? null,
+      result_json: JSON.stringify(result),
+      applied_at: status === 'applied' ? base.nowIso : null,
+      token_after_json: tokenAfter === null ? null : JSON.stringify(tokenAfter),
+    });
+  }
+
+  return (station, stationClock, events, now) => run(station, stationClock, events, now);
+}
+
+function rejected(id: string, reason: Reason): EventResult {
+  return { id, status: 'rejected', reason };
+}
+
+export function actionOf(event: Pick<StationEvent, 'type' | 'nodeCode' | 'operatorBadge' | 'qty' | 'data'>): OperatorAction {
+  return {
+    type: event.type,
+    nodeCode: event.nodeCode,
+    operatorBadge: event.operatorBadge,
+    qty: event.qty,
+    data: event.data ?? {},
+  };
+}
+
+export function pendingFromRow(row: ParkedRow): PendingEvent {
+  return {
+    id: row.event_id,
+    station: String(row.station_id),
+    seq: row.seq,
+    action: {
+      type: row.event_type as OperatorAction['type'],
+      nodeCode: row.node_code,
+      operatorBadge: row.operator_badge,
+      qty: row.qty ?? undefined,
+      data: JSON.parse(row.data_json) as Record<string, unknown>,
+    },
+  };
+}

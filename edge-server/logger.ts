@@ -1,0 +1,9 @@
+/** @module Structured JSON logs (pino). */
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'edge-server' } });
+}

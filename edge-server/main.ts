@@ -1,0 +1,34 @@
+/** @module `npm start`: the edge server on its embedded default (SQLite in DATA_DIR, demo data on first start). */
+import path from 'node:path';
+import { loadConfig } from './config';
+import { isEmptySite, loadDemo } from './demo';
+import { startServer } from './server';
+import { openSite } from './site';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const site = openSite(config);
+  if (config.demo && isEmptySite(site)) {
+    const demo = loadDemo(site);
+    site.log.info(
+      { file: path.join(config.dataDir, 'demo.json'), stations: demo.stations.map((s) => s.name) },
+      'loaded the demo site: station tokens and the supervisor password are in demo.json',
+    );
+  }
+  const server = await startServer(site);
+  site.log.info({ url: server.url, database: config.databaseFile, site: config.siteCode }, 'edge server listening');
+  const stop = (signal: string): void => {
+    site.log.info({ signal }, 'stopping');
+    void server.close().then(() => {
+      site.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+/** @module Prometheus metrics for one site (its own registry, so several servers can share a process). */
+import type Database from 'better-sqlite3';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  events: Counter<'status'>;
+  batchSeconds: Histogram<'route'>;
+  requests: Counter<'route' | 'status'>;
+}
+
+export function createMetrics(db: Database.Database, options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+  new Gauge({
+    name: 'scan_parked_events',
+    help: 'Station events parked until their token is ready for them',
+    registers: [registry],
+    collect() {
+      this.set(count('SELECT count(*) AS n FROM parked_event'));
+    },
+  });
+  new Gauge({
+    name: 'scan_open_conflicts',
+    help: 'Conflicts waiting for a supervisor',
+    registers: [registry],
+    collect() {
+      this.set(count('SELECT count(*) AS n FROM conflict WHERE resolved_at IS NULL'));
+    },
+  });
+  new Gauge({
+    name: 'scan_upstream_outbox_pending',
+    help: 'Applied events not yet forwarded upstream',
+    registers: [registry],
+    collect() {
+      this.set(count("SELECT count(*) AS n FROM upstream_outbox WHERE status = 'pending'"));
+    },
+  });
+  new Gauge({
+    name: 'scan_station_seq_gaps_open',
+    help: 'Gaps in stations sequence numbers (events lost on a device)',
+    registers: [registry],
+    collect() {
+      this.set(count('SELECT count(*) AS n FROM station_seq_gap WHERE filled_at IS NULL'));
+    },
+  });
+  return {
+    registry,
+    events: new Counter({
+      name: 'scan_events_total',
+      help: 'Station events received, by outcome (applied, duplicate, parked, rejected, unparked, conflicts)',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'scan_ingest_batch_seconds',
+      help: 'Time to ingest one push batch, commit included',
+      labelNames: ['route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    requests: new Counter({
+      name: 'scan_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,25 @@
+/** @module Admin API: routings, job tickets, stations, operators and users (admin role). */
+import { Hono } from 'hono';
+import type { AuthEnv } from '../auth';
+import { requireRole } from '../auth';
+import { addOperator, addUser, createTicket, enrollStation, importRouting, revokeStation } from '../admin';
+import type { Site } from '../site';
+import { readJsonBody } from './body';
+
+export function adminRoutes(site: Site): Hono<AuthEnv> {
+  const now = (): string => site.clock().toISOString();
+  return new Hono<AuthEnv>()
+    .use(requireRole('admin'))
+    .post('/routings', async (c) => {
+      const result = importRouting(site.db, await readJsonBody(c.req.raw), now());
+      return c.json(result, result.created ? 201 : 200);
+    })
+    .post('/tickets', async (c) => c.json(createTicket(site.db, site.system, await readJsonBody(c.req.raw), now()), 201))
+    .post('/stations', async (c) => c.json(enrollStation(site.db, await readJsonBody(c.req.raw), now()), 201))
+    .delete('/stations/:name', (c) => {
+      revokeStation(site.db, c.req.param('name'), now());
+      return c.body(null, 204);
+    })
+    .post('/operators', async (c) => c.json(addOperator(site.db, await readJsonBody(c.req.raw), now()), 201))
+    .post('/users', async (c) => c.json(addUser(site.db, await readJsonBody(c.req.raw), now()), 201));
+}

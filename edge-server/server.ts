@@ -1,0 +1,47 @@
+/** @module Starts and stops the HTTP server for a site, with the parking-window sweeper beside it. */
+import type { AddressInfo } from 'node:net';
+import type { ServerType } from '@hono/node-server';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { expireParkedEvents } from './conflicts';
+import type { Site } from './site';
+
+/** How often parked events are checked against their window; a minute is fine for a 24 h window. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+}
+
+export function startServer(site: Site, port = site.config.port, host = site.config.host): Promise<RunningServer> {
+  const app = createApp(site);
+  const sweep = (): void => {
+    try {
+      const n = expireParkedEvents(site, site.clock());
+      if (n > 0) site.log.warn({ conflicts: n }, 'parked events outlived their window and became conflicts');
+    } catch (error) {
+      site.log.error({ err: error }, 'parking sweep failed');
+    }
+  };
+  sweep();
+  const timer = setInterval(sweep, Math.min(SWEEP_INTERVAL_MS, site.config.parkingWindowMs));
+  timer.unref();
+  return new Promise((resolve, reject) => {
+    const server: ServerType = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+      const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      resolve({
+        port: info.port,
+        url: `http://${shown}:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            clearInterval(timer);
+            server.close(() => done());
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * @module One site's edge server parts wired together over one SQLite file: migrations and the
+ * schema check at open, reference data, the token store, the event log and ingest.
+ */
+import type Database from 'better-sqlite3';
+import type { Config } from './config';
+import { migrate } from './db/migrate';
+import { openDatabase } from './db/open';
+import { formatSchemaReport, verifySchema } from './db/verify-schema';
+import { EventLog } from './event-log';
+import type { BatchOutcome } from './ingest';
+import { createIngest } from './ingest';
+import type { Logger } from './logger';
+import { createLogger } from './logger';
+import type { Metrics } from './metrics';
+import { createMetrics } from './metrics';
+import { ReferenceData } from './reference-data';
+import type { StationEntry } from './reference-data';
+import { SystemEventRecorder } from './system-events';
+import { TokenStore } from './token-store';
+
+export interface Site {
+  config: Config;
+  db: Database.Database;
+  reference: ReferenceData;
+  tokens: TokenStore;
+  events: EventLog;
+  system: SystemEventRecorder;
+  ingest: (station: StationEntry, stationClock: string, events: unknown[], now: Date) => BatchOutcome;
+  clock: () => Date;
+  log: Logger;
+  metrics: Metrics;
+  close: () => void;
+}
+
+export class SchemaMismatchError extends Error {}
+
+export interface OpenSiteOptions {
+  clock?: () => Date;
+  log?: Logger;
+  defaultMetrics?: boolean;
+}
+
+/** Opens (creating if needed) the site's database, migrates it and refuses a schema that drifted. */
+export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
+  const log = options.log ?? createLogger(config.logLevel);
+  const db = openDatabase(config.databaseFile);
+  try {
+    const { applied } = migrate(db);
+    for (const m of applied) log.info({ migration: m.name }, 'applied migration');
+    const report = verifySchema(db);
+    if (!report.ok) throw new SchemaMismatchError(formatSchemaReport(report));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const reference = new ReferenceData(db);
+  const tokens = new TokenStore(db);
+  const events = new EventLog(db);
+  const system = new SystemEventRecorder(db, events, config.siteCode);
+  const ingest = createIngest({
+    db,
+    reference,
+    tokens,
+    events,
+    system,
+    settings: {
+      siteCode: config.siteCode,
+      parkingWindowMs: config.parkingWindowMs,
+      clockSkewThresholdMs: config.clockSkewThresholdMs,
+    },
+  });
+  return {
+    config,
+    db,
+    reference,
+    tokens,
+    events,
+    system,
+    ingest,
+    clock: options.clock ?? (() => new Date()),
+    log,
+    metrics: createMetrics(db, { defaultMetrics: options.defaultMetrics ?? true }),
+    close: () => db.close(),
+  };
+}

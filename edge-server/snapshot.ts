@@ -1,0 +1,147 @@
+/**
+ * @module What a station needs to work offline (protocol.md "Pull"): the live tokens at its nodes,
+ * those nodes, their routing graphs and the operators; in full, or as a delta since a cursor.
+ *
+ * The cursor is `<change_seq>.<reference_seq>`: tokens changed after the first part are sent (or
+ * listed as removed when they left the station's nodes); reference data is sent again when the
+ * second part moved.
+ */
+import type Database from 'better-sqlite3';
+import type { RoutingGraph } from '../shared/routing-graph';
+import type { TokenStatus } from '../shared/domain';
+import { ApiError } from './errors';
+import type { ReferenceData, StationEntry } from './reference-data';
+import { readReferenceSeq, servedKey } from './reference-data';
+
+export interface SnapshotToken {
+  id: number;
+  code: string;
+  branch: string | null;
+  routing: string;
+  nodeCode: string;
+  status: TokenStatus;
+  qty: number;
+  processMode: 'piece' | 'batch';
+  ticket: string;
+  operator: string | null;
+  statusSince: string;
+}
+
+export interface Snapshot {
+  cursor: string;
+  full: boolean;
+  serverTime: string;
+  station: {
+    name: string;
+    workCenter: string | null;
+    nodes: { routing: string; routingVersion: number; nodeCode: string; name: string; behavior: string | null }[];
+  };
+  /** Present in a full snapshot, and in a delta when reference data changed. */
+  routings?: RoutingGraph[];
+  operators?: { badge: string; name: string; pinHash: string | null }[];
+  tokens: SnapshotToken[];
+  /** Ids of tokens that left this station's nodes (moved on, completed, scrapped). */
+  removed: number[];
+}
+
+const LIVE: ReadonlySet<string> = new Set(['ready', 'active', 'paused']);
+
+export function parseCursor(since: string | undefined): { change: number; reference: number } | null {
+  if (since === undefined || since === '') return null;
+  const match = /^(\d{1,15})\.(\d{1,15})$/.exec(since);
+  if (!match) {
+    throw new ApiError('BAD_REQUEST', `since: not a cursor from an earlier snapshot (got "${since.slice(0, 40)}")`, [
+      { field: 'since' },
+    ]);
+  }
+  return { change: Number(match[1]), reference: Number(match[2]) };
+}
+
+export function buildSnapshot(
+  db: Database.Database,
+  reference: ReferenceData,
+  station: StationEntry,
+  since: string | undefined,
+  now: Date,
+): Snapshot {
+  const cursor = parseCursor(since);
+  return db.transaction((): Snapshot => {
+    reference.refresh();
+    const changeSeq = (db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as { value: number })
+      .value;
+    const referenceSeq = readReferenceSeq(db);
+    const graphs = reference.allGraphs().filter((g) => [...g.nodeIds.keys()].some((code) => station.servedNodes.has(servedKey(g.id, code))));
+    const graphIds = graphs.map((g) => g.id);
+    const nodes = graphs.flatMap((g) =>
+      g.indexed.graph.nodes
+        .filter((n) => station.servedNodes.has(servedKey(g.id, n.code)))
+        .map((n) => ({
+          routing: g.indexed.graph.code,
+          routingVersion: g.indexed.graph.version,
+          nodeCode: n.code,
+          name: n.name,
+          behavior: n.behavior,
+        })),
+    );
+    const placeholders = graphIds.map(() => '?').join(',') || 'NULL';
+    const rows = db
+      .prepare(
+        `SELECT t.id, t.code, t.branch, t.graph_id, t.node_code, t.status, t.qty, t.active_operator, t.status_since,
+           j.code AS ticket, j.process_mode
+         FROM flow_token t JOIN job_ticket j ON j.id = t.ticket_id
+         WHERE t.graph_id IN (${placeholders}) ${cursor ? 'AND t.change_seq > ?' : "AND t.status IN ('ready', 'active', 'paused')"}`,
+      )
+      .all(...graphIds, ...(cursor ? [cursor.change] : [])) as {
+      id: number;
+      code: string;
+      branch: string | null;
+      graph_id: number;
+      node_code: string;
+      status: TokenStatus;
+      qty: number;
+      active_operator: string | null;
+      status_since: string;
+      ticket: string;
+      process_mode: 'piece' | 'batch';
+    }[];
+    const tokens: SnapshotToken[] = [];
+    const removed: number[] = [];
+    for (const row of rows) {
+      if (LIVE.has(row.status) && station.servedNodes.has(servedKey(row.graph_id, row.node_code))) {
+        tokens.push({
+          id: row.id,
+          code: row.code,
+          branch: row.branch,
+          routing: reference.graph(row.graph_id).indexed.graph.code,
+          nodeCode: row.node_code,
+          status: row.status,
+          qty: row.qty,
+          processMode: row.process_mode,
+          ticket: row.ticket,
+          operator: row.active_operator,
+          statusSince: row.status_since,
+        });
+      } else if (cursor) {
+        removed.push(row.id);
+      }
+    }
+    const withReference = cursor === null || cursor.reference !== referenceSeq;
+    return {
+      cursor: `${changeSeq}.${referenceSeq}`,
+      full: cursor === null,
+      serverTime: now.toISOString(),
+      station: { name: station.name, workCenter: station.workCenter, nodes },
+      ...(withReference
+        ? {
+            routings: graphs.map((g) => g.indexed.graph),
+            operators: reference
+              .allOperators()
+              .filter((o) => o.active)
+              .map((o) => ({ badge: o.badge, name: o.name, pinHash: o.pinHash })),
+          }
+        : {}),
+      tokens,
+      removed,
+    };
+  })();
+}
