@@ -35,7 +35,9 @@ export function eventRoutes(site: Site): Hono<AuthEnv> {
     const started = process.hrtime.bigint();
     const outcome = site.ingest(station, envelope.data.stationClock, envelope.data.events, now);
     site.metrics.batchSeconds.observe({ route: 'events' }, Number(process.hrtime.bigint() - started) / 1e9);
-    for (const [status, n] of Object.entries(outcome.counts)) if (n > 0) site.metrics.events.inc({ status }, n);
+    for (const [status, n] of Object.entries(outcome.counts) as [string, number][]) {
+      if (n > 0) site.metrics.events.inc({ status }, n);
+    }
     const response: PushResponse = { serverTime: site.clock().toISOString(), results: outcome.results };
     return c.json(response);
   });

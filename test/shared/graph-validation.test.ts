@@ -30,7 +30,14 @@ function error(rule: string, nodes: string[], ...words: string[]) {
   return {
     rule,
     nodes,
-    message: expect.stringMatching(new RegExp(words.map(escape).map((w) => `(?=[\\s\\S]*${w})`).join(''))),
+    message: expect.stringMatching(
+      new RegExp(
+        words
+          .map(escape)
+          .map((w) => `(?=[\\s\\S]*${w})`)
+          .join(''),
+      ),
+    ),
   };
 }
 
@@ -131,7 +138,10 @@ describe('RG-4 reachability', () => {
   });
 
   it('RG-4: an unreachable island where every node has an incoming edge is refused as its cycle (RG-2)', () => {
-    const graph = drawGraph([op('S'), op('E'), op('X'), op('Y')], [edge('S', 'E'), edge('X', 'Y'), edge('Y', 'X')]);
+    const graph = drawGraph(
+      [op('S'), op('E'), op('X'), op('Y')],
+      [edge('S', 'E'), edge('X', 'Y'), edge('Y', 'X')],
+    );
     expect(check(graph)).toEqual([error('RG-2', ['X', 'Y'], 'X -> Y -> X')]);
   });
 
@@ -144,7 +154,9 @@ describe('RG-4 reachability', () => {
 describe('RG-5 decisions and conditional edges', () => {
   it('RG-5: refuses a conditional edge out of an operation node and names the node', () => {
     const graph = drawGraph([op('A'), op('B')], [when('A', 'B', 'grade', 'A')]);
-    expect(check(graph)).toEqual([error('RG-5', ['A'], 'conditional edges may only leave decision nodes', 'A')]);
+    expect(check(graph)).toEqual([
+      error('RG-5', ['A'], 'conditional edges may only leave decision nodes', 'A'),
+    ]);
   });
 
   it('RG-5: refuses a decision node with two default edges', () => {
@@ -183,7 +195,9 @@ describe('RG-6 branching', () => {
 
   it('RG-6: refuses an operation node with two outgoing normal edges, naming both targets', () => {
     const graph = drawGraph([op('A'), op('B'), op('C')], [edge('A', 'B'), edge('A', 'C')]);
-    expect(check(graph)).toEqual([error('RG-6', ['A'], 'operation node A has 2 outgoing normal edges', 'B, C')]);
+    expect(check(graph)).toEqual([
+      error('RG-6', ['A'], 'operation node A has 2 outgoing normal edges', 'B, C'),
+    ]);
   });
 });
 
@@ -200,7 +214,9 @@ describe('RG-7 splits and joins', () => {
         edge('J', 'E'),
       ],
     );
-    expect(check(graph)).toEqual([error('RG-7', ['J', 'D'], 'join node J cannot be matched to a split', 'D')]);
+    expect(check(graph)).toEqual([
+      error('RG-7', ['J', 'D'], 'join node J cannot be matched to a split', 'D'),
+    ]);
   });
 
   it('RG-7: refuses a split one of whose branches never reaches its join, naming join, split and branch', () => {
@@ -216,7 +232,9 @@ describe('RG-7 splits and joins', () => {
         edge('J', 'E'),
       ],
     );
-    expect(check(graph)).toEqual([error('RG-7', ['J', 'SP', 'X'], 'join node J closes split SP', 'X never reaches')]);
+    expect(check(graph)).toEqual([
+      error('RG-7', ['J', 'SP', 'X'], 'join node J closes split SP', 'X never reaches'),
+    ]);
   });
 
   it('RG-7: refuses a split with no join', () => {
@@ -280,17 +298,23 @@ describe('RG-9 rework edges', () => {
 
   it('RG-9: refuses a rework edge from inside a split branch back before the split', () => {
     const graph = drawGraph(region, [...regionEdges, rework('Q', 'A')]);
-    expect(check(graph)).toEqual([error('RG-9', ['Q', 'A'], 'rework edge Q -> A crosses a split/join boundary')]);
+    expect(check(graph)).toEqual([
+      error('RG-9', ['Q', 'A'], 'rework edge Q -> A crosses a split/join boundary'),
+    ]);
   });
 
   it('RG-9: refuses a rework edge from after the join into a split branch', () => {
     const graph = drawGraph(region, [...regionEdges, rework('Q2', 'B')]);
-    expect(check(graph)).toEqual([error('RG-9', ['Q2', 'B'], 'rework edge Q2 -> B crosses a split/join boundary')]);
+    expect(check(graph)).toEqual([
+      error('RG-9', ['Q2', 'B'], 'rework edge Q2 -> B crosses a split/join boundary'),
+    ]);
   });
 
   it('RG-9: refuses a rework edge that ends at a split node', () => {
     const graph = drawGraph(region, [...regionEdges, rework('Q2', 'SP')]);
-    expect(check(graph)).toEqual([error('RG-9', ['Q2', 'SP'], 'rework edge Q2 -> SP must end at an operation node')]);
+    expect(check(graph)).toEqual([
+      error('RG-9', ['Q2', 'SP'], 'rework edge Q2 -> SP must end at an operation node'),
+    ]);
   });
 });
 

@@ -25,14 +25,23 @@ const CODE = 'BT-0001';
 const ROOT = `${CODE}/root`;
 
 /** The root of a BAG-TOTE piece, as an operator left it at `nodeCode`. */
-const root = (nodeCode: string, status: Parameters<typeof member>[0]['status'], operator: string | null = null) =>
-  member({ key: ROOT, code: CODE, nodeCode, status, operator });
+const root = (
+  nodeCode: string,
+  status: Parameters<typeof member>[0]['status'],
+  operator: string | null = null,
+) => member({ key: ROOT, code: CODE, nodeCode, status, operator });
 
 /** The two children the split at SPLIT-PANELS spawns, keyed k1 and k2 by the test's counter. */
-const body = (nodeCode: string, status: Parameters<typeof member>[0]['status'], operator: string | null = null) =>
-  member({ key: 'k1', code: CODE, branch: 'EDGE-BODY', parentKey: ROOT, nodeCode, status, operator });
-const strap = (nodeCode: string, status: Parameters<typeof member>[0]['status'], operator: string | null = null) =>
-  member({ key: 'k2', code: CODE, branch: 'STITCH-STRAP', parentKey: ROOT, nodeCode, status, operator });
+const body = (
+  nodeCode: string,
+  status: Parameters<typeof member>[0]['status'],
+  operator: string | null = null,
+) => member({ key: 'k1', code: CODE, branch: 'EDGE-BODY', parentKey: ROOT, nodeCode, status, operator });
+const strap = (
+  nodeCode: string,
+  status: Parameters<typeof member>[0]['status'],
+  operator: string | null = null,
+) => member({ key: 'k2', code: CODE, branch: 'STITCH-STRAP', parentKey: ROOT, nodeCode, status, operator });
 
 const piece = (...members: Family['members']): Family => ({ processMode: 'piece', members });
 
@@ -83,7 +92,11 @@ describe('a BAG-TOTE piece through the whole DAG', () => {
     d = decide(family, act('complete', 'CUT', { qty: 1 }), ctx);
     expect(d).toEqual({
       kind: 'applied',
-      family: piece(root('SPLIT-PANELS', 'split'), body('EDGE-BODY', 'ready'), strap('STITCH-STRAP', 'ready')),
+      family: piece(
+        root('SPLIT-PANELS', 'split'),
+        body('EDGE-BODY', 'ready'),
+        strap('STITCH-STRAP', 'ready'),
+      ),
       addressedKey: ROOT,
       effects: [
         { type: 'spawn', tokenKey: 'k1', parentKey: ROOT, nodeCode: 'EDGE-BODY' },
@@ -135,7 +148,11 @@ describe('a BAG-TOTE piece through the whole DAG', () => {
     });
     family = step(d);
 
-    family = run(family, [act('start', 'ASSEMBLE'), act('complete', 'ASSEMBLE'), act('start', 'QC-FINAL')], ctx);
+    family = run(
+      family,
+      [act('start', 'ASSEMBLE'), act('complete', 'ASSEMBLE'), act('start', 'QC-FINAL')],
+      ctx,
+    );
     // RT-5: a pass with grade A takes the GRADE rule to PACK.
     d = decide(family, act('qc_pass', 'QC-FINAL', { data: { grade: 'A' } }), ctx);
     expect(d).toEqual({
@@ -193,7 +210,9 @@ describe('TM-1 / TM-2 operator transitions', () => {
   it('TM-5, TM-6: bind_component and note change no status; bind records the component serial', () => {
     const ctx = machine(BAG);
     const family = applied(newFamily(BAG, CODE), act('start', 'CUT', { operatorBadge: 'OP-0001' }), ctx);
-    expect(decide(family, act('bind_component', 'CUT', { data: { componentSerial: 'ZIP-0042' } }), ctx)).toEqual({
+    expect(
+      decide(family, act('bind_component', 'CUT', { data: { componentSerial: 'ZIP-0042' } }), ctx),
+    ).toEqual({
       kind: 'applied',
       family,
       addressedKey: ROOT,
@@ -310,7 +329,10 @@ describe('TM-9 finished tokens absorb', () => {
       const d = decide(family, action, ctx);
       expect(d.kind, `${action.type} at ${action.nodeCode}`).toBe('conflict');
       expect(d).toMatchObject({
-        reason: { code: 'TOKEN_FINISHED', message: expect.stringContaining('BT-0001 is already scrapped at SPLIT-PANELS') },
+        reason: {
+          code: 'TOKEN_FINISHED',
+          message: expect.stringContaining('BT-0001 is already scrapped at SPLIT-PANELS'),
+        },
       });
     }
   });
@@ -335,7 +357,10 @@ describe('TM-11 rejected at once, whatever the state', () => {
   it('TM-11: complete at the QC node QC-FINAL is ACTION_NOT_ALLOWED_HERE, even while the piece is active there', () => {
     const ctx = machine(BAG);
     expect(decide(atQc(ctx), act('complete', 'QC-FINAL'), ctx)).toEqual(
-      rejected('ACTION_NOT_ALLOWED_HERE', 'QC-FINAL is a QC node: record QC pass or QC fail instead of Complete'),
+      rejected(
+        'ACTION_NOT_ALLOWED_HERE',
+        'QC-FINAL is a QC node: record QC pass or QC fail instead of Complete',
+      ),
     );
   });
 
@@ -398,7 +423,11 @@ describe('batch mode', () => {
 
   it('TM-3: completing 8 of a batch of 10 carries 8 good pieces on to SEW', () => {
     const ctx = machine(WALLET);
-    const family = run(batchOf(10), [act('start', 'CUT'), act('complete', 'CUT', { qty: 8, data: { scrapQty: 2 } })], ctx);
+    const family = run(
+      batchOf(10),
+      [act('start', 'CUT'), act('complete', 'CUT', { qty: 8, data: { scrapQty: 2 } })],
+      ctx,
+    );
     expect(family).toEqual({ processMode: 'batch', members: [wallet('SEW', 'ready', 8)] });
   });
 
@@ -562,9 +591,10 @@ describe('allowedActions: the buttons a station offers', () => {
     for (const m of family.members.filter((x) => x.status !== 'split')) {
       expect(addressedMember(family, m.nodeCode, BAG).key).toBe(m.key);
       for (const type of allowedActions(m, BAG)) {
-        expect(decide(family, act(type, m.nodeCode), machine(BAG, 'x')).kind, `${type} at ${m.nodeCode}`).toBe(
-          'applied',
-        );
+        expect(
+          decide(family, act(type, m.nodeCode), machine(BAG, 'x')).kind,
+          `${type} at ${m.nodeCode}`,
+        ).toBe('applied');
       }
     }
   });

@@ -12,7 +12,13 @@ import type { RoutingInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
 import type { IndexedGraph, RoutingGraph } from '../../shared/routing-graph';
 import { indexGraph } from '../../shared/routing-graph';
-import type { Decision, Family, MachineContext, OperatorAction, TokenState } from '../../shared/token-machine';
+import type {
+  Decision,
+  Family,
+  MachineContext,
+  OperatorAction,
+  TokenState,
+} from '../../shared/token-machine';
 import { allowedActions, decide } from '../../shared/token-machine';
 
 const FIXTURES_DIR = new URL('../../shared/fixtures/', import.meta.url);
@@ -47,12 +53,19 @@ export function machine(graph: IndexedGraph, prefix = 'k'): MachineContext {
 }
 
 /** A member with the defaults of a root token; override what the case needs. */
-export function member(fields: Partial<TokenState> & Pick<TokenState, 'key' | 'nodeCode' | 'status'>): TokenState {
+export function member(
+  fields: Partial<TokenState> & Pick<TokenState, 'key' | 'nodeCode' | 'status'>,
+): TokenState {
   return { code: 'BT-0001', branch: null, parentKey: null, qty: 1, operator: null, ...fields };
 }
 
 /** A new family: its root `ready` at the routing's start node. */
-export function newFamily(graph: IndexedGraph, code: string, processMode: ProcessMode = 'piece', qty = 1): Family {
+export function newFamily(
+  graph: IndexedGraph,
+  code: string,
+  processMode: ProcessMode = 'piece',
+  qty = 1,
+): Family {
   return {
     processMode,
     members: [member({ key: `${code}/root`, code, nodeCode: graph.startNode, status: 'ready', qty })],
@@ -252,7 +265,8 @@ export class InMemoryEdge {
   /** Ids of what still waits, per token code (codes with nothing parked are left out). */
   parked(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    for (const [code, held] of this.held) if (held.parked.length > 0) out[code] = held.parked.map((p) => p.id);
+    for (const [code, held] of this.held)
+      if (held.parked.length > 0) out[code] = held.parked.map((p) => p.id);
     return out;
   }
 }
@@ -402,17 +416,6 @@ export function interleaveByStation(log: readonly LoggedEvent[], picks: readonly
     const queue = open[(picks[i] ?? 0) % open.length];
     const next = queue?.shift();
     if (next) out.push(next);
-  }
-  return out;
-}
-
-/** Any arrival order at all: a permutation chosen by `picks`. */
-export function permute<T>(items: readonly T[], picks: readonly number[]): T[] {
-  const rest = [...items];
-  const out: T[] = [];
-  for (let i = 0; rest.length > 0; i++) {
-    const [taken] = rest.splice((picks[i] ?? 0) % rest.length, 1);
-    if (taken !== undefined) out.push(taken);
   }
   return out;
 }

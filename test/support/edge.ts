@@ -1,0 +1,143 @@
+/** @module Test harness: a real edge server on a real SQLite file in a temp dir, on a random loopback port. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { uuidv7 } from 'uuidv7';
+import type { Config } from '../../edge-server/config';
+import { loadConfig } from '../../edge-server/config';
+import type { DemoFile } from '../../edge-server/demo';
+import { loadDemo } from '../../edge-server/demo';
+import type { RunningServer } from '../../edge-server/server';
+import { startServer } from '../../edge-server/server';
+import type { Site } from '../../edge-server/site';
+import { openSite } from '../../edge-server/site';
+import { pino } from 'pino';
+
+export interface TestEdge {
+  site: Site;
+  server: RunningServer;
+  url: string;
+  dataDir: string;
+  demo: DemoFile;
+  /** The station token of the demo station at a work center (e.g. 'WC-CUT'). */
+  stationToken: (workCenter: string) => string;
+  /** A logged-in session token for the demo supervisor or admin. */
+  login: (who: 'supervisor' | 'admin') => Promise<string>;
+  close: () => Promise<void>;
+}
+
+export function tempDir(prefix = 'scan-station-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', STATION_RATE_PER_SECOND: '1000', ...env });
+}
+
+/** Starts an edge server with the demo loaded; pass `clock` to control time. */
+export async function startTestEdge(
+  options: { env?: Record<string, string>; clock?: () => Date } = {},
+): Promise<TestEdge> {
+  const dataDir = tempDir();
+  const config = testConfig(dataDir, options.env);
+  const site = openSite(config, {
+    log: pino({ level: 'silent' }),
+    defaultMetrics: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const demo = loadDemo(site);
+  const server = await startServer(site, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    site,
+    server,
+    url,
+    dataDir,
+    demo,
+    stationToken: (wc) => {
+      const station = demo.stations.find((s) => s.workCenter === wc);
+      if (!station) throw new Error(`no demo station at ${wc}`);
+      return station.token;
+    },
+    login: async (who) => {
+      const creds = who === 'admin' ? demo.admin : demo.supervisor;
+      const res = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(creds),
+      });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+    close: async () => {
+      await server.close();
+      site.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Builds a station event with a fresh UUIDv7 id; `seq` must be given by the caller's station. */
+export function stationEvent(fields: {
+  seq: number;
+  type: string;
+  code: string;
+  nodeCode: string;
+  operatorBadge?: string;
+  occurredAt?: string;
+  qty?: number;
+  data?: Record<string, unknown>;
+  id?: string;
+}): Record<string, unknown> {
+  return {
+    id: fields.id ?? uuidv7(),
+    operatorBadge: 'OP-0001',
+    occurredAt: new Date().toISOString(),
+    data: {},
+    ...fields,
+  };
+}
+
+/** POSTs a batch to /api/v1/events with a station token. */
+export async function push(
+  url: string,
+  token: string,
+  events: unknown[],
+  stationClock = new Date().toISOString(),
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(`${url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ stationClock, events }),
+  });
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+/** A station that numbers its own events, as a tablet does. */
+export class TestStation {
+  private seq = 0;
+  constructor(
+    readonly url: string,
+    readonly token: string,
+    readonly operatorBadge = 'OP-0001',
+  ) {}
+
+  event(type: string, code: string, nodeCode: string, data: Record<string, unknown> = {}, qty?: number) {
+    return stationEvent({
+      seq: ++this.seq,
+      type,
+      code,
+      nodeCode,
+      operatorBadge: this.operatorBadge,
+      data,
+      ...(qty === undefined ? {} : { qty }),
+    });
+  }
+
+  /** Sends one event and returns its result. */
+  async send(type: string, code: string, nodeCode: string, data: Record<string, unknown> = {}, qty?: number) {
+    const res = await push(this.url, this.token, [this.event(type, code, nodeCode, data, qty)]);
+    if (res.status !== 200) throw new Error(`push failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.results[0];
+  }
+}
