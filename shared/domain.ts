@@ -12,7 +12,15 @@ export type RoutingMode = (typeof ROUTING_MODES)[number];
 export const PROCESS_MODES = ['piece', 'batch'] as const;
 export type ProcessMode = (typeof PROCESS_MODES)[number];
 
-export const TOKEN_STATUSES = ['ready', 'active', 'paused', 'waiting', 'split', 'completed', 'scrapped'] as const;
+export const TOKEN_STATUSES = [
+  'ready',
+  'active',
+  'paused',
+  'waiting',
+  'split',
+  'completed',
+  'scrapped',
+] as const;
 export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 
 /** Statuses a token never leaves (SPEC TM-9). */

@@ -63,6 +63,10 @@ export function validateGraph(graph: RoutingGraph, workCenters: ReadonlySet<stri
   return errors;
 }
 
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
 function checkReferences(graph: RoutingGraph, workCenters: ReadonlySet<string>): GraphError[] {
   const errors: GraphError[] = [];
   const seen = new Set<string>();
@@ -112,7 +116,7 @@ function checkEdgeKinds(graph: RoutingGraph): GraphError[] {
     if (node.type !== 'decision' && conditional.length > 0) {
       errors.push({
         rule: 'RG-5',
-        message: `conditional edges may only leave decision nodes; ${node.code} is a ${node.type} node`,
+        message: `conditional edges may only leave decision nodes; ${node.code} is ${article(node.type)} ${node.type} node`,
         nodes: at,
       });
     }
@@ -247,7 +251,11 @@ function reachableFrom(start: string, edges: readonly RoutingEdge[]): Set<string
 }
 
 /** Dominator sets over the acyclic forward graph: the nodes on every path from the start to each node. */
-function dominators(graph: RoutingGraph, start: string, edges: readonly RoutingEdge[]): Map<string, Set<string>> {
+function dominators(
+  graph: RoutingGraph,
+  start: string,
+  edges: readonly RoutingEdge[],
+): Map<string, Set<string>> {
   const preds = new Map<string, string[]>();
   for (const e of edges) preds.set(e.to, [...(preds.get(e.to) ?? []), e.from]);
   const order = topologicalOrder(graph, edges);
@@ -320,7 +328,7 @@ export function matchJoinsToSplits(
     if (nearest === undefined || typeOf.get(nearest) !== 'split') {
       errors.push({
         rule: 'RG-7',
-        message: `join node ${join.code} cannot be matched to a split: every path to it must pass one split whose branches all meet here${nearest ? ` (the nearest node on every path is ${nearest}, a ${typeOf.get(nearest)} node)` : ''}`,
+        message: `join node ${join.code} cannot be matched to a split: every path to it must pass one split whose branches all meet here${nearest ? ` (the nearest node on every path is ${nearest}, ${article(typeOf.get(nearest) ?? '')} ${typeOf.get(nearest)} node)` : ''}`,
         nodes: nearest ? [join.code, nearest] : [join.code],
       });
       continue;
@@ -331,6 +339,19 @@ export function matchJoinsToSplits(
         rule: 'RG-7',
         message: `join node ${join.code} closes split ${nearest}, but its branch${missing.length > 1 ? 'es' : ''} at ${missing.join(', ')} never reach${missing.length > 1 ? '' : 'es'} it`,
         nodes: [join.code, nearest, ...missing],
+      });
+      continue;
+    }
+    // Every path of every branch must arrive, or a sibling would wait at the join for ever.
+    const escapes = edges
+      .filter((e) => e.from === nearest)
+      .flatMap((e) => exitsAvoiding(e.to, join.code, edges));
+    if (escapes.length > 0) {
+      const ends = [...new Set(escapes)];
+      errors.push({
+        rule: 'RG-7',
+        message: `a branch of split ${nearest} can end at ${ends.join(', ')} without passing its join ${join.code}, where its siblings would wait for ever`,
+        nodes: [nearest, join.code, ...ends],
       });
       continue;
     }
@@ -358,7 +379,28 @@ export function matchJoinsToSplits(
   return { pairs, errors };
 }
 
-function checkSplitsAndJoins(graph: RoutingGraph, start: string, edges: readonly RoutingEdge[]): GraphError[] {
+/** End nodes reachable from `from` along paths that never pass `join`. */
+function exitsAvoiding(from: string, join: string, edges: readonly RoutingEdge[]): string[] {
+  const out = adjacency(edges);
+  const seen = new Set<string>();
+  const exits: string[] = [];
+  const stack = [from];
+  while (stack.length > 0) {
+    const code = stack.pop() as string;
+    if (code === join || seen.has(code)) continue;
+    seen.add(code);
+    const next = out.get(code) ?? [];
+    if (next.length === 0) exits.push(code);
+    stack.push(...next);
+  }
+  return exits;
+}
+
+function checkSplitsAndJoins(
+  graph: RoutingGraph,
+  start: string,
+  edges: readonly RoutingEdge[],
+): GraphError[] {
   const { pairs, errors } = matchJoinsToSplits(graph, start, edges);
   if (errors.length > 0) return errors;
   // RG-9: a rework edge stays inside the split/join region it starts in, so that it moves the

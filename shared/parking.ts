@@ -42,7 +42,8 @@ export function receive(
   ctx: MachineContext,
 ): Settled {
   const rejection = checkStatically(family, incoming.action, ctx.graph);
-  if (rejection) return { family, incoming: { kind: 'rejected', reason: rejection }, retried: [], parked: [...parked] };
+  if (rejection)
+    return { family, incoming: { kind: 'rejected', reason: rejection }, retried: [], parked: [...parked] };
   const blocker = blockedBy(incoming, parked);
   if (blocker) {
     return {

@@ -47,7 +47,7 @@ const common = {
 
 export const dagRoutingInputSchema = z.object({
   ...common,
-  routingMode: z.literal('dag').optional(),
+  routingMode: z.literal('dag'),
   nodes: z.array(nodeInputSchema).min(1),
   edges: z.array(edgeInputSchema),
 });
@@ -60,7 +60,17 @@ export const linearRoutingInputSchema = z.object({
     .min(1, 'a linear routing needs at least one task'),
 });
 
-export const routingInputSchema = z.union([linearRoutingInputSchema, dagRoutingInputSchema]);
+/**
+ * A routing is a DAG unless it says `"routingMode": "linear"`. The mode picks the schema first, so
+ * that an error names the field that is wrong rather than "matches neither form".
+ */
+export const routingInputSchema = z.preprocess(
+  (raw) =>
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !('routingMode' in raw)
+      ? { ...raw, routingMode: 'dag' }
+      : raw,
+  z.discriminatedUnion('routingMode', [linearRoutingInputSchema, dagRoutingInputSchema]),
+);
 export type RoutingInput = z.infer<typeof routingInputSchema>;
 
 /** Builds the graph a routing describes; a linear task list becomes task n -> task n+1. */

@@ -228,9 +228,10 @@ export function decide(family: Family, action: OperatorAction, ctx: MachineConte
       },
     };
   }
+  // A token's qty only ever goes down, so a complete for more than it holds can never fit.
   if ((action.type === 'complete' || action.type === 'qc_pass') && (action.qty ?? target.qty) > target.qty) {
     return {
-      kind: 'parked',
+      kind: 'conflict',
       addressedKey: target.key,
       reason: {
         code: 'QTY_EXCEEDS',
@@ -296,7 +297,11 @@ function transition(family: Family, key: string, action: OperatorAction, ctx: Ma
         scrapFamily(w);
         break;
       case 'bind_component':
-        w.effects.push({ type: 'bind', tokenKey: key, componentSerial: String(action.data['componentSerial']) });
+        w.effects.push({
+          type: 'bind',
+          tokenKey: key,
+          componentSerial: String(action.data['componentSerial']),
+        });
         break;
       case 'note':
         break;
@@ -316,7 +321,12 @@ function transition(family: Family, key: string, action: OperatorAction, ctx: Ma
 }
 
 /** RT-1: leave `fromNode` along its normal edge; past an end node the token is completed. */
-function advance(w: Working, member: TokenState, fromNode: string, data: Readonly<Record<string, unknown>>): void {
+function advance(
+  w: Working,
+  member: TokenState,
+  fromNode: string,
+  data: Readonly<Record<string, unknown>>,
+): void {
   const graph = w.ctx.graph;
   const out = graph.forward(fromNode);
   member.operator = null;
@@ -330,7 +340,12 @@ function advance(w: Working, member: TokenState, fromNode: string, data: Readonl
 }
 
 /** RT-2 … RT-5: what arriving at a node does, by node type. */
-function arrive(w: Working, member: TokenState, nodeCode: string, data: Readonly<Record<string, unknown>>): void {
+function arrive(
+  w: Working,
+  member: TokenState,
+  nodeCode: string,
+  data: Readonly<Record<string, unknown>>,
+): void {
   const graph = w.ctx.graph;
   const node = graph.node(nodeCode);
   if (!node) throw new Error(`routing ${graph.graph.code} has no node ${nodeCode}`);

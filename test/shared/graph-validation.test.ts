@@ -245,6 +245,31 @@ describe('RG-7 splits and joins', () => {
     expect(check(graph)).toEqual([error('RG-7', ['SP'], 'split node SP has no join')]);
   });
 
+  it('RG-7: refuses a split branch that can leave through a decision to an end node instead of its join', () => {
+    // Branch B reaches J when grade is A, but the default edge ends the branch at X. A piece graded
+    // B leaves its body child completed at X, its strap child waiting at J and the parent split
+    // for ever: the join can never close. "Every branch of that split reaches the join" must hold
+    // on every way out of the branch, not just on one.
+    const graph = drawGraph(
+      [op('A'), split('SP'), qc('B'), decision('D'), op('C'), join('J'), op('X'), op('E')],
+      [
+        edge('A', 'SP'),
+        edge('SP', 'B'),
+        edge('SP', 'C'),
+        edge('B', 'D'),
+        when('D', 'J', 'grade', 'A'),
+        otherwise('D', 'X'),
+        edge('C', 'J'),
+        edge('J', 'E'),
+      ],
+    );
+    expect(check(graph)).toContainEqual({
+      rule: 'RG-7',
+      nodes: expect.arrayContaining(['SP', 'X']) as string[],
+      message: expect.stringContaining('SP') as string,
+    });
+  });
+
   it('RG-7: accepts nested splits, each closed by its own join', () => {
     const graph = drawGraph(
       [op('A'), split('S1'), split('S2'), op('B'), op('C'), join('J2'), op('D'), join('J1'), op('E')],

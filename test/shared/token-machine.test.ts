@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TokenStatus } from '../../shared/domain';
 import { validateGraph } from '../../shared/graph-validation';
 import { indexGraph } from '../../shared/routing-graph';
 import type { Decision, Family, MachineContext } from '../../shared/token-machine';
@@ -25,23 +26,14 @@ const CODE = 'BT-0001';
 const ROOT = `${CODE}/root`;
 
 /** The root of a BAG-TOTE piece, as an operator left it at `nodeCode`. */
-const root = (
-  nodeCode: string,
-  status: Parameters<typeof member>[0]['status'],
-  operator: string | null = null,
-) => member({ key: ROOT, code: CODE, nodeCode, status, operator });
+const root = (nodeCode: string, status: TokenStatus, operator: string | null = null) =>
+  member({ key: ROOT, code: CODE, nodeCode, status, operator });
 
 /** The two children the split at SPLIT-PANELS spawns, keyed k1 and k2 by the test's counter. */
-const body = (
-  nodeCode: string,
-  status: Parameters<typeof member>[0]['status'],
-  operator: string | null = null,
-) => member({ key: 'k1', code: CODE, branch: 'EDGE-BODY', parentKey: ROOT, nodeCode, status, operator });
-const strap = (
-  nodeCode: string,
-  status: Parameters<typeof member>[0]['status'],
-  operator: string | null = null,
-) => member({ key: 'k2', code: CODE, branch: 'STITCH-STRAP', parentKey: ROOT, nodeCode, status, operator });
+const body = (nodeCode: string, status: TokenStatus, operator: string | null = null) =>
+  member({ key: 'k1', code: CODE, branch: 'EDGE-BODY', parentKey: ROOT, nodeCode, status, operator });
+const strap = (nodeCode: string, status: TokenStatus, operator: string | null = null) =>
+  member({ key: 'k2', code: CODE, branch: 'STITCH-STRAP', parentKey: ROOT, nodeCode, status, operator });
 
 const piece = (...members: Family['members']): Family => ({ processMode: 'piece', members });
 
@@ -418,7 +410,7 @@ describe('TM-11 rejected at once, whatever the state', () => {
 
 describe('batch mode', () => {
   const batchOf = (qty: number): Family => newFamily(WALLET, 'WL-B-0001', 'batch', qty);
-  const wallet = (nodeCode: string, status: Parameters<typeof member>[0]['status'], qty: number) =>
+  const wallet = (nodeCode: string, status: TokenStatus, qty: number) =>
     member({ key: 'WL-B-0001/root', code: 'WL-B-0001', nodeCode, status, qty });
 
   it('TM-3: completing 8 of a batch of 10 carries 8 good pieces on to SEW', () => {
@@ -437,11 +429,11 @@ describe('batch mode', () => {
     expect(family).toEqual({ processMode: 'batch', members: [wallet('SEW', 'ready', 10)] });
   });
 
-  it('TM-3: completing 11 of a batch of 10 is parked QTY_EXCEEDS', () => {
+  it('TM-3: completing 11 of a batch of 10 is a conflict QTY_EXCEEDS (a qty never grows back)', () => {
     const ctx = machine(WALLET);
     const family = applied(batchOf(10), act('start', 'CUT'), ctx);
     expect(decide(family, act('complete', 'CUT', { qty: 11 }), ctx)).toEqual({
-      kind: 'parked',
+      kind: 'conflict',
       addressedKey: 'WL-B-0001/root',
       reason: { code: 'QTY_EXCEEDS', message: 'Complete of 11 exceeds the 10 pieces of WL-B-0001' },
     });

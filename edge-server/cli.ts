@@ -1,0 +1,170 @@
+/**
+ * @module `npm run edge -- <command>`: the integrator's tools on the site's database (DATA_DIR),
+ * safe to run beside the running server (SQLite WAL, busy timeout).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { addOperator, addUser, createTicket, enrollStation, importRouting, revokeStation } from './admin';
+import { loadConfig } from './config';
+import { migrate } from './db/migrate';
+import { openDatabase } from './db/open';
+import { formatSchemaReport, verifySchema } from './db/verify-schema';
+import { isEmptySite, loadDemo } from './demo';
+import { ApiError } from './errors';
+import { createLogger } from './logger';
+import { openSite } from './site';
+
+const USAGE = `usage: npm run edge -- <command> [options]
+
+  migrate                        apply pending migrations to DATA_DIR/edge.sqlite
+  verify-schema                  compare the live schema with the migrations; run integrity checks
+  import-routing FILE            publish a routing (DAG or linear task list, JSON)
+  create-ticket --code C --routing R --qty N [--batch] [--serial-prefix P] [--serials A,B,...]
+  enroll-station --name N [--work-center WC] [--nodes A,B]   prints the station token (shown once)
+  revoke-station --name N
+  add-operator --badge B [--name "Full Name"] [--pin 1234]
+  add-user --username U --role supervisor|admin --password P
+  backup FILE                    online backup of the database to FILE
+  demo                           load the demo data into an empty site
+
+settings come from the environment: DATA_DIR (default ./data), SITE_CODE, ...`;
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function print(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      code: { type: 'string' },
+      routing: { type: 'string' },
+      version: { type: 'string' },
+      qty: { type: 'string' },
+      batch: { type: 'boolean' },
+      'serial-prefix': { type: 'string' },
+      serials: { type: 'string' },
+      name: { type: 'string' },
+      'work-center': { type: 'string' },
+      nodes: { type: 'string' },
+      badge: { type: 'string' },
+      pin: { type: 'string' },
+      username: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  const config = loadConfig();
+  const now = new Date().toISOString();
+
+  if (command === 'migrate') {
+    const db = openDatabase(config.databaseFile);
+    const { applied, alreadyApplied } = migrate(db);
+    console.log(`${config.databaseFile}: applied ${applied.length} migration(s), ${alreadyApplied} already applied`);
+    db.close();
+    return 0;
+  }
+  if (command === 'verify-schema') {
+    if (!fs.existsSync(config.databaseFile)) {
+      console.error(`no database at ${config.databaseFile}`);
+      return 1;
+    }
+    const db = openDatabase(config.databaseFile);
+    const report = verifySchema(db);
+    console.log(formatSchemaReport(report));
+    db.close();
+    return report.ok ? 0 : 1;
+  }
+  if (command === 'backup') {
+    const target = positionals[0];
+    if (!target) throw new ApiError('BAD_REQUEST', 'backup needs a target FILE');
+    const db = openDatabase(config.databaseFile);
+    fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+    await db.backup(target);
+    db.close();
+    console.log(`backed up ${config.databaseFile} to ${path.resolve(target)}`);
+    return 0;
+  }
+
+  const site = openSite(config, { log: createLogger('warn'), defaultMetrics: false });
+  try {
+    switch (command) {
+      case 'import-routing': {
+        const file = positionals[0];
+        if (!file) throw new ApiError('BAD_REQUEST', 'import-routing needs a FILE');
+        print(importRouting(site.db, JSON.parse(fs.readFileSync(file, 'utf8')), now));
+        return 0;
+      }
+      case 'create-ticket':
+        print(
+          createTicket(
+            site.db,
+            site.system,
+            {
+              code: values.code,
+              routing: values.routing,
+              ...(values.version ? { routingVersion: Number(values.version) } : {}),
+              processMode: values.batch ? 'batch' : 'piece',
+              qty: Number(values.qty),
+              ...(values['serial-prefix'] ? { serialPrefix: values['serial-prefix'] } : {}),
+              ...(values.serials ? { serials: list(values.serials) } : {}),
+            },
+            now,
+          ),
+        );
+        return 0;
+      case 'enroll-station':
+        print(
+          enrollStation(
+            site.db,
+            {
+              name: values.name,
+              ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
+              ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
+            },
+            now,
+          ),
+        );
+        return 0;
+      case 'revoke-station':
+        revokeStation(site.db, values.name ?? '', now);
+        console.log(`revoked ${values.name}`);
+        return 0;
+      case 'add-operator':
+        print(addOperator(site.db, { badge: values.badge, name: values.name, pin: values.pin }, now));
+        return 0;
+      case 'add-user':
+        print(addUser(site.db, { username: values.username, role: values.role, password: values.password }, now));
+        return 0;
+      case 'demo':
+        if (!isEmptySite(site)) {
+          console.error('the site already has routings; the demo loads into an empty DATA_DIR only');
+          return 1;
+        }
+        loadDemo(site);
+        console.log(`demo loaded; station tokens and passwords are in ${path.join(config.dataDir, 'demo.json')}`);
+        return 0;
+      default:
+        console.error(command ? `unknown command: ${command}\n\n${USAGE}` : USAGE);
+        return command ? 2 : 0;
+    }
+  } finally {
+    site.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ApiError) console.error(`${error.code}: ${error.message}`);
+    else console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
