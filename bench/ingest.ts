@@ -8,7 +8,14 @@ import type { Measurement } from './stats';
 import { chunk, summarize } from './stats';
 import { withTempDir } from './temp';
 import type { BenchEvent, BenchSite } from './workload';
-import { EVENTS_PER_TOKEN, assertAllApplied, assertCompleted, makeEvents, openBenchSite, tokensFor } from './workload';
+import {
+  EVENTS_PER_TOKEN,
+  assertAllApplied,
+  assertCompleted,
+  makeEvents,
+  openBenchSite,
+  tokensFor,
+} from './workload';
 
 /** A fresh site with exactly enough tokens for warm-up plus measurement, and their events. */
 async function withBenchSite<T>(

@@ -10,7 +10,7 @@ import type { Measurement } from './stats';
 import { chunk, summarize } from './stats';
 import { withTempDir } from './temp';
 
-interface RawRow {
+export interface RawRow {
   event_id: string;
   station_id: number;
   seq: number;
@@ -25,7 +25,7 @@ interface RawRow {
 const NODES = ['CUT', 'SEW', 'EDGE', 'FINISH'] as const;
 
 /** Rows built before the clock starts, so only SQLite is measured. */
-function makeRows(count: number): RawRow[] {
+export function makeRawRows(count: number): RawRow[] {
   const occurredAt = new Date().toISOString();
   return Array.from({ length: count }, (_, i): RawRow => {
     const id = uuidv7();
@@ -42,8 +42,40 @@ function makeRows(count: number): RawRow[] {
       operator_badge: 'OP-1',
       occurred_at: occurredAt,
       // The event as the station sent it: about the size of token_event's JSON columns.
-      data_json: JSON.stringify({ id, seq: i + 1, type, code, nodeCode, operatorBadge: 'OP-1', occurredAt, data: {} }),
+      data_json: JSON.stringify({
+        id,
+        seq: i + 1,
+        type,
+        code,
+        nodeCode,
+        operatorBadge: 'OP-1',
+        occurredAt,
+        data: {},
+      }),
     };
+  });
+}
+
+/** Creates the plain table in `db` (whose pragmas the caller set) and returns a batch inserter. */
+export function createRawTable(db: Database.Database): (rows: readonly RawRow[]) => void {
+  db.exec(`CREATE TABLE raw_event (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    station_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    event_type TEXT NOT NULL,
+    code TEXT NOT NULL,
+    node_code TEXT NOT NULL,
+    operator_badge TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    data_json TEXT NOT NULL
+  )`);
+  const insert = db.prepare(
+    `INSERT INTO raw_event (event_id, station_id, seq, event_type, code, node_code, operator_badge, occurred_at, data_json)
+     VALUES (@event_id, @station_id, @seq, @event_type, @code, @node_code, @operator_badge, @occurred_at, @data_json)`,
+  );
+  return db.transaction((rows: readonly RawRow[]) => {
+    for (const row of rows) insert.run(row);
   });
 }
 
@@ -53,26 +85,8 @@ export async function measureRawCeiling(batch: number, warmup: number, events: n
     const db = new Database(path.join(dir, 'raw.sqlite'));
     try {
       applyPragmas(db);
-      db.exec(`CREATE TABLE raw_event (
-        id INTEGER PRIMARY KEY,
-        event_id TEXT NOT NULL UNIQUE,
-        station_id INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        event_type TEXT NOT NULL,
-        code TEXT NOT NULL,
-        node_code TEXT NOT NULL,
-        operator_badge TEXT NOT NULL,
-        occurred_at TEXT NOT NULL,
-        data_json TEXT NOT NULL
-      )`);
-      const insert = db.prepare(
-        `INSERT INTO raw_event (event_id, station_id, seq, event_type, code, node_code, operator_badge, occurred_at, data_json)
-         VALUES (@event_id, @station_id, @seq, @event_type, @code, @node_code, @operator_badge, @occurred_at, @data_json)`,
-      );
-      const insertBatch = db.transaction((rows: readonly RawRow[]) => {
-        for (const row of rows) insert.run(row);
-      });
-      const rows = makeRows(warmup + events);
+      const insertBatch = createRawTable(db);
+      const rows = makeRawRows(warmup + events);
       for (const b of chunk(rows.slice(0, warmup), batch)) insertBatch(b);
       const measured = chunk(rows.slice(warmup), batch);
       const latencies: number[] = [];
@@ -84,7 +98,9 @@ export async function measureRawCeiling(batch: number, warmup: number, events: n
       }
       const seconds = (performance.now() - started) / 1000;
       const count = (db.prepare('SELECT count(*) AS n FROM raw_event').get() as { n: number }).n;
-      if (count !== rows.length) throw new Error(`raw batch ${batch}: ${count} rows stored, expected ${rows.length}`);
+      if (count !== rows.length) {
+        throw new Error(`raw batch ${batch}: ${count} rows stored, expected ${rows.length}`);
+      }
       return summarize(events, seconds, latencies);
     } finally {
       db.close();

@@ -82,7 +82,16 @@ export function makeEvents(codes: readonly string[], firstSeq = 1): BenchEvent[]
     for (const nodeCode of NODES) {
       for (const type of ['start', 'complete'] as const) {
         for (const code of group) {
-          events.push({ id: uuidv7(), seq: seq++, type, code, nodeCode, operatorBadge: OPERATOR, occurredAt, data: {} });
+          events.push({
+            id: uuidv7(),
+            seq: seq++,
+            type,
+            code,
+            nodeCode,
+            operatorBadge: OPERATOR,
+            occurredAt,
+            data: {},
+          });
         }
       }
     }
@@ -97,7 +106,11 @@ export function tokensFor(events: number): number {
 }
 
 /** Aborts the bench loudly unless every result is `applied`: a figure for rejected events means nothing. */
-export function assertAllApplied(label: string, sent: readonly BenchEvent[], results: readonly EventResult[]): void {
+export function assertAllApplied(
+  label: string,
+  sent: readonly BenchEvent[],
+  results: readonly EventResult[],
+): void {
   if (results.length !== sent.length) {
     throw new Error(`${label}: ${results.length} results for ${sent.length} events`);
   }

@@ -58,15 +58,17 @@ export function importRouting(db: Database.Database, input: unknown, now: string
       errors,
     );
   }
-  const contentHash = createHash('sha256').update(canonicalJson(routing)).digest('hex');
+  // Hash what the routing means (the graph and its work centers), not how it was written.
+  const contentHash = createHash('sha256')
+    .update(canonicalJson({ graph, workCenters: routing.workCenters }))
+    .digest('hex');
   return db.transaction((): ImportResult => {
     const created: string[] = [];
     const unchanged: string[] = [];
     const wcIds = new Map<string, number>();
     for (const wc of routing.workCenters) {
       const row = db.prepare('SELECT id, behavior FROM work_center WHERE code = ?').get(wc.code) as
-        | { id: number; behavior: string }
-        | undefined;
+        { id: number; behavior: string } | undefined;
       if (row && row.behavior !== wc.behavior) {
         throw new ApiError(
           'CONFLICT',
@@ -110,7 +112,15 @@ export function importRouting(db: Database.Database, input: unknown, now: string
         `INSERT INTO routing_graph (code, version, name, routing_mode, content_hash, source_json, published_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(routing.code, routing.version, routing.name, graph.routingMode, contentHash, JSON.stringify(routing), now);
+      .run(
+        routing.code,
+        routing.version,
+        routing.name,
+        graph.routingMode,
+        contentHash,
+        JSON.stringify(routing),
+        now,
+      );
     const graphId = Number(info.lastInsertRowid);
     const nodeIds = new Map<string, number>();
     graph.nodes.forEach((node, position) => {
@@ -118,9 +128,17 @@ export function importRouting(db: Database.Database, input: unknown, now: string
         .prepare(
           'INSERT INTO routing_node (graph_id, code, node_type, name, work_center_id, position) VALUES (?, ?, ?, ?, ?, ?)',
         )
-        .run(graphId, node.code, node.type, node.name, node.workCenter ? (wcIds.get(node.workCenter) ?? null) : null, position);
+        .run(
+          graphId,
+          node.code,
+          node.type,
+          node.name,
+          node.workCenter ? (wcIds.get(node.workCenter) ?? null) : null,
+          position,
+        );
       nodeIds.set(node.code, Number(n.lastInsertRowid));
     });
+    linkNewNodesToStations(db, graphId);
     graph.edges.forEach((edge, position) => {
       db.prepare(
         `INSERT INTO routing_edge (graph_id, from_node_id, to_node_id, edge_type, rule_json, is_default, position)
@@ -138,6 +156,21 @@ export function importRouting(db: Database.Database, input: unknown, now: string
     bumpReferenceSeq(db);
     return { ...result, graphId, created: true };
   })();
+}
+
+/**
+ * A new routing (or version) is served by the stations already enrolled for it: those enrolled for
+ * the node's work center, and those that serve a node of the same code on another routing.
+ */
+function linkNewNodesToStations(db: Database.Database, graphId: number): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO station_node (station_id, node_id)
+     SELECT s.id, n.id FROM routing_node n JOIN station s ON s.revoked_at IS NULL
+     WHERE n.graph_id = ? AND n.node_type = 'operation' AND (
+       (s.serves_work_center = 1 AND s.work_center_id = n.work_center_id)
+       OR EXISTS (SELECT 1 FROM station_node sn JOIN routing_node o ON o.id = sn.node_id
+                  WHERE sn.station_id = s.id AND o.code = n.code AND o.graph_id <> n.graph_id))`,
+  ).run(graphId);
 }
 
 const MAX_TICKET_QTY = 100_000;
@@ -158,13 +191,21 @@ export const createTicketSchema = z
   })
   .superRefine((t, ctx) => {
     if (t.serials && t.serials.length !== t.qty) {
-      ctx.addIssue({ code: 'custom', path: ['serials'], message: `${t.serials.length} serials for a qty of ${t.qty}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serials'],
+        message: `${t.serials.length} serials for a qty of ${t.qty}`,
+      });
     }
     if (t.serials && new Set(t.serials).size !== t.serials.length) {
       ctx.addIssue({ code: 'custom', path: ['serials'], message: 'serials must be unique' });
     }
     if (t.processMode === 'batch' && t.serials) {
-      ctx.addIssue({ code: 'custom', path: ['serials'], message: 'a batch has one code (batchCode), not serials' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serials'],
+        message: 'a batch has one code (batchCode), not serials',
+      });
     }
   });
 export type CreateTicketInput = z.input<typeof createTicketSchema>;
@@ -189,34 +230,65 @@ export function createTicket(
   return db.transaction((): TicketResult => {
     const graphRow = (
       t.routingVersion === undefined
-        ? db.prepare('SELECT id, version, routing_mode, source_json FROM routing_graph WHERE code = ? ORDER BY version DESC LIMIT 1').get(t.routing)
+        ? db
+            .prepare(
+              'SELECT id, version, routing_mode, source_json FROM routing_graph WHERE code = ? ORDER BY version DESC LIMIT 1',
+            )
+            .get(t.routing)
         : db
-            .prepare('SELECT id, version, routing_mode, source_json FROM routing_graph WHERE code = ? AND version = ?')
+            .prepare(
+              'SELECT id, version, routing_mode, source_json FROM routing_graph WHERE code = ? AND version = ?',
+            )
             .get(t.routing, t.routingVersion)
     ) as { id: number; version: number; routing_mode: 'linear' | 'dag'; source_json: string } | undefined;
     if (!graphRow) {
-      throw new ApiError('NOT_FOUND', `No routing ${t.routing}${t.routingVersion ? ` version ${t.routingVersion}` : ''} is published`);
+      throw new ApiError(
+        'NOT_FOUND',
+        `No routing ${t.routing}${t.routingVersion ? ` version ${t.routingVersion}` : ''} is published`,
+      );
     }
     if (db.prepare('SELECT 1 FROM job_ticket WHERE code = ?').get(t.code)) {
       throw new ApiError('CONFLICT', `Job ticket ${t.code} already exists`);
     }
-    const graph = indexGraph(routingGraphFromInput(routingInputSchema.parse(JSON.parse(graphRow.source_json))));
+    const graph = indexGraph(
+      routingGraphFromInput(routingInputSchema.parse(JSON.parse(graphRow.source_json))),
+    );
     const codes =
       t.processMode === 'batch'
         ? [t.batchCode ?? t.code]
-        : (t.serials ?? Array.from({ length: t.qty }, (_, i) => `${t.serialPrefix ?? `${t.code}-`}${String(i + 1).padStart(4, '0')}`));
-    const taken = codes.filter((c) => db.prepare('SELECT 1 FROM flow_token WHERE code = ? AND parent_token_id IS NULL').get(c));
+        : (t.serials ??
+          Array.from(
+            { length: t.qty },
+            (_, i) => `${t.serialPrefix ?? `${t.code}-`}${String(i + 1).padStart(4, '0')}`,
+          ));
+    const taken = codes.filter((c) =>
+      db.prepare('SELECT 1 FROM flow_token WHERE code = ? AND parent_token_id IS NULL').get(c),
+    );
     if (taken.length > 0) {
-      throw new ApiError('CONFLICT', `These codes are already in use: ${taken.slice(0, 10).join(', ')}`, taken);
+      throw new ApiError(
+        'CONFLICT',
+        `These codes are already in use: ${taken.slice(0, 10).join(', ')}`,
+        taken,
+      );
     }
     const info = db
       .prepare(
         `INSERT INTO job_ticket (code, graph_id, routing_mode, process_mode, product, qty, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(t.code, graphRow.id, graphRow.routing_mode, t.processMode, t.product ?? graph.graph.name, t.qty, now);
+      .run(
+        t.code,
+        graphRow.id,
+        graphRow.routing_mode,
+        t.processMode,
+        t.product ?? graph.graph.name,
+        t.qty,
+        now,
+      );
     const ticketId = Number(info.lastInsertRowid);
-    const counter = db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as { value: number };
+    const counter = db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as {
+      value: number;
+    };
     const changeSeq = counter.value + 1;
     const tokens = new TokenStore(db);
     const qty = t.processMode === 'batch' ? t.qty : 1;
@@ -230,7 +302,12 @@ export function createTicket(
         rootId: id,
         tokenId: id,
         qty,
-        data: { ticket: t.code, routing: t.routing, routingVersion: graphRow.version, processMode: t.processMode },
+        data: {
+          ticket: t.code,
+          routing: t.routing,
+          routingVersion: graphRow.version,
+          processMode: t.processMode,
+        },
         token: { code, branch: null, nodeCode: graph.startNode, status: 'ready' },
         now,
       });
@@ -256,7 +333,7 @@ export const enrollStationSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, - and _ only'),
   workCenter: z.string().trim().min(1).optional(),
   /** The node codes it reports at; by default every operation node of its work center. */
-  nodeCodes: z.array(z.string().trim().min(1)).min(1).optional(),
+  nodeCodes: z.array(z.string().trim().min(1).max(64)).min(1).max(200).optional(),
 });
 
 export interface EnrollResult {
@@ -274,13 +351,23 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
     throw new ApiError('BAD_REQUEST', 'Invalid station: give its workCenter, its nodeCodes, or both');
   }
   return db.transaction((): EnrollResult => {
-    if (db.prepare('SELECT 1 FROM station WHERE name = ?').get(s.name)) {
-      throw new ApiError('CONFLICT', `Station ${s.name} is already enrolled; revoke it or choose another name`);
+    const previous = db.prepare('SELECT id, revoked_at FROM station WHERE name = ?').get(s.name) as
+      { id: number; revoked_at: string | null } | undefined;
+    if (previous && previous.revoked_at === null) {
+      throw new ApiError(
+        'CONFLICT',
+        `Station ${s.name} is already enrolled; revoke it or choose another name`,
+      );
     }
     let workCenterId: number | null = null;
     if (s.workCenter) {
-      const wc = db.prepare('SELECT id FROM work_center WHERE code = ?').get(s.workCenter) as { id: number } | undefined;
-      if (!wc) throw new ApiError('NOT_FOUND', `No work center ${s.workCenter}; import a routing that defines it first`);
+      const wc = db.prepare('SELECT id FROM work_center WHERE code = ?').get(s.workCenter) as
+        { id: number } | undefined;
+      if (!wc)
+        throw new ApiError(
+          'NOT_FOUND',
+          `No work center ${s.workCenter}; import a routing that defines it first`,
+        );
       workCenterId = wc.id;
     }
     const nodes = (
@@ -290,22 +377,48 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
               `SELECT id, code, node_type FROM routing_node WHERE code IN (${s.nodeCodes.map(() => '?').join(',')})`,
             )
             .all(...s.nodeCodes)
-        : db.prepare("SELECT id, code, node_type FROM routing_node WHERE work_center_id = ? AND node_type = 'operation'").all(workCenterId)
+        : db
+            .prepare(
+              "SELECT id, code, node_type FROM routing_node WHERE work_center_id = ? AND node_type = 'operation'",
+            )
+            .all(workCenterId)
     ) as { id: number; code: string; node_type: string }[];
     const missing = (s.nodeCodes ?? []).filter((c) => !nodes.some((n) => n.code === c));
-    if (missing.length > 0) throw new ApiError('NOT_FOUND', `No routing has the node(s) ${missing.join(', ')}`, missing);
+    if (missing.length > 0)
+      throw new ApiError('NOT_FOUND', `No routing has the node(s) ${missing.join(', ')}`, missing);
     const notOperations = [...new Set(nodes.filter((n) => n.node_type !== 'operation').map((n) => n.code))];
     if (notOperations.length > 0) {
-      throw new ApiError('BAD_REQUEST', `Stations report at operation nodes only; not: ${notOperations.join(', ')}`);
+      throw new ApiError(
+        'BAD_REQUEST',
+        `Stations report at operation nodes only; not: ${notOperations.join(', ')}`,
+      );
     }
     if (nodes.length === 0) {
-      throw new ApiError('BAD_REQUEST', `Work center ${s.workCenter} has no operation nodes on any routing yet`);
+      throw new ApiError(
+        'BAD_REQUEST',
+        `Work center ${s.workCenter} has no operation nodes on any routing yet`,
+      );
     }
     const token = newSecret();
-    const info = db
-      .prepare('INSERT INTO station (name, work_center_id, token_hash, enrolled_at) VALUES (?, ?, ?, ?)')
-      .run(s.name, workCenterId, hashToken(token), now);
-    const stationId = Number(info.lastInsertRowid);
+    const servesWorkCenter = s.nodeCodes === undefined ? 1 : 0;
+    let stationId: number;
+    if (previous) {
+      // Re-enrolling a revoked station: a new device and token under the old name, counting seq
+      // from the start again; its history stays with it.
+      db.prepare(
+        `UPDATE station SET work_center_id = ?, token_hash = ?, serves_work_center = ?, enrolled_at = ?,
+           revoked_at = NULL, last_seq = 0 WHERE id = ?`,
+      ).run(workCenterId, hashToken(token), servesWorkCenter, now, previous.id);
+      db.prepare('DELETE FROM station_node WHERE station_id = ?').run(previous.id);
+      stationId = previous.id;
+    } else {
+      const info = db
+        .prepare(
+          'INSERT INTO station (name, work_center_id, token_hash, serves_work_center, enrolled_at) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(s.name, workCenterId, hashToken(token), servesWorkCenter, now);
+      stationId = Number(info.lastInsertRowid);
+    }
     const link = db.prepare('INSERT INTO station_node (station_id, node_id) VALUES (?, ?)');
     for (const node of nodes) link.run(stationId, node.id);
     bumpReferenceSeq(db);
@@ -320,7 +433,9 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
 }
 
 export function revokeStation(db: Database.Database, name: string, now: string): void {
-  const info = db.prepare('UPDATE station SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now, name);
+  const info = db
+    .prepare('UPDATE station SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
+    .run(now, name);
   if (info.changes === 0) throw new ApiError('NOT_FOUND', `No enrolled (unrevoked) station named ${name}`);
   bumpReferenceSeq(db);
 }
@@ -334,7 +449,11 @@ export const addOperatorSchema = z.object({
     .optional(),
 });
 
-export function addOperator(db: Database.Database, input: unknown, now: string): { badge: string; name: string; hasPin: boolean } {
+export function addOperator(
+  db: Database.Database,
+  input: unknown,
+  now: string,
+): { badge: string; name: string; hasPin: boolean } {
   const o = parseOrThrow(addOperatorSchema, input, 'operator');
   return db.transaction(() => {
     if (db.prepare('SELECT 1 FROM operator WHERE badge = ?').get(o.badge)) {
@@ -363,7 +482,11 @@ export const addUserSchema = z.object({
   password: z.string().min(8, 'a password has at least 8 characters').max(200),
 });
 
-export function addUser(db: Database.Database, input: unknown, now: string): { username: string; role: string } {
+export function addUser(
+  db: Database.Database,
+  input: unknown,
+  now: string,
+): { username: string; role: string } {
   const u = parseOrThrow(addUserSchema, input, 'user');
   const hash = hashPassword(u.password);
   return db.transaction(() => {

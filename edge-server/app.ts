@@ -24,11 +24,34 @@ export function createApp(site: Site): Hono {
       return c.json(error.body(), error.status as 400);
     }
     site.log.error({ err: error, path: c.req.path }, 'unhandled error');
-    return c.json({ error: { code: 'INTERNAL', message: 'Internal error; the server logged it', details: [] } }, 500);
+    return c.json(
+      { error: { code: 'INTERNAL', message: 'Internal error; the server logged it', details: [] } },
+      500,
+    );
   });
   app.notFound((c) =>
-    c.json({ error: { code: 'NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}`, details: [] } }, 404),
+    c.json(
+      { error: { code: 'NOT_FOUND', message: `No route ${c.req.method} ${c.req.path}`, details: [] } },
+      404,
+    ),
   );
+
+  // One log line and one counter per request; at debug level so a busy site's log stays readable.
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath;
+    site.metrics.requests.inc({ route, status: String(c.res.status) });
+    site.log.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
 
   app.get('/api/v1/health', (c) =>
     c.json({

@@ -12,8 +12,7 @@ import type { Site } from './site';
 export type Role = 'supervisor' | 'admin';
 
 export type Principal =
-  | { kind: 'station'; station: StationEntry }
-  | { kind: 'user'; userId: number; username: string; role: Role };
+  { kind: 'station'; station: StationEntry } | { kind: 'user'; userId: number; username: string; role: Role };
 
 export interface AuthEnv {
   Variables: { principal: Principal };
@@ -82,7 +81,8 @@ export function requireRole(...roles: Role[]) {
 }
 
 export function stationOf(principal: Principal): StationEntry {
-  if (principal.kind !== 'station') throw new ApiError('FORBIDDEN', 'Only an enrolled station may call this endpoint');
+  if (principal.kind !== 'station')
+    throw new ApiError('FORBIDDEN', 'Only an enrolled station may call this endpoint');
   return principal.station;
 }
 
@@ -92,21 +92,18 @@ export function login(
   password: string,
   now: Date,
 ): { token: string; expiresAt: string; role: Role; username: string } {
-  const user = db.prepare('SELECT id, username, role, password_hash FROM app_user WHERE username = ?').get(username) as
-    | { id: number; username: string; role: Role; password_hash: string }
-    | undefined;
+  const user = db
+    .prepare('SELECT id, username, role, password_hash FROM app_user WHERE username = ?')
+    .get(username) as { id: number; username: string; role: Role; password_hash: string } | undefined;
   if (!user || !verifySecret(password, user.password_hash)) {
     throw new ApiError('UNAUTHORIZED', 'Wrong username or password');
   }
   const token = newSecret();
   const expiresAt = new Date(now.getTime() + SESSION_MS).toISOString();
   db.prepare('DELETE FROM user_session WHERE expires_at <= ?').run(now.toISOString());
-  db.prepare('INSERT INTO user_session (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-    hashToken(token),
-    user.id,
-    now.toISOString(),
-    expiresAt,
-  );
+  db.prepare(
+    'INSERT INTO user_session (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  ).run(hashToken(token), user.id, now.toISOString(), expiresAt);
   return { token, expiresAt, role: user.role, username: user.username };
 }
 

@@ -31,7 +31,12 @@ const USAGE = `usage: npm run edge -- <command> [options]
 settings come from the environment: DATA_DIR (default ./data), SITE_CODE, ...`;
 
 function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 function print(value: unknown): void {
@@ -67,7 +72,9 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'migrate') {
     const db = openDatabase(config.databaseFile);
     const { applied, alreadyApplied } = migrate(db);
-    console.log(`${config.databaseFile}: applied ${applied.length} migration(s), ${alreadyApplied} already applied`);
+    console.log(
+      `${config.databaseFile}: applied ${applied.length} migration(s), ${alreadyApplied} already applied`,
+    );
     db.close();
     return 0;
   }
@@ -141,7 +148,9 @@ async function run(argv: string[]): Promise<number> {
         print(addOperator(site.db, { badge: values.badge, name: values.name, pin: values.pin }, now));
         return 0;
       case 'add-user':
-        print(addUser(site.db, { username: values.username, role: values.role, password: values.password }, now));
+        print(
+          addUser(site.db, { username: values.username, role: values.role, password: values.password }, now),
+        );
         return 0;
       case 'demo':
         if (!isEmptySite(site)) {
@@ -149,7 +158,9 @@ async function run(argv: string[]): Promise<number> {
           return 1;
         }
         loadDemo(site);
-        console.log(`demo loaded; station tokens and passwords are in ${path.join(config.dataDir, 'demo.json')}`);
+        console.log(
+          `demo loaded; station tokens and passwords are in ${path.join(config.dataDir, 'demo.json')}`,
+        );
         return 0;
       default:
         console.error(command ? `unknown command: ${command}\n\n${USAGE}` : USAGE);

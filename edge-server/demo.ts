@@ -37,8 +37,18 @@ export function loadDemo(site: Site): DemoFile {
       if (!workCenters.includes(wc)) workCenters.push(wc);
     }
   }
-  createTicket(site.db, site.system, { code: 'DEMO-TOTE', routing: 'BAG-TOTE', qty: 10, serialPrefix: 'BV-DEMO-' }, now);
-  createTicket(site.db, site.system, { code: 'DEMO-WALLET', routing: 'WALLET-LINEAR', qty: 5, serialPrefix: 'WL-DEMO-' }, now);
+  createTicket(
+    site.db,
+    site.system,
+    { code: 'DEMO-TOTE', routing: 'BAG-TOTE', qty: 10, serialPrefix: 'BV-DEMO-' },
+    now,
+  );
+  createTicket(
+    site.db,
+    site.system,
+    { code: 'DEMO-WALLET', routing: 'WALLET-LINEAR', qty: 5, serialPrefix: 'WL-DEMO-' },
+    now,
+  );
   for (let i = 1; i <= 5; i++) {
     addOperator(site.db, { badge: `OP-${String(i).padStart(4, '0')}`, name: `Operator ${i}` }, now);
   }
@@ -51,6 +61,8 @@ export function loadDemo(site: Site): DemoFile {
     return { name: enrolled.name, workCenter: wc, nodeCodes: enrolled.nodeCodes, token: enrolled.token };
   });
   const demo: DemoFile = { stations, supervisor, admin };
-  fs.writeFileSync(path.join(site.config.dataDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(site.config.dataDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, {
+    mode: 0o600,
+  });
   return demo;
 }

@@ -146,7 +146,16 @@ export class EventLog {
     park: { rootId: number; stationId: number; seq: number; now: string; expiresAt: string },
     reason: { code: string; message: string },
   ): void {
-    this.parkStmt.run(rowId, park.rootId, park.stationId, park.seq, park.now, park.expiresAt, reason.code, reason.message);
+    this.parkStmt.run(
+      rowId,
+      park.rootId,
+      park.stationId,
+      park.seq,
+      park.now,
+      park.expiresAt,
+      reason.code,
+      reason.message,
+    );
   }
 
   unpark(rowId: number): void {

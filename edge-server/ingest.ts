@@ -56,7 +56,9 @@ interface StationRow {
 }
 
 /** Ingests one batch; returns only after the transaction committed (IN-4). */
-export function createIngest(deps: IngestDeps): (station: StationEntry, stationClock: string, events: unknown[], now: Date) => BatchOutcome {
+export function createIngest(
+  deps: IngestDeps,
+): (station: StationEntry, stationClock: string, events: unknown[], now: Date) => BatchOutcome {
   const { db, reference, tokens, events: log, system, settings } = deps;
   const outcomes = new Outcomes(log, system);
   const stationStmt = db.prepare('SELECT last_seq, clock_skew_ms FROM station WHERE id = ?');
@@ -70,7 +72,7 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
     'INSERT INTO station_seq_gap (station_id, from_seq, to_seq, detected_at) VALUES (?, ?, ?, ?)',
   );
   const gapsContainingStmt = db.prepare(
-    'SELECT id, from_seq, to_seq FROM station_seq_gap WHERE station_id = ? AND filled_at IS NULL AND from_seq <= ? AND to_seq >= ?',
+    'SELECT id, from_seq, to_seq, detected_at FROM station_seq_gap WHERE station_id = ? AND filled_at IS NULL AND from_seq <= ? AND to_seq >= ?',
   );
   const closeGapStmt = db.prepare('UPDATE station_seq_gap SET filled_at = ? WHERE id = ?');
   const counterStmt = db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'");
@@ -85,7 +87,14 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
       let lastSeq = stationRow.last_seq;
       const changeSeq = (counterStmt.get() as { value: number }).value + 1;
       let changed = false;
-      const counts: BatchCounts = { applied: 0, duplicate: 0, parked: 0, rejected: 0, unparked: 0, conflicts: 0 };
+      const counts: BatchCounts = {
+        applied: 0,
+        duplicate: 0,
+        parked: 0,
+        rejected: 0,
+        unparked: 0,
+        conflicts: 0,
+      };
 
       /** IN-6: a jump in seq is a gap; a late event inside an open gap narrows or closes it. */
       const trackSeq = (seq: number): void => {
@@ -94,10 +103,17 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
           lastSeq = seq;
           return;
         }
-        for (const gap of gapsContainingStmt.all(station.id, seq, seq) as { id: number; from_seq: number; to_seq: number }[]) {
+        const gaps = gapsContainingStmt.all(station.id, seq, seq) as {
+          id: number;
+          from_seq: number;
+          to_seq: number;
+          detected_at: string;
+        }[];
+        for (const gap of gaps) {
+          // What is left of the gap keeps the time it was first seen.
           closeGapStmt.run(nowIso, gap.id);
-          if (gap.from_seq < seq) gapStmt.run(station.id, gap.from_seq, seq - 1, nowIso);
-          if (gap.to_seq > seq) gapStmt.run(station.id, seq + 1, gap.to_seq, nowIso);
+          if (gap.from_seq < seq) gapStmt.run(station.id, gap.from_seq, seq - 1, gap.detected_at);
+          if (gap.to_seq > seq) gapStmt.run(station.id, seq + 1, gap.to_seq, gap.detected_at);
         }
       };
 
@@ -118,6 +134,7 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
         const existing = log.find(event.id);
         if (existing) {
           if (existing.content_hash !== contentHash) {
+            trackSeq(event.seq);
             counts.rejected++;
             return rejected(event.id, {
               code: 'IDEMPOTENCY_KEY_REUSED',
@@ -159,7 +176,10 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
         }
         const root = tokens.rootByCode(event.code);
         if (!root) {
-          return reject({ code: 'UNKNOWN_CODE', message: `No work item with code ${event.code} is known here` }, null);
+          return reject(
+            { code: 'UNKNOWN_CODE', message: `No work item with code ${event.code} is known here` },
+            null,
+          );
         }
         const graph = reference.graph(root.graph_id);
         if (!station.servedNodes.has(servedKey(root.graph_id, event.nodeCode))) {
@@ -216,7 +236,8 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
           decision.kind === 'applied'
             ? { id: event.id, status: 'applied', token }
             : { id: event.id, status: 'parked', token, reason: decision.reason };
-        const storedStatus = decision.kind === 'applied' ? 'applied' : decision.kind === 'conflict' ? 'conflict' : 'parked';
+        const storedStatus =
+          decision.kind === 'applied' ? 'applied' : decision.kind === 'conflict' ? 'conflict' : 'parked';
         const rowId = insertStationEvent(
           base,
           station,
@@ -265,7 +286,8 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
       });
 
       if (changed) bumpCounterStmt.run(changeSeq);
-      const skewChanged = stationRow.clock_skew_ms === null || Math.abs(stationRow.clock_skew_ms - skewMs) >= 1000;
+      const skewChanged =
+        stationRow.clock_skew_ms === null || Math.abs(stationRow.clock_skew_ms - skewMs) >= 1000;
       if (skewChanged) skewHistoryStmt.run(station.id, skewMs, nowIso);
       seenStmt.run(nowIso, lastSeq, skewMs, nowIso, station.id);
       return { results, counts };
@@ -273,7 +295,13 @@ export function createIngest(deps: IngestDeps): (station: StationEntry, stationC
   );
 
   function insertStationEvent(
-    base: { event: StationEvent; contentHash: string; occurredAt: string; occurredCorrected: string; nowIso: string },
+    base: {
+      event: StationEvent;
+      contentHash: string;
+      occurredAt: string;
+      occurredCorrected: string;
+      nowIso: string;
+    },
     station: StationEntry,
     root: RootRow | null,
     tokenId: number | null,
@@ -316,7 +344,9 @@ function rejected(id: string, reason: Reason): EventResult {
   return { id, status: 'rejected', reason };
 }
 
-export function actionOf(event: Pick<StationEvent, 'type' | 'nodeCode' | 'operatorBadge' | 'qty' | 'data'>): OperatorAction {
+export function actionOf(
+  event: Pick<StationEvent, 'type' | 'nodeCode' | 'operatorBadge' | 'qty' | 'data'>,
+): OperatorAction {
   return {
     type: event.type,
     nodeCode: event.nodeCode,

@@ -16,7 +16,10 @@ async function main(): Promise<void> {
     );
   }
   const server = await startServer(site);
-  site.log.info({ url: server.url, database: config.databaseFile, site: config.siteCode }, 'edge server listening');
+  site.log.info(
+    { url: server.url, database: config.databaseFile, site: config.siteCode },
+    'edge server listening',
+  );
   const stop = (signal: string): void => {
     site.log.info({ signal }, 'stopping');
     void server.close().then(() => {

@@ -7,7 +7,9 @@ import { resolveSchema } from './conflicts';
 
 const schema = (s: z.ZodType): unknown => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
-const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const json = (ref: string) => ({
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
 const anyJson = { content: { 'application/json': { schema: { type: 'object' } } } };
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [String(code), { description: 'Error', ...json('Error') }]));
@@ -20,7 +22,8 @@ export function openApiDocument(): unknown {
     info: {
       title: 'Scan station edge server',
       version: '1',
-      description: 'Wire contract v1 between stations, the edge server and upstream, plus admin and supervisor APIs.',
+      description:
+        'Wire contract v1 between stations, the edge server and upstream, plus admin and supervisor APIs.',
     },
     components: {
       securitySchemes: {
@@ -53,12 +56,16 @@ export function openApiDocument(): unknown {
           summary: 'Push a batch of station events (at most 500, 1 MiB); one result per event, in order',
           security: [{ stationToken: [] }],
           requestBody: json('PushRequest'),
-          responses: { '200': { description: 'Committed', ...json('PushResponse') }, ...errors(400, 401, 403, 413, 429) },
+          responses: {
+            '200': { description: 'Committed', ...json('PushResponse') },
+            ...errors(400, 401, 403, 413, 429),
+          },
         },
       },
       '/api/v1/station/snapshot': {
         get: {
-          summary: 'Tokens at this station’s nodes, its nodes, routings and operators; a delta with ?since=<cursor>',
+          summary:
+            'Tokens at this station’s nodes, its nodes, routings and operators; a delta with ?since=<cursor>',
           security: [{ stationToken: [] }],
           parameters: [{ name: 'since', in: 'query', required: false, schema: { type: 'string' } }],
           responses: { '200': { description: 'Snapshot', ...anyJson }, ...errors(400, 401, 403) },
@@ -71,13 +78,19 @@ export function openApiDocument(): unknown {
           responses: { '200': { description: 'Session', ...anyJson }, ...errors(400, 401) },
         },
       },
-      '/api/v1/auth/logout': { post: { summary: 'End the session', responses: { '204': { description: 'Done' } } } },
+      '/api/v1/auth/logout': {
+        post: { summary: 'End the session', responses: { '204': { description: 'Done' } } },
+      },
       '/api/v1/admin/routings': {
         post: {
           summary: 'Import (publish) a routing: a DAG or a linear task list',
           security: [{ session: [] }],
           requestBody: json('Routing'),
-          responses: { '201': { description: 'Published', ...anyJson }, '200': { description: 'Already published', ...anyJson }, ...errors(400, 401, 403, 409) },
+          responses: {
+            '201': { description: 'Published', ...anyJson },
+            '200': { description: 'Already published', ...anyJson },
+            ...errors(400, 401, 403, 409),
+          },
         },
       },
       '/api/v1/admin/tickets': {
@@ -121,10 +134,18 @@ export function openApiDocument(): unknown {
         },
       },
       '/api/v1/supervisor/queues': {
-        get: { summary: 'Per node: waiting, active, paused and blocked tokens', security: [{ session: [] }], responses: { '200': { description: 'Queues', ...anyJson }, ...errors(401, 403) } },
+        get: {
+          summary: 'Per node: waiting, active, paused and blocked tokens',
+          security: [{ session: [] }],
+          responses: { '200': { description: 'Queues', ...anyJson }, ...errors(401, 403) },
+        },
       },
       '/api/v1/supervisor/stations': {
-        get: { summary: 'Stations’ sync health: last seen, seq gaps, clock skew, parked events', security: [{ session: [] }], responses: { '200': { description: 'Stations', ...anyJson }, ...errors(401, 403) } },
+        get: {
+          summary: 'Stations’ sync health: last seen, seq gaps, clock skew, parked events',
+          security: [{ session: [] }],
+          responses: { '200': { description: 'Stations', ...anyJson }, ...errors(401, 403) },
+        },
       },
       '/api/v1/supervisor/conflicts': {
         get: {
@@ -143,7 +164,11 @@ export function openApiDocument(): unknown {
         },
       },
       '/api/v1/supervisor/parked': {
-        get: { summary: 'Events parked until their token is ready', security: [{ session: [] }], responses: { '200': { description: 'Parked', ...anyJson }, ...errors(401, 403) } },
+        get: {
+          summary: 'Events parked until their token is ready',
+          security: [{ session: [] }],
+          responses: { '200': { description: 'Parked', ...anyJson }, ...errors(401, 403) },
+        },
       },
       '/api/v1/supervisor/tokens/{code}': {
         get: {
@@ -153,8 +178,18 @@ export function openApiDocument(): unknown {
           responses: { '200': { description: 'Trace', ...anyJson }, ...errors(401, 403, 404) },
         },
       },
-      '/api/v1/health': { get: { summary: 'Liveness and schema version', responses: { '200': { description: 'OK', ...anyJson } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in text format' } } } },
+      '/api/v1/health': {
+        get: {
+          summary: 'Liveness and schema version',
+          responses: { '200': { description: 'OK', ...anyJson } },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'Metrics in text format' } },
+        },
+      },
     },
   };
   return cached;

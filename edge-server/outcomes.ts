@@ -42,7 +42,12 @@ export class Outcomes {
   }
 
   /** Records the system events and bindings an applied decision caused. */
-  recordEffects(ctx: FamilyContext, effects: readonly Effect[], familyAfter: Family, causeRowId: number): void {
+  recordEffects(
+    ctx: FamilyContext,
+    effects: readonly Effect[],
+    familyAfter: Family,
+    causeRowId: number,
+  ): void {
     const family = withSavedKeys(familyAfter, ctx.keys);
     const idOf = (key: string): string => String(Outcomes.idOf(ctx, key));
     for (const effect of effects) {
@@ -94,7 +99,12 @@ export class Outcomes {
   }
 
   /** Settles every parked event a change released, in the order they applied. */
-  settleAll(ctx: FamilyContext, parkedRows: readonly ParkedRow[], outcomes: readonly Outcome[], before: Family) {
+  settleAll(
+    ctx: FamilyContext,
+    parkedRows: readonly ParkedRow[],
+    outcomes: readonly Outcome[],
+    before: Family,
+  ) {
     const counts = { applied: 0, conflict: 0 };
     for (const outcome of outcomes) {
       const row = parkedRows.find((p) => p.event_id === outcome.event.id);

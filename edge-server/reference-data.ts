@@ -44,8 +44,7 @@ export function bumpReferenceSeq(db: Database.Database): void {
 
 export function readReferenceSeq(db: Database.Database): number {
   const row = db.prepare("SELECT value FROM site_counter WHERE name = 'reference_seq'").get() as
-    | { value: number }
-    | undefined;
+    { value: number } | undefined;
   return row?.value ?? 0;
 }
 
@@ -119,7 +118,13 @@ export class ReferenceData {
         `SELECT s.id, s.name, s.token_hash, s.revoked_at, wc.code AS work_center
          FROM station s LEFT JOIN work_center wc ON wc.id = s.work_center_id`,
       )
-      .all() as { id: number; name: string; token_hash: string; revoked_at: string | null; work_center: string | null }[];
+      .all() as {
+      id: number;
+      name: string;
+      token_hash: string;
+      revoked_at: string | null;
+      work_center: string | null;
+    }[];
     const byHash = new Map<string, StationEntry>();
     const byId = new Map<number, StationEntry>();
     for (const row of stationRows) {

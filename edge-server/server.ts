@@ -15,7 +15,11 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-export function startServer(site: Site, port = site.config.port, host = site.config.host): Promise<RunningServer> {
+export function startServer(
+  site: Site,
+  port = site.config.port,
+  host = site.config.host,
+): Promise<RunningServer> {
   const app = createApp(site);
   const sweep = (): void => {
     try {

@@ -34,7 +34,13 @@ export interface Snapshot {
   station: {
     name: string;
     workCenter: string | null;
-    nodes: { routing: string; routingVersion: number; nodeCode: string; name: string; behavior: string | null }[];
+    nodes: {
+      routing: string;
+      routingVersion: number;
+      nodeCode: string;
+      name: string;
+      behavior: string | null;
+    }[];
   };
   /** Present in a full snapshot, and in a delta when reference data changed. */
   routings?: RoutingGraph[];
@@ -50,9 +56,11 @@ export function parseCursor(since: string | undefined): { change: number; refere
   if (since === undefined || since === '') return null;
   const match = /^(\d{1,15})\.(\d{1,15})$/.exec(since);
   if (!match) {
-    throw new ApiError('BAD_REQUEST', `since: not a cursor from an earlier snapshot (got "${since.slice(0, 40)}")`, [
-      { field: 'since' },
-    ]);
+    throw new ApiError(
+      'BAD_REQUEST',
+      `since: not a cursor from an earlier snapshot (got "${since.slice(0, 40)}")`,
+      [{ field: 'since' }],
+    );
   }
   return { change: Number(match[1]), reference: Number(match[2]) };
 }
@@ -67,10 +75,13 @@ export function buildSnapshot(
   const cursor = parseCursor(since);
   return db.transaction((): Snapshot => {
     reference.refresh();
-    const changeSeq = (db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as { value: number })
-      .value;
+    const changeSeq = (
+      db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as { value: number }
+    ).value;
     const referenceSeq = readReferenceSeq(db);
-    const graphs = reference.allGraphs().filter((g) => [...g.nodeIds.keys()].some((code) => station.servedNodes.has(servedKey(g.id, code))));
+    const graphs = reference
+      .allGraphs()
+      .filter((g) => [...g.nodeIds.keys()].some((code) => station.servedNodes.has(servedKey(g.id, code))));
     const graphIds = graphs.map((g) => g.id);
     const nodes = graphs.flatMap((g) =>
       g.indexed.graph.nodes

@@ -26,7 +26,9 @@ export function stationHealth(db: Database.Database, skewThresholdMs: number, no
     parked: number;
   }[];
   const gaps = db
-    .prepare('SELECT station_id, from_seq, to_seq, detected_at FROM station_seq_gap WHERE filled_at IS NULL ORDER BY id')
+    .prepare(
+      'SELECT station_id, from_seq, to_seq, detected_at FROM station_seq_gap WHERE filled_at IS NULL ORDER BY id',
+    )
     .all() as { station_id: number; from_seq: number; to_seq: number; detected_at: string }[];
   const nodes = db
     .prepare(
@@ -41,14 +43,20 @@ export function stationHealth(db: Database.Database, skewThresholdMs: number, no
     enrolledAt: s.enrolled_at,
     revoked: s.revoked_at !== null,
     lastSeenAt: s.last_seen_at,
-    secondsSinceSeen: s.last_seen_at === null ? null : Math.round((now.getTime() - Date.parse(s.last_seen_at)) / 1000),
+    secondsSinceSeen:
+      s.last_seen_at === null ? null : Math.round((now.getTime() - Date.parse(s.last_seen_at)) / 1000),
     lastSeq: s.last_seq,
     clockSkewMs: s.clock_skew_ms,
     clockSkewFlagged: s.clock_skew_ms !== null && Math.abs(s.clock_skew_ms) > skewThresholdMs,
     parkedEvents: s.parked,
     seqGaps: gaps
       .filter((g) => g.station_id === s.id)
-      .map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq, missing: g.to_seq - g.from_seq + 1, detectedAt: g.detected_at })),
+      .map((g) => ({
+        fromSeq: g.from_seq,
+        toSeq: g.to_seq,
+        missing: g.to_seq - g.from_seq + 1,
+        detectedAt: g.detected_at,
+      })),
   }));
 }
 
@@ -60,7 +68,14 @@ export function stationQueues(db: Database.Database, now: Date) {
        FROM routing_node n JOIN routing_graph g ON g.id = n.graph_id LEFT JOIN work_center wc ON wc.id = n.work_center_id
        WHERE n.node_type IN ('operation', 'join') ORDER BY g.code, g.version, n.position`,
     )
-    .all() as { graph_id: number; routing: string; version: number; code: string; name: string; work_center: string | null }[];
+    .all() as {
+    graph_id: number;
+    routing: string;
+    version: number;
+    code: string;
+    name: string;
+    work_center: string | null;
+  }[];
   const tokens = db
     .prepare(
       `SELECT graph_id, node_code, code, branch, status, qty, active_operator, status_since FROM flow_token
@@ -153,7 +168,15 @@ export function traceToken(db: Database.Database, code: string) {
        WHERE t.code = ? AND t.parent_token_id IS NULL`,
     )
     .get(code) as
-    | { id: number; code: string; ticket: string; process_mode: string; routing_mode: string; routing: string; version: number }
+    | {
+        id: number;
+        code: string;
+        ticket: string;
+        process_mode: string;
+        routing_mode: string;
+        routing: string;
+        version: number;
+      }
     | undefined;
   if (!root) throw new ApiError('NOT_FOUND', `No work item with code ${code}`);
   const members = db

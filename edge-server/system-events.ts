@@ -169,16 +169,31 @@ export class SystemEventRecorder {
       keys.map((k) => family.members.find((m) => m.key === idOf(k))?.branch ?? null);
     switch (effect.type) {
       case 'split':
-        this.record({ ...base, type: 'split', nodeCode: effect.nodeCode, data: { branches: branchesOf(effect.childKeys) } });
+        this.record({
+          ...base,
+          type: 'split',
+          nodeCode: effect.nodeCode,
+          data: { branches: branchesOf(effect.childKeys) },
+        });
         return;
       case 'spawn':
         this.record({ ...base, type: 'spawn', nodeCode: effect.nodeCode, data: { routing: ctx.graph } });
         return;
       case 'join':
-        this.record({ ...base, type: 'join', nodeCode: effect.nodeCode, data: { branches: branchesOf(effect.childKeys) } });
+        this.record({
+          ...base,
+          type: 'join',
+          nodeCode: effect.nodeCode,
+          data: { branches: branchesOf(effect.childKeys) },
+        });
         return;
       case 'route':
-        this.record({ ...base, type: 'route', nodeCode: effect.nodeCode, data: { to: effect.to, rule: effect.rule } });
+        this.record({
+          ...base,
+          type: 'route',
+          nodeCode: effect.nodeCode,
+          data: { to: effect.to, rule: effect.rule },
+        });
         return;
     }
   }

@@ -88,7 +88,10 @@ export class TokenStore {
   }
 
   /** Inserts a root token (a new work item) and returns its id. */
-  insertRoot(token: Omit<TokenState, 'key' | 'parentKey' | 'branch'>, ctx: Omit<SaveContext, 'rootId'>): number {
+  insertRoot(
+    token: Omit<TokenState, 'key' | 'parentKey' | 'branch'>,
+    ctx: Omit<SaveContext, 'rootId'>,
+  ): number {
     const info = this.insertStmt.run({
       ticket_id: ctx.ticketId,
       graph_id: ctx.graphId,

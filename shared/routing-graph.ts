@@ -1,6 +1,7 @@
 /** @module A routing graph as both sides hold it, and an index for walking it. */
 import type { EdgeType, NodeType, RoutingMode } from './domain';
 import { QC_BEHAVIOR } from './domain';
+import { matchJoinsToSplits } from './graph-validation';
 
 export interface RoutingNode {
   code: string;
@@ -44,6 +45,8 @@ export interface IndexedGraph {
   isQc(code: string): boolean;
   /** Whether `to` can be reached from `from` along forward edges (or is `from`). */
   reaches(from: string, to: string): boolean;
+  /** The innermost split whose branches contain the node (null at the top level, RG-7 regions). */
+  regionOf(code: string): string | null;
 }
 
 export function indexGraph(graph: RoutingGraph): IndexedGraph {
@@ -80,15 +83,52 @@ export function indexGraph(graph: RoutingGraph): IndexedGraph {
     reachCache.set(from, seen);
     return seen;
   };
+  const startNode = start?.code ?? graph.nodes[0]?.code ?? '';
+  let regions: Map<string, string | null> | null = null;
+  const regionOf = (code: string): string | null => {
+    regions ??= computeRegions(graph, startNode, reachableFrom);
+    return regions.get(code) ?? null;
+  };
   return {
     graph,
-    startNode: start?.code ?? graph.nodes[0]?.code ?? '',
+    startNode,
+    regionOf,
     node: (code) => nodes.get(code),
     forward: (code) => forward.get(code) ?? [],
     rework: (code) => rework.get(code),
     isQc: (code) => nodes.get(code)?.behavior === QC_BEHAVIOR,
     reaches: (from, to) => reachableFrom(from).has(to),
   };
+}
+
+function computeRegions(
+  graph: RoutingGraph,
+  startNode: string,
+  reachableFrom: (from: string) => Set<string>,
+): Map<string, string | null> {
+  const forwardEdges = graph.edges.filter((e) => e.type !== 'rework');
+  const { pairs } = matchJoinsToSplits(graph, startNode, forwardEdges);
+  const regions = new Map<string, string | null>();
+  for (const node of graph.nodes) {
+    let innermost: string | null = null;
+    let size = Infinity;
+    for (const [join, split] of pairs) {
+      const inside = reachableFrom(split);
+      if (
+        node.code !== split &&
+        node.code !== join &&
+        inside.has(node.code) &&
+        reachableFrom(node.code).has(join)
+      ) {
+        if (inside.size < size) {
+          size = inside.size;
+          innermost = split;
+        }
+      }
+    }
+    regions.set(node.code, innermost);
+  }
+  return regions;
 }
 
 /** The operation nodes of a graph that belong to a work center. */

@@ -433,11 +433,69 @@ function scrapFamily(w: Working): void {
   }
 }
 
-/** A supervisor's manual move: put one member at a node in a status (no routing happens). */
-export function moveMember(family: Family, key: string, nodeCode: string, status: TokenStatus): Family {
+export type Placement =
+  | {
+      kind: 'placed';
+      family: Family;
+      key: string;
+      from: { nodeCode: string; status: TokenStatus };
+      effects: Effect[];
+    }
+  | { kind: 'refused'; reason: Reason };
+
+/**
+ * A supervisor's manual move (TM-12): puts the member that `nodeCode` addresses there, in `status`.
+ * A root moved onto a split branch first passes the split, so the family stays whole (the other
+ * branches are spawned, ready at their first nodes); a branch child cannot leave its branch.
+ */
+export function placeMember(
+  family: Family,
+  nodeCode: string,
+  status: TokenStatus,
+  ctx: MachineContext,
+): Placement {
+  const graph = ctx.graph;
+  const w = new Working(family, ctx);
+  let member = w.get(addressedMember(family, nodeCode, graph).key);
+  const from = { nodeCode: member.nodeCode, status: member.status };
+  const regionOfMember = (m: TokenState): string | null =>
+    m.parentKey === null ? null : w.get(m.parentKey).nodeCode;
+  for (;;) {
+    const memberRegion = regionOfMember(member);
+    const target = graph.regionOf(nodeCode);
+    if (target === memberRegion) break;
+    // Find the split, on the way to the node, that opens right inside the member's own region.
+    let split = target;
+    while (split !== null && graph.regionOf(split) !== memberRegion) split = graph.regionOf(split);
+    if (split === null) {
+      return {
+        kind: 'refused',
+        reason: {
+          code: 'MOVE_LEAVES_BRANCH',
+          message: `${describe(member)} cannot be moved out of its split branch to ${nodeCode}; its join closes the branch`,
+        },
+      };
+    }
+    arrive(w, member, split, {});
+    const child = w.members.find(
+      (m) =>
+        m.parentKey === member.key &&
+        m.status !== 'completed' &&
+        m.branch !== null &&
+        graph.reaches(m.branch, nodeCode),
+    );
+    if (!child) throw new Error(`split ${split} has no branch leading to ${nodeCode}`);
+    member = child;
+  }
+  member.nodeCode = nodeCode;
+  member.status = status;
+  member.operator = null;
   return {
-    processMode: family.processMode,
-    members: family.members.map((m) => (m.key === key ? { ...m, nodeCode, status, operator: null } : m)),
+    kind: 'placed',
+    family: { processMode: family.processMode, members: w.members },
+    key: member.key,
+    from,
+    effects: w.effects,
   };
 }
 

@@ -14,7 +14,9 @@ export function adminRoutes(site: Site): Hono<AuthEnv> {
       const result = importRouting(site.db, await readJsonBody(c.req.raw), now());
       return c.json(result, result.created ? 201 : 200);
     })
-    .post('/tickets', async (c) => c.json(createTicket(site.db, site.system, await readJsonBody(c.req.raw), now()), 201))
+    .post('/tickets', async (c) =>
+      c.json(createTicket(site.db, site.system, await readJsonBody(c.req.raw), now()), 201),
+    )
     .post('/stations', async (c) => c.json(enrollStation(site.db, await readJsonBody(c.req.raw), now()), 201))
     .delete('/stations/:name', (c) => {
       revokeStation(site.db, c.req.param('name'), now());

@@ -13,7 +13,8 @@ export function authRoutes(site: Site): Hono {
   return new Hono()
     .post('/login', async (c) => {
       const parsed = loginSchema.safeParse(await readJsonBody(c.req.raw, 16 * 1024));
-      if (!parsed.success) throw new ApiError('BAD_REQUEST', `Invalid login: ${describeIssues(parsed.error)}`);
+      if (!parsed.success)
+        throw new ApiError('BAD_REQUEST', `Invalid login: ${describeIssues(parsed.error)}`);
       return c.json(login(site.db, parsed.data.username, parsed.data.password, site.clock()));
     })
     .post('/logout', (c) => {

@@ -8,7 +8,10 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const type = request.headers.get('content-type') ?? '';
   if (type !== '' && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new ApiError('BAD_REQUEST', `The body must be JSON (Content-Type: application/json), not ${type.slice(0, 80)}`);
+    throw new ApiError(
+      'BAD_REQUEST',
+      `The body must be JSON (Content-Type: application/json), not ${type.slice(0, 80)}`,
+    );
   }
   const chunks: Uint8Array[] = [];
   let size = 0;

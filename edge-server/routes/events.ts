@@ -16,9 +16,14 @@ export function eventRoutes(site: Site): Hono<AuthEnv> {
     const now = site.clock();
     const wait = limiter.take(station.name, now.getTime());
     if (wait > 0) {
-      throw new ApiError('RATE_LIMITED', `Too many requests from station ${station.name}; retry in ${wait} s`, [], {
-        'Retry-After': String(wait),
-      });
+      throw new ApiError(
+        'RATE_LIMITED',
+        `Too many requests from station ${station.name}; retry in ${wait} s`,
+        [],
+        {
+          'Retry-After': String(wait),
+        },
+      );
     }
     const body = await readJsonBody(c.req.raw);
     const events = (body as { events?: unknown } | null)?.events;
@@ -30,7 +35,11 @@ export function eventRoutes(site: Site): Hono<AuthEnv> {
     }
     const envelope = pushRequestEnvelopeSchema.safeParse(body);
     if (!envelope.success) {
-      throw new ApiError('BAD_REQUEST', `Not a push request: ${describeIssues(envelope.error)}`, envelope.error.issues);
+      throw new ApiError(
+        'BAD_REQUEST',
+        `Not a push request: ${describeIssues(envelope.error)}`,
+        envelope.error.issues,
+      );
     }
     const started = process.hrtime.bigint();
     const outcome = site.ingest(station, envelope.data.stationClock, envelope.data.events, now);

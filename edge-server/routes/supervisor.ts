@@ -19,11 +19,14 @@ export function supervisorRoutes(site: Site): Hono<AuthEnv> {
     .get('/conflicts', (c) => c.json({ conflicts: listConflicts(site.db, c.req.query('all') === undefined) }))
     .post('/conflicts/:id/resolve', async (c) => {
       const id = Number(c.req.param('id'));
-      if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError('NOT_FOUND', `No conflict ${c.req.param('id')}`);
+      if (!Number.isSafeInteger(id) || id <= 0)
+        throw new ApiError('NOT_FOUND', `No conflict ${c.req.param('id')}`);
       const parsed = resolveSchema.safeParse(await readJsonBody(c.req.raw, 16 * 1024));
-      if (!parsed.success) throw new ApiError('BAD_REQUEST', `Invalid resolution: ${describeIssues(parsed.error)}`);
+      if (!parsed.success)
+        throw new ApiError('BAD_REQUEST', `Invalid resolution: ${describeIssues(parsed.error)}`);
       const principal = c.get('principal');
-      if (principal.kind !== 'user') throw new ApiError('FORBIDDEN', 'Only a supervisor may resolve conflicts');
+      if (principal.kind !== 'user')
+        throw new ApiError('FORBIDDEN', 'Only a supervisor may resolve conflicts');
       return c.json(resolveConflict(site, id, parsed.data, principal, site.clock()));
     })
     .get('/parked', (c) => c.json({ parked: listParked(site.db) }))

@@ -84,6 +84,9 @@ CREATE TABLE station (
   name TEXT NOT NULL UNIQUE,
   work_center_id INTEGER REFERENCES work_center (id),
   token_hash TEXT NOT NULL UNIQUE,
+  -- 1: enrolled for its work center, so it also serves that work center's nodes on routings
+  -- imported later; 0: enrolled for named node codes only.
+  serves_work_center INTEGER NOT NULL DEFAULT 0 CHECK (serves_work_center IN (0, 1)),
   enrolled_at TEXT NOT NULL,
   revoked_at TEXT,
   last_seen_at TEXT,
