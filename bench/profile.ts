@@ -37,7 +37,7 @@ const BATCH = 100;
 const WARMUP = 2_000;
 const EVENTS = Number(process.env['PROFILE_EVENTS'] ?? '40000');
 /** What-ifs alternate their variants this many times and report the median, against noisy neighbours. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 
 interface Timer {
@@ -426,7 +426,7 @@ async function outboxVariants(): Promise<void> {
     ['same, record_json empty (record built from token_event when forwarding)', 'AUTOINCREMENT', ''],
     ['full record_json, INTEGER PRIMARY KEY without AUTOINCREMENT', '', record],
   ] as const;
-  const batches = 200;
+  const batches = 400;
   const measure = (autoincrement: string, json: string) =>
     withTempDir('scan-bench-profile-outbox-', (dir) => {
       const file = path.join(dir, 'outbox.sqlite');

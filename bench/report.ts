@@ -20,12 +20,20 @@ export const TARGETS: Partial<Record<Scenario, Partial<Record<number, Target>>>>
 export interface Row extends Measurement {
   scenario: Scenario;
   batch: number;
+  /** events/s of every run; the figures of the row are those of the median run. */
+  runs: number[];
   /** events/s over raw events/s at the same batch size; null for raw itself. */
   ratioToRaw: number | null;
   target: (Target & { pass: boolean }) | null;
 }
 
-export function judge(scenario: Scenario, batch: number, m: Measurement, raw: Measurement | undefined): Row {
+export function judge(
+  scenario: Scenario,
+  batch: number,
+  m: Measurement,
+  raw: Measurement | undefined,
+  runs: number[],
+): Row {
   const ratioToRaw = scenario === 'raw' || !raw ? null : m.eventsPerSecond / raw.eventsPerSecond;
   const goal = TARGETS[scenario]?.[batch];
   const target = goal
@@ -37,7 +45,7 @@ export function judge(scenario: Scenario, batch: number, m: Measurement, raw: Me
           (goal.maxP99Ms === undefined || m.p99Ms <= goal.maxP99Ms),
       }
     : null;
-  return { scenario, batch, ...m, ratioToRaw, target };
+  return { scenario, batch, runs, ...m, ratioToRaw, target };
 }
 
 function describeTarget(t: Target): string {
@@ -45,12 +53,26 @@ function describeTarget(t: Target): string {
 }
 
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['scenario', 'batch', 'events', 'events/s', 'p50 ms', 'p99 ms', 'vs raw', 'target'];
+  const header = [
+    'scenario',
+    'batch',
+    'events',
+    'events/s',
+    'spread',
+    'p50 ms',
+    'p99 ms',
+    'vs raw',
+    'target',
+  ];
   const body = rows.map((r) => [
     r.scenario,
     String(r.batch),
     String(r.events),
     Math.round(r.eventsPerSecond).toLocaleString('en-US'),
+    // (max - min) / median of the runs' events/s: how much the machine moved under the figures.
+    r.runs.length > 1
+      ? `${(((Math.max(...r.runs) - Math.min(...r.runs)) / r.eventsPerSecond) * 100).toFixed(0)}%`
+      : '-',
     r.p50Ms.toFixed(2),
     r.p99Ms.toFixed(2),
     r.ratioToRaw === null ? '-' : `${r.ratioToRaw.toFixed(2)}x`,
@@ -58,7 +80,7 @@ export function formatTable(rows: readonly Row[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
   // Text columns left-aligned, figures right-aligned.
-  const left = new Set([0, 7]);
+  const left = new Set([0, 8]);
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (left.has(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))

@@ -129,7 +129,7 @@ export function resolveConflict(
       .prepare(
         `SELECT c.id, c.event_row_id, c.root_token_id, c.resolved_at, e.event_id, e.station_id, s.name AS station_name,
            e.seq, e.event_type, e.node_code, e.operator_badge, e.qty, e.data_json, e.occurred_at, e.received_at,
-           e.received_at AS expires_at
+           e.occurred_at_corrected
          FROM conflict c JOIN token_event e ON e.id = c.event_row_id JOIN station s ON s.id = e.station_id
          WHERE c.id = ?`,
       )

@@ -53,7 +53,8 @@ export interface ParkedRow {
   data_json: string;
   occurred_at: string;
   received_at: string;
-  expires_at: string;
+  /** Parked events are retried oldest first by this (PK-2). */
+  occurred_at_corrected: string;
 }
 
 export class EventLog {
@@ -94,7 +95,7 @@ export class EventLog {
     this.unparkStmt = db.prepare('DELETE FROM parked_event WHERE event_row_id = ?');
     this.parkedStmt = db.prepare(
       `SELECT p.event_row_id, e.event_id, p.station_id, s.name AS station_name, p.seq, e.event_type,
-         e.node_code, e.operator_badge, e.qty, e.data_json, e.occurred_at, e.received_at, p.expires_at
+         e.node_code, e.operator_badge, e.qty, e.data_json, e.occurred_at, e.received_at, e.occurred_at_corrected
        FROM parked_event p JOIN token_event e ON e.id = p.event_row_id JOIN station s ON s.id = p.station_id
        WHERE p.root_token_id = ? ORDER BY e.occurred_at_corrected, p.event_row_id`,
     );

@@ -16,7 +16,7 @@ import { Outcomes } from './outcomes';
 import type { ReferenceData, StationEntry } from './reference-data';
 import { servedKey } from './reference-data';
 import type { RootRow, TokenStore } from './token-store';
-import { newKeyAllocator } from './token-store';
+import { FamilyWorkspace, newKeyAllocator } from './token-store';
 import { canonicalJson } from './canonical-json';
 import type { SystemEventRecorder } from './system-events';
 
@@ -86,7 +86,17 @@ export function createIngest(
       const stationRow = stationStmt.get(station.id) as StationRow;
       let lastSeq = stationRow.last_seq;
       const changeSeq = (counterStmt.get() as { value: number }).value + 1;
-      let changed = false;
+      // The families this batch touches, read once and written once (most batches hit few tokens).
+      const families = new FamilyWorkspace(tokens, changeSeq, nowIso);
+      const parkedByRoot = new Map<number, ParkedRow[]>();
+      const parkedOf = (rootId: number): ParkedRow[] => {
+        let rows = parkedByRoot.get(rootId);
+        if (!rows) {
+          rows = log.parkedFor(rootId);
+          parkedByRoot.set(rootId, rows);
+        }
+        return rows;
+      };
       const counts: BatchCounts = {
         applied: 0,
         duplicate: 0,
@@ -130,7 +140,7 @@ export function createIngest(
           };
         }
         const event = parsed.data;
-        const contentHash = createHash('sha256').update(canonicalJson(event)).digest('hex');
+        const contentHash = createHash('sha256').update(contentOf(event)).digest('hex');
         const existing = log.find(event.id);
         if (existing) {
           if (existing.content_hash !== contentHash) {
@@ -174,13 +184,14 @@ export function createIngest(
             null,
           );
         }
-        const root = tokens.rootByCode(event.code);
-        if (!root) {
+        const entry = families.get(event.code);
+        if (!entry) {
           return reject(
             { code: 'UNKNOWN_CODE', message: `No work item with code ${event.code} is known here` },
             null,
           );
         }
+        const { root } = entry;
         const graph = reference.graph(root.graph_id);
         if (!station.servedNodes.has(servedKey(root.graph_id, event.nodeCode))) {
           return reject(
@@ -202,8 +213,8 @@ export function createIngest(
           );
         }
 
-        const family = tokens.loadFamily(root.id, root.process_mode);
-        const parkedRows = log.parkedFor(root.id);
+        const family = entry.current;
+        const parkedRows = parkedOf(root.id);
         const ctx: MachineContext = { graph: graph.indexed, newTokenKey: newKeyAllocator() };
         const incoming: PendingEvent = {
           id: event.id,
@@ -211,22 +222,10 @@ export function createIngest(
           seq: event.seq,
           action: actionOf(event),
         };
-        const settled = receive(
-          family,
-          parkedRows.map((p) => pendingFromRow(p)),
-          incoming,
-          ctx,
-        );
+        const settled = receive(family, parkedRows.map(pendingFromRow), incoming, ctx);
         if (settled.incoming.kind === 'rejected') return reject(settled.incoming.reason, root);
 
-        const keys = tokens.saveFamily(family, settled.family, {
-          ticketId: root.ticket_id,
-          graphId: root.graph_id,
-          rootId: root.id,
-          now: nowIso,
-          changeSeq,
-        });
-        if (settled.incoming.kind === 'applied' || settled.retried.length > 0) changed = true;
+        const keys = families.update(entry, settled.family);
         const fctx: FamilyContext = { root, graph, keys, nowIso };
 
         // The incoming event.
@@ -276,15 +275,35 @@ export function createIngest(
             },
             decision.reason,
           );
+          addParked(parkedRows, {
+            event_row_id: rowId,
+            event_id: event.id,
+            station_id: station.id,
+            station_name: station.name,
+            seq: event.seq,
+            event_type: event.type,
+            node_code: event.nodeCode,
+            operator_badge: event.operatorBadge,
+            qty: event.qty ?? null,
+            data_json: JSON.stringify(event.data ?? {}),
+            occurred_at: base.occurredAt,
+            received_at: nowIso,
+            occurred_at_corrected: occurredCorrected,
+          });
         }
 
         // Parked events that this one let through (PK-2), in the order they applied.
         const released = outcomes.settleAll(fctx, parkedRows, settled.retried, family);
         counts.unparked += released.applied;
         counts.conflicts += released.conflict;
+        for (const outcome of settled.retried) {
+          const i = parkedRows.findIndex((p) => p.event_id === outcome.event.id);
+          if (i >= 0) parkedRows.splice(i, 1);
+        }
         return result;
       });
 
+      const changed = families.flush();
       if (changed) bumpCounterStmt.run(changeSeq);
       const skewChanged =
         stationRow.clock_skew_ms === null || Math.abs(stationRow.clock_skew_ms - skewMs) >= 1000;
@@ -342,6 +361,27 @@ export function createIngest(
 
 function rejected(id: string, reason: Reason): EventResult {
   return { id, status: 'rejected', reason };
+}
+
+/**
+ * The text an event's content hash covers. zod's output lists an event's fields in schema order
+ * whatever order they came in, so only `data` with several keys needs sorting.
+ */
+function contentOf(event: StationEvent): string {
+  return event.data !== undefined && Object.keys(event.data).length > 1
+    ? canonicalJson(event)
+    : JSON.stringify(event);
+}
+
+/** Keeps a family's parked list in retry order (PK-2), as `EventLog.parkedFor` reads it. */
+function addParked(rows: ParkedRow[], row: ParkedRow): void {
+  const after = rows.findIndex(
+    (r) =>
+      r.occurred_at_corrected > row.occurred_at_corrected ||
+      (r.occurred_at_corrected === row.occurred_at_corrected && r.event_row_id > row.event_row_id),
+  );
+  if (after < 0) rows.push(row);
+  else rows.splice(after, 0, row);
 }
 
 export function actionOf(

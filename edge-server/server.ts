@@ -1,5 +1,6 @@
 /** @module Starts and stops the HTTP server for a site, with the parking-window sweeper beside it. */
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ServerType } from '@hono/node-server';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
@@ -47,5 +48,22 @@ export function startServer(
       });
     });
     server.once('error', reject);
+    // Requests Node's HTTP parser refuses (an unknown method, oversized headers) never reach Hono;
+    // answer them with the contract's error body too.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      const body = JSON.stringify({
+        error: {
+          code: 'BAD_REQUEST',
+          message: tooLarge ? 'The request headers (or URL) are too large' : 'Malformed HTTP request',
+          details: [],
+        },
+      });
+      socket.end(
+        `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
   });
 }

@@ -111,56 +111,55 @@ export class TokenStore {
     return id;
   }
 
-  /**
-   * Writes the members that changed and inserts the new ones (parents before children, as a split
-   * lists them). Returns the mapping from temporary keys to row ids.
-   */
-  saveFamily(before: Family, after: Family, ctx: SaveContext): Map<string, string> {
-    const old = new Map(before.members.map((m) => [m.key, m]));
+  /** Inserts the members with temporary keys (parents before children, as a split lists them). */
+  insertNewMembers(family: Family, ctx: SaveContext): Map<string, string> {
     const keys = new Map<string, string>();
-    const resolve = (key: string | null): number | null => {
-      if (key === null) return null;
-      return Number(keys.get(key) ?? key);
-    };
-    for (const member of after.members) {
-      if (member.key.startsWith(NEW_KEY_PREFIX)) {
-        const info = this.insertStmt.run({
-          ticket_id: ctx.ticketId,
-          graph_id: ctx.graphId,
-          code: member.code,
-          parent_token_id: resolve(member.parentKey),
-          root_token_id: ctx.rootId,
-          branch: member.branch,
-          node_code: member.nodeCode,
-          status: member.status,
-          qty: member.qty,
-          active_operator: member.operator,
-          now: ctx.now,
-          change_seq: ctx.changeSeq,
-        });
-        keys.set(member.key, String(info.lastInsertRowid));
-        continue;
-      }
-      const previous = old.get(member.key);
-      if (
-        previous &&
-        previous.nodeCode === member.nodeCode &&
-        previous.status === member.status &&
-        previous.qty === member.qty &&
-        previous.operator === member.operator
-      ) {
-        continue;
-      }
+    for (const member of family.members) {
+      if (!member.key.startsWith(NEW_KEY_PREFIX)) continue;
+      const parent =
+        member.parentKey === null ? null : Number(keys.get(member.parentKey) ?? member.parentKey);
+      const info = this.insertStmt.run({
+        ticket_id: ctx.ticketId,
+        graph_id: ctx.graphId,
+        code: member.code,
+        parent_token_id: parent,
+        root_token_id: ctx.rootId,
+        branch: member.branch,
+        node_code: member.nodeCode,
+        status: member.status,
+        qty: member.qty,
+        active_operator: member.operator,
+        now: ctx.now,
+        change_seq: ctx.changeSeq,
+      });
+      keys.set(member.key, String(info.lastInsertRowid));
+    }
+    return keys;
+  }
+
+  updateMembers(members: readonly TokenState[], changeSeq: number, now: string): void {
+    for (const member of members) {
       this.updateStmt.run({
         id: Number(member.key),
         node_code: member.nodeCode,
         status: member.status,
         qty: member.qty,
         active_operator: member.operator,
-        change_seq: ctx.changeSeq,
-        now: ctx.now,
+        change_seq: changeSeq,
+        now,
       });
     }
+  }
+
+  /** Writes a family a decision produced over the one that was read: new members, changed rows. */
+  saveFamily(before: Family, after: Family, ctx: SaveContext): Map<string, string> {
+    const keys = this.insertNewMembers(after, ctx);
+    const old = new Map(before.members.map((m) => [m.key, m]));
+    const changed = withSavedKeys(after, keys).members.filter((m) => {
+      const previous = old.get(m.key);
+      return previous !== undefined && !sameState(previous, m);
+    });
+    this.updateMembers(changed, ctx.changeSeq, ctx.now);
     return keys;
   }
 }
@@ -183,4 +182,84 @@ export function withSavedKeys(family: Family, keys: ReadonlyMap<string, string>)
       parentKey: m.parentKey === null ? null : fix(m.parentKey),
     })),
   };
+}
+
+export interface WorkspaceEntry {
+  root: RootRow;
+  /** The family as this batch has made it; keys are row ids. */
+  current: Family;
+  /** Each member's state as its row holds it now. */
+  persisted: Map<string, TokenState>;
+}
+
+/**
+ * One batch's view of the families it touches: each is read once, new members are inserted as
+ * they appear (event rows point at them), and changed rows are written once, at `flush`.
+ */
+export class FamilyWorkspace {
+  private readonly entries = new Map<string, WorkspaceEntry>();
+  private inserted = false;
+
+  constructor(
+    private readonly store: TokenStore,
+    private readonly changeSeq: number,
+    private readonly nowIso: string,
+  ) {}
+
+  /** The family whose root has this code, or undefined if no work item has it. */
+  get(code: string): WorkspaceEntry | undefined {
+    const cached = this.entries.get(code);
+    if (cached) return cached;
+    const root = this.store.rootByCode(code);
+    if (!root) return undefined;
+    const family = this.store.loadFamily(root.id, root.process_mode);
+    const entry: WorkspaceEntry = {
+      root,
+      current: family,
+      persisted: new Map(family.members.map((m) => [m.key, m])),
+    };
+    this.entries.set(code, entry);
+    return entry;
+  }
+
+  /** Takes the family a decision produced: inserts its new members now and returns their keys. */
+  update(entry: WorkspaceEntry, after: Family): Map<string, string> {
+    const keys = this.store.insertNewMembers(after, {
+      ticketId: entry.root.ticket_id,
+      graphId: entry.root.graph_id,
+      rootId: entry.root.id,
+      now: this.nowIso,
+      changeSeq: this.changeSeq,
+    });
+    entry.current = withSavedKeys(after, keys);
+    for (const id of keys.values()) {
+      const member = entry.current.members.find((m) => m.key === id);
+      if (member) entry.persisted.set(id, member);
+    }
+    if (keys.size > 0) this.inserted = true;
+    return keys;
+  }
+
+  /** Writes every member whose state changed; returns whether any token row changed in the batch. */
+  flush(): boolean {
+    let changed = this.inserted;
+    for (const entry of this.entries.values()) {
+      const dirty = entry.current.members.filter((m) => !sameState(entry.persisted.get(m.key), m));
+      if (dirty.length === 0) continue;
+      changed = true;
+      this.store.updateMembers(dirty, this.changeSeq, this.nowIso);
+      for (const m of dirty) entry.persisted.set(m.key, m);
+    }
+    return changed;
+  }
+}
+
+function sameState(a: TokenState | undefined, b: TokenState): boolean {
+  return (
+    a !== undefined &&
+    a.nodeCode === b.nodeCode &&
+    a.status === b.status &&
+    a.qty === b.qty &&
+    a.operator === b.operator
+  );
 }

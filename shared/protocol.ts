@@ -25,8 +25,27 @@ const codeSchema = z
   .min(1, 'must not be empty')
   .max(MAX_CODE_LENGTH, `must be at most ${MAX_CODE_LENGTH} characters`);
 
+/** Deeper than this is no operator's data; it would only cost stack to walk. */
+const MAX_DATA_DEPTH = 16;
+
+/** Whether a JSON value nests deeper than `limit`, found without recursion (no stack to exhaust). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const dataSchema = z
   .record(z.string(), z.unknown())
+  .refine((data) => !nestsDeeperThan(data, MAX_DATA_DEPTH), {
+    message: `must not nest more than ${MAX_DATA_DEPTH} levels deep`,
+    abort: true,
+  })
   .refine((data) => JSON.stringify(data).length <= MAX_DATA_BYTES, {
     message: `must be at most ${MAX_DATA_BYTES} bytes of JSON`,
   });
