@@ -3,7 +3,7 @@
  * conflicts, component bindings, and the upstream outbox row written beside each applied event.
  */
 import type Database from 'better-sqlite3';
-import type { AppliedEventRecord, EventResult, TokenRef } from '../shared/protocol';
+import type { EventResult, TokenRef } from '../shared/protocol';
 
 export type StoredStatus = 'applied' | 'parked' | 'conflict' | 'rejected' | 'discarded';
 
@@ -85,9 +85,7 @@ export class EventLog {
          reason_message = @reason_message, applied_at = @applied_at, token_after_json = @token_after_json
        WHERE id = @id`,
     );
-    this.outboxStmt = db.prepare(
-      'INSERT INTO upstream_outbox (event_row_id, record_json, created_at) VALUES (?, ?, ?)',
-    );
+    this.outboxStmt = db.prepare('INSERT INTO upstream_outbox (event_row_id, created_at) VALUES (?, ?)');
     this.parkStmt = db.prepare(
       `INSERT INTO parked_event (event_row_id, root_token_id, station_id, seq, parked_at, expires_at,
          reason_code, reason_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -138,8 +136,9 @@ export class EventLog {
     });
   }
 
-  enqueueUpstream(rowId: number, record: AppliedEventRecord, now: string): void {
-    this.outboxStmt.run(rowId, JSON.stringify(record), now);
+  /** Queues an event that took effect for upstream; `upstream_record` builds what is sent. */
+  enqueueUpstream(rowId: number, now: string): void {
+    this.outboxStmt.run(rowId, now);
   }
 
   park(

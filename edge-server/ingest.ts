@@ -249,14 +249,7 @@ export function createIngest(
         );
         if (decision.kind === 'applied') {
           counts.applied++;
-          system.enqueueStationEvent(rowId, {
-            event,
-            stationName: station.name,
-            occurredAt: base.occurredAt,
-            receivedAt: nowIso,
-            appliedAt: nowIso,
-            token,
-          });
+          system.enqueueStationEvent(rowId, nowIso);
           outcomes.recordEffects(fctx, decision.effects, decision.family, rowId);
         } else if (decision.kind === 'conflict') {
           counts.parked++;

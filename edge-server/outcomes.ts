@@ -77,12 +77,7 @@ export class Outcomes {
         appliedAt: ctx.nowIso,
         tokenAfter: token,
       });
-      this.system.enqueueParkedStationEvent(row, {
-        receivedAt: row.received_at,
-        appliedAt: ctx.nowIso,
-        token,
-        code: ctx.root.code,
-      });
+      this.system.enqueueStationEvent(row.event_row_id, ctx.nowIso);
       this.recordEffects(ctx, decision.effects, decision.family, row.event_row_id);
       return 'applied';
     }

@@ -57,7 +57,9 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
   const reference = new ReferenceData(db);
   const tokens = new TokenStore(db);
   const events = new EventLog(db);
-  const system = new SystemEventRecorder(db, events, config.siteCode);
+  const system = new SystemEventRecorder(events);
+  // Upstream records carry the site code the server runs with now.
+  db.prepare('UPDATE site_info SET site_code = ? WHERE id = 1').run(config.siteCode);
   const ingest = createIngest({
     db,
     reference,

@@ -3,14 +3,13 @@
  * same transaction as their cause, each with a fresh UUIDv7 and an upstream outbox row (IN-5).
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { uuidv7 } from 'uuidv7';
 import type { SystemEventType } from '../shared/domain';
-import type { AppliedEventRecord, StationEvent, TokenRef } from '../shared/protocol';
+import type { TokenRef } from '../shared/protocol';
 import type { Effect, Family } from '../shared/token-machine';
 import { tokenRef } from '../shared/token-machine';
 import { canonicalJson } from './canonical-json';
-import type { EventLog, ParkedRow } from './event-log';
+import type { EventLog } from './event-log';
 
 export interface SystemEventInput {
   type: SystemEventType;
@@ -25,16 +24,10 @@ export interface SystemEventInput {
 }
 
 export class SystemEventRecorder {
-  private readonly stationNameStmt: Database.Statement;
-
   constructor(
-    db: Database.Database,
     private readonly log: EventLog,
-    private readonly siteCode: string,
     private readonly newId: () => string = uuidv7,
-  ) {
-    this.stationNameStmt = db.prepare('SELECT name FROM station WHERE id = ?');
-  }
+  ) {}
 
   /** Records one system event and queues it upstream; returns its event id. */
   record(input: SystemEventInput): string {
@@ -64,88 +57,13 @@ export class SystemEventRecorder {
       applied_at: input.now,
       token_after_json: input.token === null ? null : JSON.stringify(input.token),
     });
-    this.log.enqueueUpstream(
-      rowId,
-      {
-        id,
-        site: this.siteCode,
-        type: input.type,
-        origin: 'system',
-        station: null,
-        seq: null,
-        code: input.code,
-        nodeCode: input.nodeCode,
-        operatorBadge: null,
-        occurredAt: input.now,
-        receivedAt: input.now,
-        appliedAt: input.now,
-        qty: input.qty,
-        data: input.data,
-        token: input.token,
-      },
-      input.now,
-    );
+    this.log.enqueueUpstream(rowId, input.now);
     return id;
   }
 
-  /** Queues a station event that applied on arrival. */
-  enqueueStationEvent(
-    rowId: number,
-    e: {
-      event: StationEvent;
-      stationName: string;
-      occurredAt: string;
-      receivedAt: string;
-      appliedAt: string;
-      token: TokenRef | null;
-    },
-  ): void {
-    this.log.enqueueUpstream(
-      rowId,
-      {
-        id: e.event.id,
-        site: this.siteCode,
-        type: e.event.type,
-        origin: 'station',
-        station: e.stationName,
-        seq: e.event.seq,
-        code: e.event.code,
-        nodeCode: e.event.nodeCode,
-        operatorBadge: e.event.operatorBadge,
-        occurredAt: e.occurredAt,
-        receivedAt: e.receivedAt,
-        appliedAt: e.appliedAt,
-        qty: e.event.qty ?? null,
-        data: e.event.data ?? {},
-        token: e.token,
-      },
-      e.appliedAt,
-    );
-  }
-
-  /** Queues a station event that applied after waiting parked (or by a supervisor's decision). */
-  enqueueParkedStationEvent(
-    row: ParkedRow,
-    e: { receivedAt: string; appliedAt: string; token: TokenRef | null; code: string },
-  ): void {
-    const record: AppliedEventRecord = {
-      id: row.event_id,
-      site: this.siteCode,
-      type: row.event_type,
-      origin: 'station',
-      station: row.station_name,
-      seq: row.seq,
-      code: e.code,
-      nodeCode: row.node_code,
-      operatorBadge: row.operator_badge,
-      occurredAt: row.occurred_at,
-      receivedAt: e.receivedAt,
-      appliedAt: e.appliedAt,
-      qty: row.qty,
-      data: JSON.parse(row.data_json) as Record<string, unknown>,
-      token: e.token,
-    };
-    this.log.enqueueUpstream(row.event_row_id, record, e.appliedAt);
+  /** Queues a station event that took effect (on arrival, after parking, or by a supervisor). */
+  enqueueStationEvent(rowId: number, appliedAt: string): void {
+    this.log.enqueueUpstream(rowId, appliedAt);
   }
 
   /** Records what a routing effect did to the family (split, spawn, join, decision route). */
@@ -196,9 +114,5 @@ export class SystemEventRecorder {
         });
         return;
     }
-  }
-
-  stationName(id: number): string {
-    return (this.stationNameStmt.get(id) as { name: string } | undefined)?.name ?? String(id);
   }
 }

@@ -129,7 +129,7 @@ const line = (e: { station: string | null; type: string; nodeCode: string | null
 
 function outbox(): { eventRowId: number; record: AppliedEventRecord }[] {
   const rows = edge.site.db
-    .prepare('SELECT event_row_id, record_json FROM upstream_outbox ORDER BY id')
+    .prepare('SELECT event_row_id, record_json FROM upstream_record ORDER BY id')
     .all() as { event_row_id: number; record_json: string }[];
   return rows.map((r) => ({
     eventRowId: r.event_row_id,

@@ -169,7 +169,7 @@ function eventIn(body: any, id: string): any {
 }
 
 function outboxOf(code: string): AppliedEventRecord[] {
-  const rows = server().site.db.prepare('SELECT record_json FROM upstream_outbox ORDER BY id').all() as {
+  const rows = server().site.db.prepare('SELECT record_json FROM upstream_record ORDER BY id').all() as {
     record_json: string;
   }[];
   return rows.map((r) => JSON.parse(r.record_json) as AppliedEventRecord).filter((r) => r.code === code);

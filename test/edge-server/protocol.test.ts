@@ -84,7 +84,7 @@ function siteState(): unknown {
 function outboxRowsFor(eventId: string): { id: number; record_json: string }[] {
   return edge.site.db
     .prepare(
-      `SELECT o.id, o.record_json FROM upstream_outbox o JOIN token_event e ON e.id = o.event_row_id
+      `SELECT o.id, o.record_json FROM upstream_record o JOIN token_event e ON e.id = o.event_row_id
        WHERE e.event_id = ?`,
     )
     .all(eventId) as { id: number; record_json: string }[];
@@ -483,7 +483,7 @@ describe('push: rejected events', () => {
     ]);
     const forwardedRejections = edge.site.db
       .prepare(
-        `SELECT count(*) AS n FROM upstream_outbox o JOIN token_event e ON e.id = o.event_row_id
+        `SELECT count(*) AS n FROM upstream_record o JOIN token_event e ON e.id = o.event_row_id
          WHERE e.status = 'rejected'`,
       )
       .get() as { n: number };
@@ -839,7 +839,7 @@ describe('durability: a 200 means the events are on disk', () => {
       });
       const outbox = other
         .prepare(
-          `SELECT o.record_json FROM upstream_outbox o JOIN token_event e ON e.id = o.event_row_id
+          `SELECT o.record_json FROM upstream_record o JOIN token_event e ON e.id = o.event_row_id
            WHERE e.event_id = ?`,
         )
         .all(event['id']) as { record_json: string }[];

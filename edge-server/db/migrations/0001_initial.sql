@@ -154,7 +154,6 @@ CREATE TABLE token_event (
   token_after_json TEXT
 );
 CREATE INDEX token_event_root ON token_event (root_token_id);
-CREATE INDEX token_event_station_seq ON token_event (station_id, seq);
 
 -- Events that did not fit yet; retried whenever their token family changes.
 CREATE TABLE parked_event (
@@ -212,18 +211,51 @@ CREATE TABLE component_binding (
 CREATE INDEX component_binding_token ON component_binding (token_id);
 CREATE INDEX component_binding_serial ON component_binding (component_serial);
 
--- Written in the same transaction as each applied event, in application order; the forwarder
--- reads it. The autoincrement id is the application order.
+-- Written in the same transaction as each event that took effect, in application order (the
+-- autoincrement id, never reused); the forwarder reads it from the last id it forwarded, through
+-- upstream_record, which builds each applied-event record from token_event.
 CREATE TABLE upstream_outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   event_row_id INTEGER NOT NULL UNIQUE REFERENCES token_event (id),
-  record_json TEXT NOT NULL,
   created_at TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'forwarded', 'dead')),
   attempts INTEGER NOT NULL DEFAULT 0,
   forwarded_at TEXT
 );
-CREATE INDEX upstream_outbox_pending ON upstream_outbox (status, id);
+
+-- This site's code, as upstream records carry it (set from SITE_CODE at start).
+CREATE TABLE site_info (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  site_code TEXT NOT NULL
+);
+INSERT INTO site_info (id, site_code) VALUES (1, 'SITE-1');
+
+-- The applied-event record of protocol.md for each outbox row.
+CREATE VIEW upstream_record AS
+SELECT
+  o.id,
+  o.event_row_id,
+  o.status,
+  json_object(
+    'id', e.event_id,
+    'site', (SELECT site_code FROM site_info WHERE id = 1),
+    'type', e.event_type,
+    'origin', e.origin,
+    'station', s.name,
+    'seq', e.seq,
+    'code', e.code,
+    'nodeCode', e.node_code,
+    'operatorBadge', e.operator_badge,
+    'occurredAt', e.occurred_at,
+    'receivedAt', e.received_at,
+    'appliedAt', e.applied_at,
+    'qty', e.qty,
+    'data', json(e.data_json),
+    'token', json(e.token_after_json)
+  ) AS record_json
+FROM upstream_outbox o
+JOIN token_event e ON e.id = o.event_row_id
+LEFT JOIN station s ON s.id = e.station_id;
 
 -- One-row counters: the site-wide change counter for snapshot cursors.
 CREATE TABLE site_counter (
