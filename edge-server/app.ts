@@ -7,6 +7,7 @@ import { currentSchemaVersion } from './db/migrate';
 import type { AuthEnv } from './auth';
 import { authenticate } from './auth';
 import { ApiError } from './errors';
+import { StationRevokedError } from './reference-data';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
@@ -19,6 +20,9 @@ export function createApp(site: Site): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
+    if (error instanceof StationRevokedError) {
+      return c.json({ error: { code: 'UNAUTHORIZED', message: error.message, details: [] } }, 401);
+    }
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(error.body(), error.status as 400);

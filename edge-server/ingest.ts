@@ -79,8 +79,9 @@ export function createIngest(
   const bumpCounterStmt = db.prepare("UPDATE site_counter SET value = ? WHERE name = 'change_seq'");
 
   const run = db.transaction(
-    (station: StationEntry, stationClock: string, rawEvents: unknown[], now: Date): BatchOutcome => {
+    (caller: StationEntry, stationClock: string, rawEvents: unknown[], now: Date): BatchOutcome => {
       reference.refresh();
+      const station = reference.currentStation(caller.id);
       const nowIso = now.toISOString();
       const skewMs = Date.parse(stationClock) - now.getTime();
       const stationRow = stationStmt.get(station.id) as StationRow;

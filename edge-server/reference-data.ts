@@ -33,6 +33,12 @@ export interface OperatorEntry {
   pinHash: string | null;
 }
 
+export class StationRevokedError extends Error {
+  constructor() {
+    super('This station was revoked; enroll it again to get a new token');
+  }
+}
+
 export function servedKey(graphId: number, nodeCode: string): string {
   return `${graphId}:${nodeCode}`;
 }
@@ -82,6 +88,13 @@ export class ReferenceData {
 
   station(id: number): StationEntry | undefined {
     return this.stationsById.get(id);
+  }
+
+  /** The station as the data now says (call after `refresh` in a transaction); throws if revoked. */
+  currentStation(id: number): StationEntry {
+    const station = this.stationsById.get(id);
+    if (!station || station.revoked) throw new StationRevokedError();
+    return station;
   }
 
   operator(badge: string): OperatorEntry | undefined {

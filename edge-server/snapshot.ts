@@ -68,13 +68,14 @@ export function parseCursor(since: string | undefined): { change: number; refere
 export function buildSnapshot(
   db: Database.Database,
   reference: ReferenceData,
-  station: StationEntry,
+  caller: StationEntry,
   since: string | undefined,
   now: Date,
 ): Snapshot {
   const cursor = parseCursor(since);
   return db.transaction((): Snapshot => {
     reference.refresh();
+    const station = reference.currentStation(caller.id);
     const changeSeq = (
       db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as { value: number }
     ).value;

@@ -20,6 +20,7 @@ export function adminRoutes(site: Site): Hono<AuthEnv> {
     .post('/stations', async (c) => c.json(enrollStation(site.db, await readJsonBody(c.req.raw), now()), 201))
     .delete('/stations/:name', (c) => {
       revokeStation(site.db, c.req.param('name'), now());
+      site.reference.refresh(); // its token stops working at once in this process
       return c.body(null, 204);
     })
     .post('/operators', async (c) => c.json(addOperator(site.db, await readJsonBody(c.req.raw), now()), 201))
