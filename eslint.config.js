@@ -18,7 +18,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "TSEnumDeclaration", message: 'Use an `as const` object instead of an enum.' },
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of an enum.' },
       ],
       'no-restricted-properties': [
         'error',

@@ -76,9 +76,7 @@ export class EventLog {
       `INSERT INTO token_event (event_id, content_hash, origin, event_type, station_id, seq, code, node_code,
          operator_badge, occurred_at, occurred_at_corrected, received_at, qty, data_json, root_token_id, token_id,
          status, reason_code, reason_message, result_json, applied_at, token_after_json)
-       VALUES (@event_id, @content_hash, @origin, @event_type, @station_id, @seq, @code, @node_code,
-         @operator_badge, @occurred_at, @occurred_at_corrected, @received_at, @qty, @data_json, @root_token_id,
-         @token_id, @status, @reason_code, @reason_message, @result_json, @applied_at, @token_after_json)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.outcomeStmt = db.prepare(
       `UPDATE token_event SET status = @status, token_id = @token_id, reason_code = @reason_code,
@@ -111,7 +109,32 @@ export class EventLog {
   }
 
   insert(row: NewEventRow): number {
-    return Number(this.insertStmt.run(row).lastInsertRowid);
+    // Positional parameters: binding 22 named ones from an object costs more than the insert.
+    const info = this.insertStmt.run(
+      row.event_id,
+      row.content_hash,
+      row.origin,
+      row.event_type,
+      row.station_id,
+      row.seq,
+      row.code,
+      row.node_code,
+      row.operator_badge,
+      row.occurred_at,
+      row.occurred_at_corrected,
+      row.received_at,
+      row.qty,
+      row.data_json,
+      row.root_token_id,
+      row.token_id,
+      row.status,
+      row.reason_code,
+      row.reason_message,
+      row.result_json,
+      row.applied_at,
+      row.token_after_json,
+    );
+    return Number(info.lastInsertRowid);
   }
 
   /** Records what finally became of an event that was parked. */

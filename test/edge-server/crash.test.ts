@@ -16,13 +16,9 @@
  * CRASH_ROUNDS and CRASH_SEED (environment) set the number of rounds and the seed of the random
  * choices (the seed is printed with every failure; kill timing still varies from run to run).
  */
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,129 +31,26 @@ import { indexGraph } from '../../shared/routing-graph';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
 import type { Family, MachineContext, OperatorAction, TokenState } from '../../shared/token-machine';
 import { allowedActions, decide, isFinished, placeMember } from '../../shared/token-machine';
+import type { EdgeProcess } from '../support/edge-process';
+import { killEdge, startEdge, stopAllEdges, stopEdge } from '../support/edge-process';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROUNDS = Number(process.env['CRASH_ROUNDS'] ?? 50);
 const SEED = Number(process.env['CRASH_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const CHECK_EVERY = 10;
 const MAX_KILL_DELAY_MS = 150;
 const LIVE: ReadonlySet<TokenStatus> = new Set(['ready', 'active', 'paused']);
 
-// ---------------------------------------------------------------------------------------------
-// Child processes: always killed, whatever happens to the test.
-
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-function killAllChildren(): void {
-  for (const child of children) child.kill('SIGKILL');
-}
-process.once('exit', killAllChildren);
-
 afterAll(async () => {
-  const exits = [...children].map(
-    (child) => new Promise<void>((resolve) => child.once('exit', () => resolve())),
-  );
-  killAllChildren();
-  await Promise.all(exits);
+  await stopAllEdges();
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+const tempDirs: string[] = [];
 
 function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.push(dir);
   return dir;
-}
-
-interface EdgeProcess {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-  /** The last log lines (stdout and stderr), for failure messages. */
-  logs: string[];
-  /** Log lines at level error or above. */
-  errors: string[];
-}
-
-function childEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('VITEST') && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  return {
-    ...env,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    STATION_RATE_PER_SECOND: '100000',
-    DEMO: '1',
-  };
-}
-
-/** Starts `npm start`'s entry point and resolves once it logged 'edge server listening'. */
-async function startEdge(dataDir: string): Promise<EdgeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'edge-server/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: childEnv(dataDir),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      children.delete(child);
-      resolve();
-    }),
-  );
-  const logs: string[] = [];
-  const errors: string[] = [];
-  const keep = (line: string): void => {
-    logs.push(line);
-    if (logs.length > 100) logs.shift();
-  };
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the edge server did not start within 30 s:\n${logs.join('\n')}`));
-    }, 30_000);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      keep(line);
-      let entry: { level?: number; msg?: string; url?: unknown };
-      try {
-        entry = JSON.parse(line) as typeof entry;
-      } catch {
-        return;
-      }
-      if ((entry.level ?? 0) >= 50) errors.push(line);
-      if (entry.msg === 'edge server listening' && typeof entry.url === 'string') {
-        clearTimeout(timer);
-        resolve(entry.url);
-      }
-    });
-    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) =>
-      keep(`stderr: ${line}`),
-    );
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(
-        new Error(`the edge server exited (code ${child.exitCode}) before listening:\n${logs.join('\n')}`),
-      );
-    });
-  });
-  return { child, url, exited, logs, errors };
-}
-
-async function killEdge(edge: EdgeProcess): Promise<void> {
-  edge.child.kill('SIGKILL');
-  await edge.exited;
-}
-
-/** A graceful stop (SIGTERM); SIGKILL if it takes more than 10 s. */
-async function stopEdge(edge: EdgeProcess): Promise<void> {
-  edge.child.kill('SIGTERM');
-  const timer = setTimeout(() => edge.child.kill('SIGKILL'), 10_000);
-  await edge.exited;
-  clearTimeout(timer);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -1021,7 +914,7 @@ describe('crash safety of the edge server process', () => {
           `${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
     } finally {
-      if (children.has(edge.child)) await killEdge(edge);
+      if (edge.child.exitCode === null && edge.child.signalCode === null) await killEdge(edge);
     }
   }, 300_000);
 });

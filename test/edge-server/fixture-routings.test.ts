@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppliedEventRecord, TokenRef } from '../../shared/protocol';
 import { appliedEventRecordSchema } from '../../shared/protocol';
 import type { TestEdge } from '../support/edge';
-import { TestStation, push, startTestEdge } from '../support/edge';
+import { TestStation, push, startTestEdge, tok } from '../support/edge';
 
 /** The fields of an applied-event record (protocol.md "Upstream forwarding"), no more, no less. */
 const RECORD_FIELDS = [
@@ -43,18 +43,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await edge.close();
-});
-
-const tok = (
-  code: string,
-  branch: string | null,
-  nodeCode: string,
-  status: TokenRef['status'],
-): TokenRef => ({
-  code,
-  branch,
-  nodeCode,
-  status,
 });
 
 /** One demo station (named `<work center>-1`), numbering its own events. */

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppliedEventRecord, TokenRef } from '../../shared/protocol';
 import { expireParkedEvents } from '../../edge-server/conflicts';
 import type { TestEdge } from '../support/edge';
-import { push, startTestEdge, stationEvent } from '../support/edge';
+import { push, startTestEdge, stationEvent, tok } from '../support/edge';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -39,18 +39,6 @@ function advance(ms: number): Date {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-const tok = (
-  code: string,
-  branch: string | null,
-  nodeCode: string,
-  status: TokenRef['status'],
-): TokenRef => ({
-  code,
-  branch,
-  nodeCode,
-  status,
-});
 
 /** A demo station that numbers its own events; its clock agrees with the server's unless told. */
 class Station {

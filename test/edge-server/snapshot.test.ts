@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TokenRef } from '../../shared/protocol';
 import type { TestEdge } from '../support/edge';
-import { TestStation, startTestEdge } from '../support/edge';
+import { TestStation, startTestEdge, tok } from '../support/edge';
 
 let edge: TestEdge;
 
@@ -15,18 +15,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await edge.close();
-});
-
-const tok = (
-  code: string,
-  branch: string | null,
-  nodeCode: string,
-  status: TokenRef['status'],
-): TokenRef => ({
-  code,
-  branch,
-  nodeCode,
-  status,
 });
 
 const serials = (prefix: string, n: number): string[] =>

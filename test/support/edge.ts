@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { uuidv7 } from 'uuidv7';
+import type { TokenRef } from '../../shared/protocol';
 import type { Config } from '../../edge-server/config';
 import { loadConfig } from '../../edge-server/config';
 import type { DemoFile } from '../../edge-server/demo';
@@ -75,6 +76,16 @@ export async function startTestEdge(
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A token as results and records show it: {code, branch, nodeCode, status}. */
+export function tok(
+  code: string,
+  branch: string | null,
+  nodeCode: string,
+  status: TokenRef['status'],
+): TokenRef {
+  return { code, branch, nodeCode, status };
 }
 
 /** Builds a station event with a fresh UUIDv7 id; `seq` must be given by the caller's station. */
