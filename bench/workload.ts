@@ -4,7 +4,10 @@
  * per token, valid in order), tokens interleaved in groups, one increasing `seq`, fresh UUIDv7 ids.
  */
 import { uuidv7 } from 'uuidv7';
-import { addOperator, createTicket, enrollStation, importRouting } from '../edge-server/admin';
+import { addOperator } from '../edge-server/admin/people';
+import { importRouting } from '../edge-server/admin/routings';
+import { enrollStation } from '../edge-server/admin/stations';
+import { createTicket } from '../edge-server/admin/tickets';
 import { loadConfig } from '../edge-server/config';
 import { loadFixture } from '../edge-server/demo';
 import type { StationEntry } from '../edge-server/reference-data';

@@ -5,7 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addOperator, addUser, createTicket, enrollStation, importRouting, revokeStation } from './admin';
+import { addOperator, addUser } from './admin/people';
+import { importRouting } from './admin/routings';
+import { enrollStation, revokeStation } from './admin/stations';
+import { createTicket } from './admin/tickets';
 import { loadConfig } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';

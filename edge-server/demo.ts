@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addOperator, addUser, createTicket, enrollStation, importRouting } from './admin';
+import { addOperator, addUser } from './admin/people';
+import { importRouting } from './admin/routings';
+import { enrollStation } from './admin/stations';
+import { createTicket } from './admin/tickets';
 import { newSecret } from './secrets';
 import type { Site } from './site';
 

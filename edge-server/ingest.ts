@@ -21,9 +21,8 @@ import { canonicalJson } from './canonical-json';
 import type { SystemEventRecorder } from './system-events';
 
 export interface IngestSettings {
-  siteCode: string;
+  /** How long a parked event waits before the sweeper makes it a conflict (PK-4). */
   parkingWindowMs: number;
-  clockSkewThresholdMs: number;
 }
 
 export interface IngestDeps {

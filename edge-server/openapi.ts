@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { errorBodySchema, pushResponseSchema, stationEventSchema } from '../shared/protocol';
 import { routingInputSchema } from '../shared/routing-import';
-import { addOperatorSchema, addUserSchema, createTicketSchema, enrollStationSchema } from './admin';
+import { addOperatorSchema, addUserSchema } from './admin/people';
+import { enrollStationSchema } from './admin/stations';
+import { createTicketSchema } from './admin/tickets';
 import { resolveSchema } from './conflicts';
 
 const schema = (s: z.ZodType): unknown => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });

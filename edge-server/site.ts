@@ -66,11 +66,7 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
     tokens,
     events,
     system,
-    settings: {
-      siteCode: config.siteCode,
-      parkingWindowMs: config.parkingWindowMs,
-      clockSkewThresholdMs: config.clockSkewThresholdMs,
-    },
+    settings: { parkingWindowMs: config.parkingWindowMs },
   });
   return {
     config,

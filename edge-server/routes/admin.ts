@@ -2,7 +2,10 @@
 import { Hono } from 'hono';
 import type { AuthEnv } from '../auth';
 import { requireRole } from '../auth';
-import { addOperator, addUser, createTicket, enrollStation, importRouting, revokeStation } from '../admin';
+import { addOperator, addUser } from '../admin/people';
+import { importRouting } from '../admin/routings';
+import { enrollStation, revokeStation } from '../admin/stations';
+import { createTicket } from '../admin/tickets';
 import type { Site } from '../site';
 import { readJsonBody } from './body';
 
