@@ -1,7 +1,7 @@
 /** @module The bench's verdicts (targets against the raw ceiling), its table and its JSON file. */
 import type { Measurement } from './stats';
 
-export const SCENARIOS = ['raw', 'in-process', 'http'] as const;
+export const SCENARIOS = ['raw', 'raw-writes', 'in-process', 'http'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Target {
@@ -24,6 +24,8 @@ export interface Row extends Measurement {
   runs: number[];
   /** events/s over raw events/s at the same batch size; null for raw itself. */
   ratioToRaw: number | null;
+  /** events/s over raw-writes events/s (the same rows ingest writes) at the same batch size. */
+  ratioToWrites: number | null;
   target: (Target & { pass: boolean }) | null;
 }
 
@@ -32,9 +34,14 @@ export function judge(
   batch: number,
   m: Measurement,
   raw: Measurement | undefined,
+  writes: Measurement | undefined,
   runs: number[],
 ): Row {
   const ratioToRaw = scenario === 'raw' || !raw ? null : m.eventsPerSecond / raw.eventsPerSecond;
+  const ratioToWrites =
+    scenario === 'raw' || scenario === 'raw-writes' || !writes
+      ? null
+      : m.eventsPerSecond / writes.eventsPerSecond;
   const goal = TARGETS[scenario]?.[batch];
   const target = goal
     ? {
@@ -45,7 +52,7 @@ export function judge(
           (goal.maxP99Ms === undefined || m.p99Ms <= goal.maxP99Ms),
       }
     : null;
-  return { scenario, batch, runs, ...m, ratioToRaw, target };
+  return { scenario, batch, runs, ...m, ratioToRaw, ratioToWrites, target };
 }
 
 function describeTarget(t: Target): string {
@@ -62,6 +69,7 @@ export function formatTable(rows: readonly Row[]): string {
     'p50 ms',
     'p99 ms',
     'vs raw',
+    'vs writes',
     'target',
   ];
   const body = rows.map((r) => [
@@ -76,11 +84,12 @@ export function formatTable(rows: readonly Row[]): string {
     r.p50Ms.toFixed(2),
     r.p99Ms.toFixed(2),
     r.ratioToRaw === null ? '-' : `${r.ratioToRaw.toFixed(2)}x`,
+    r.ratioToWrites === null ? '-' : `${r.ratioToWrites.toFixed(2)}x`,
     r.target === null ? '-' : `${r.target.pass ? 'PASS' : 'MISS'} (${describeTarget(r.target)})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
   // Text columns left-aligned, figures right-aligned.
-  const left = new Set([0, 8]);
+  const left = new Set([0, 9]);
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (left.has(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))

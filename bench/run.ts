@@ -3,8 +3,10 @@
  *
  * For batch sizes 1, 100 and 500, each on a fresh temp DATA_DIR (removed afterwards):
  *   raw         better-sqlite3 inserts of token_event-shaped rows, the server's pragmas (applyPragmas)
+ *   raw-writes  the rows ingest writes per event (event, outbox, token update) with plain statements
+ *               in the server's schema: ingest's storage floor, without validation or logic
  *   in-process  site.ingest, every event applied (wallet routing, start/complete at 4 nodes)
- *   http        POST /api/v1/events on loopback with fetch, one client, sequential requests
+ *   http        POST /api/v1/events on loopback with fetch from a worker thread, sequential requests
  * Each runs 3 times, alternating; the median run is reported. Prints a table with events/s,
  * per-batch (or per-request) p50/p99, the spread of the runs and the share of the raw ceiling, and
  * writes bench/results/latest.json. Exits 0 on a MISS (the figures are the output); non-zero
@@ -20,6 +22,7 @@ import prettier from 'prettier';
 import { DATABASE_PRAGMAS } from '../edge-server/db/open';
 import { measureHttp, measureInProcess } from './ingest';
 import { measureRawCeiling } from './raw';
+import { measureRawWrites } from './raw-writes';
 import type { Row, Scenario } from './report';
 import { SCENARIOS, TARGETS, formatTable, judge } from './report';
 import type { Measurement } from './stats';
@@ -60,6 +63,7 @@ function medianRun(runs: readonly Measurement[]): Measurement {
 
 const MEASURE: Record<Scenario, (batch: number, warmup: number, events: number) => Promise<Measurement>> = {
   raw: measureRawCeiling,
+  'raw-writes': measureRawWrites,
   'in-process': measureInProcess,
   http: measureHttp,
 };
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
       }
     }
     const raw = medianRun(runs.get('raw') ?? []);
+    const writes = medianRun(runs.get('raw-writes') ?? []);
     for (const scenario of SCENARIOS) {
       const all = runs.get(scenario) ?? [];
       rows.push(
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
           step.batch,
           medianRun(all),
           raw,
+          writes,
           all.map((m) => m.eventsPerSecond),
         ),
       );
