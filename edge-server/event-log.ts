@@ -83,7 +83,11 @@ export class EventLog {
          reason_message = @reason_message, applied_at = @applied_at, token_after_json = @token_after_json
        WHERE id = @id`,
     );
-    this.outboxStmt = db.prepare('INSERT INTO upstream_outbox (event_row_id, created_at) VALUES (?, ?)');
+    // The family goes with the row: a dead-lettered event holds back only its own token's later ones.
+    this.outboxStmt = db.prepare(
+      `INSERT INTO upstream_outbox (event_row_id, root_token_id, created_at)
+       SELECT id, root_token_id, ? FROM token_event WHERE id = ?`,
+    );
     this.parkStmt = db.prepare(
       `INSERT INTO parked_event (event_row_id, root_token_id, station_id, seq, parked_at, expires_at,
          reason_code, reason_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -161,7 +165,7 @@ export class EventLog {
 
   /** Queues an event that took effect for upstream; `upstream_record` builds what is sent. */
   enqueueUpstream(rowId: number, now: string): void {
-    this.outboxStmt.run(rowId, now);
+    this.outboxStmt.run(now, rowId);
   }
 
   park(

@@ -212,15 +212,55 @@ CREATE INDEX component_binding_token ON component_binding (token_id);
 CREATE INDEX component_binding_serial ON component_binding (component_serial);
 
 -- Written in the same transaction as each event that took effect, in application order (the
--- autoincrement id, never reused); the forwarder reads it from the last id it forwarded, through
--- upstream_record, which builds each applied-event record from token_event.
+-- autoincrement id, never reused); the forwarder reads it in id order through upstream_record,
+-- which builds each applied-event record. A hub's outbox also holds the records its sites sent.
 CREATE TABLE upstream_outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_row_id INTEGER NOT NULL UNIQUE REFERENCES token_event (id),
+  event_row_id INTEGER UNIQUE REFERENCES token_event (id),
+  hub_record_id INTEGER UNIQUE REFERENCES hub_record (id),
+  -- The token family, so that a dead-lettered event holds back only its own token's later events.
+  root_token_id INTEGER,
   created_at TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'forwarded', 'dead')),
   attempts INTEGER NOT NULL DEFAULT 0,
-  forwarded_at TEXT
+  permanent_failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  forwarded_at TEXT,
+  CHECK ((event_row_id IS NULL) <> (hub_record_id IS NULL))
+);
+CREATE INDEX upstream_outbox_pending ON upstream_outbox (id) WHERE status = 'pending';
+CREATE INDEX upstream_outbox_dead ON upstream_outbox (root_token_id) WHERE status = 'dead';
+
+-- Sites that forward to this edge server when it is their hub: a credential per site (hashed).
+CREATE TABLE upstream_site (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+
+-- Applied-event records received from sites, exactly once by id, with the site they came from.
+CREATE TABLE hub_record (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES upstream_site (id),
+  record_id TEXT NOT NULL UNIQUE,
+  content_hash TEXT NOT NULL,
+  record_json TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+
+-- Every forwarding attempt's outcome (bounded: the forwarder prunes the oldest).
+CREATE TABLE upstream_activity (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  sink TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  first_outbox_id INTEGER,
+  last_outbox_id INTEGER,
+  duration_ms INTEGER NOT NULL,
+  message TEXT
 );
 
 -- This site's code, as upstream records carry it (set from SITE_CODE at start).
@@ -230,12 +270,13 @@ CREATE TABLE site_info (
 );
 INSERT INTO site_info (id, site_code) VALUES (1, 'SITE-1');
 
--- The applied-event record of protocol.md for each outbox row.
+-- The applied-event record of protocol.md for each outbox row (a hub passes its sites' on as sent).
 CREATE VIEW upstream_record AS
 SELECT
   o.id,
   o.event_row_id,
   o.status,
+  o.root_token_id,
   json_object(
     'id', e.event_id,
     'site', (SELECT site_code FROM site_info WHERE id = 1),
@@ -255,7 +296,11 @@ SELECT
   ) AS record_json
 FROM upstream_outbox o
 JOIN token_event e ON e.id = o.event_row_id
-LEFT JOIN station s ON s.id = e.station_id;
+LEFT JOIN station s ON s.id = e.station_id
+UNION ALL
+SELECT o.id, NULL, o.status, NULL, h.record_json
+FROM upstream_outbox o
+JOIN hub_record h ON h.id = o.hub_record_id;
 
 -- One-row counters: the site-wide change counter for snapshot cursors.
 CREATE TABLE site_counter (
