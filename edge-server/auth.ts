@@ -5,6 +5,8 @@
 import type Database from 'better-sqlite3';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from './errors';
+import type { SiteEntry } from './hub';
+import { siteByCredential } from './hub';
 import type { StationEntry } from './reference-data';
 import { hashToken, newSecret, verifySecret } from './secrets';
 import type { Site } from './site';
@@ -12,7 +14,10 @@ import type { Site } from './site';
 export type Role = 'supervisor' | 'admin';
 
 export type Principal =
-  { kind: 'station'; station: StationEntry } | { kind: 'user'; userId: number; username: string; role: Role };
+  | { kind: 'station'; station: StationEntry }
+  | { kind: 'user'; userId: number; username: string; role: Role }
+  /** Another site forwarding to this one as its hub. */
+  | { kind: 'site'; site: SiteEntry };
 
 export interface AuthEnv {
   Variables: { principal: Principal };
@@ -56,6 +61,11 @@ export function authenticate(site: Site) {
     const user = userBySession(site.db, hash, site.clock().toISOString());
     if (user) {
       c.set('principal', { kind: 'user', userId: user.id, username: user.username, role: user.role });
+      return next();
+    }
+    const sender = siteByCredential(site.db, hash);
+    if (sender) {
+      c.set('principal', { kind: 'site', site: sender });
       return next();
     }
     throw new ApiError(

@@ -15,6 +15,7 @@ import { openDatabase } from './db/open';
 import { formatSchemaReport, verifySchema } from './db/verify-schema';
 import { isEmptySite, loadDemo } from './demo';
 import { ApiError } from './errors';
+import { enrollSite } from './hub';
 import { createLogger } from './logger';
 import { openSite } from './site';
 
@@ -28,6 +29,7 @@ const USAGE = `usage: npm run edge -- <command> [options]
   revoke-station --name N
   add-operator --badge B [--name "Full Name"] [--pin 1234]
   add-user --username U --role supervisor|admin --password P
+  enroll-site --code SITE        hub mode: a credential for a site that forwards here (shown once)
   backup FILE                    online backup of the database to FILE
   demo                           load the demo data into an empty site
 
@@ -149,6 +151,9 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       case 'add-operator':
         print(addOperator(site.db, { badge: values.badge, name: values.name, pin: values.pin }, now));
+        return 0;
+      case 'enroll-site':
+        print(enrollSite(site.db, { code: values.code }, now));
         return 0;
       case 'add-user':
         print(

@@ -22,7 +22,30 @@ const envSchema = z.object({
   /** A station whose clock is off by more than this is flagged to supervisors. */
   CLOCK_SKEW_THRESHOLD_SECONDS: z.coerce.number().positive().default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HTTP upstream: the ERP adapter or a hub edge server, and this site's credential there. */
+  UPSTREAM_URL: z.url().optional(),
+  UPSTREAM_CREDENTIAL: z.string().min(1).optional(),
+  /** NATS JetStream upstream: servers (host:port), stream and subject prefix (subject: <prefix>.<site>). */
+  NATS_URL: z.string().min(1).optional(),
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('SCAN_EVENTS'),
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/)
+    .default('scan.events'),
+  NATS_DUPLICATE_WINDOW_SECONDS: z.coerce.number().positive().default(120),
+  FORWARD_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(500),
+  FORWARD_MAX_PERMANENT_FAILURES: z.coerce.number().int().min(1).default(3),
+  FORWARD_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  FORWARD_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),
 });
+
+export type UpstreamConfig =
+  | { kind: 'none' }
+  | { kind: 'http'; url: string; credential: string }
+  | { kind: 'jetstream'; servers: string; stream: string; subjectPrefix: string; duplicateWindowMs: number };
 
 export interface Config {
   port: number;
@@ -35,6 +58,8 @@ export interface Config {
   stationRatePerSecond: number;
   clockSkewThresholdMs: number;
   logLevel: string;
+  upstream: UpstreamConfig;
+  forward: { batchSize: number; maxPermanentFailures: number; timeoutMs: number; backoffMaxMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -46,6 +71,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid settings in the environment: ${problems}`);
   }
   const e = parsed.data;
+  if (e.UPSTREAM_URL && e.NATS_URL) {
+    throw new ConfigError('invalid settings in the environment: set UPSTREAM_URL or NATS_URL, not both');
+  }
+  if (e.UPSTREAM_URL && !e.UPSTREAM_CREDENTIAL) {
+    throw new ConfigError(
+      "invalid settings in the environment: UPSTREAM_URL needs UPSTREAM_CREDENTIAL (this site's credential there)",
+    );
+  }
+  const upstream: UpstreamConfig = e.UPSTREAM_URL
+    ? { kind: 'http', url: e.UPSTREAM_URL, credential: e.UPSTREAM_CREDENTIAL ?? '' }
+    : e.NATS_URL
+      ? {
+          kind: 'jetstream',
+          servers: e.NATS_URL,
+          stream: e.NATS_STREAM,
+          subjectPrefix: e.NATS_SUBJECT_PREFIX,
+          duplicateWindowMs: e.NATS_DUPLICATE_WINDOW_SECONDS * 1000,
+        }
+      : { kind: 'none' };
   return {
     port: e.PORT,
     host: e.HOST,
@@ -57,5 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stationRatePerSecond: e.STATION_RATE_PER_SECOND,
     clockSkewThresholdMs: e.CLOCK_SKEW_THRESHOLD_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    upstream,
+    forward: {
+      batchSize: e.FORWARD_BATCH_SIZE,
+      maxPermanentFailures: e.FORWARD_MAX_PERMANENT_FAILURES,
+      timeoutMs: e.FORWARD_TIMEOUT_SECONDS * 1000,
+      backoffMaxMs: e.FORWARD_BACKOFF_MAX_SECONDS * 1000,
+    },
   };
 }

@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface Metrics {
   registry: Registry;
   events: Counter<'status'>;
+  upstreamForwarded: Counter;
+  upstreamFailures: Counter<'kind'>;
   batchSeconds: Histogram<'route'>;
   requests: Counter<'route' | 'status'>;
 }
@@ -45,8 +47,38 @@ export function createMetrics(db: Database.Database, options: { defaultMetrics?:
       this.set(count('SELECT count(*) AS n FROM station_seq_gap WHERE filled_at IS NULL'));
     },
   });
+  new Gauge({
+    name: 'scan_upstream_lag_seconds',
+    help: 'Age of the oldest event not yet forwarded upstream (0 when none waits)',
+    registers: [registry],
+    collect() {
+      const row = db
+        .prepare("SELECT created_at FROM upstream_outbox WHERE status = 'pending' ORDER BY id LIMIT 1")
+        .get() as { created_at: string } | undefined;
+      this.set(row ? Math.max(0, (Date.now() - Date.parse(row.created_at)) / 1000) : 0);
+    },
+  });
+  new Gauge({
+    name: 'scan_upstream_dead_letters',
+    help: 'Events the upstream refused for good, waiting for a supervisor',
+    registers: [registry],
+    collect() {
+      this.set(count("SELECT count(*) AS n FROM upstream_outbox WHERE status = 'dead'"));
+    },
+  });
   return {
     registry,
+    upstreamForwarded: new Counter({
+      name: 'scan_upstream_forwarded_total',
+      help: 'Events acknowledged by the upstream (rate() of it is the forwarding throughput)',
+      registers: [registry],
+    }),
+    upstreamFailures: new Counter({
+      name: 'scan_upstream_failures_total',
+      help: 'Failed forwarding attempts by kind (retryable, permanent, dead)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     events: new Counter({
       name: 'scan_events_total',
       help: 'Station events received, by outcome (applied, duplicate, parked, rejected, unparked, conflicts)',

@@ -5,6 +5,7 @@ import type { ServerType } from '@hono/node-server';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { expireParkedEvents } from './conflicts';
+import { startForwarder } from './forwarder/start';
 import type { Site } from './site';
 
 /** How often parked events are checked against their window; a minute is fine for a 24 h window. */
@@ -21,6 +22,7 @@ export function startServer(
   port = site.config.port,
   host = site.config.host,
 ): Promise<RunningServer> {
+  const forwarder = startForwarder(site);
   const app = createApp(site);
   const sweep = (): void => {
     try {
@@ -42,7 +44,9 @@ export function startServer(
         close: () =>
           new Promise<void>((done) => {
             clearInterval(timer);
-            server.close(() => done());
+            const stopped = forwarder ? forwarder.stop() : Promise.resolve();
+            site.forwarder = null;
+            server.close(() => void stopped.then(done));
             if ('closeAllConnections' in server) server.closeAllConnections();
           }),
       });

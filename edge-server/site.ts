@@ -8,6 +8,8 @@ import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
 import { formatSchemaReport, verifySchema } from './db/verify-schema';
 import { EventLog } from './event-log';
+import type { Forwarder } from './forwarder/forwarder';
+import { UpstreamOutbox } from './forwarder/outbox';
 import type { BatchOutcome } from './ingest';
 import { createIngest } from './ingest';
 import type { Logger } from './logger';
@@ -30,6 +32,10 @@ export interface Site {
   clock: () => Date;
   log: Logger;
   metrics: Metrics;
+  /** The upstream outbox as the forwarder and the APIs read it. */
+  upstream: UpstreamOutbox;
+  /** Set while a forwarder runs (an upstream is configured and the server is up). */
+  forwarder: Forwarder | null;
   close: () => void;
 }
 
@@ -79,6 +85,8 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
     clock: options.clock ?? (() => new Date()),
     log,
     metrics: createMetrics(db, { defaultMetrics: options.defaultMetrics ?? true }),
+    upstream: new UpstreamOutbox(db),
+    forwarder: null,
     close: () => db.close(),
   };
 }

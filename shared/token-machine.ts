@@ -373,9 +373,17 @@ function arrive(
         w.members.push(child);
         childKeys.push(child.key);
         children.push(child);
-        w.effects.push({ type: 'spawn', tokenKey: child.key, parentKey: member.key, nodeCode: edge.to });
       }
+      // Upstream reads the split first, then each child it spawned.
       w.effects.push({ type: 'split', tokenKey: member.key, nodeCode, childKeys });
+      for (const child of children) {
+        w.effects.push({
+          type: 'spawn',
+          tokenKey: child.key,
+          parentKey: member.key,
+          nodeCode: child.branch ?? nodeCode,
+        });
+      }
       children.forEach((child, i) => arrive(w, child, graph.forward(nodeCode)[i]?.to ?? nodeCode, data));
       return;
     }

@@ -6,26 +6,35 @@ import { addOperator, addUser } from '../admin/people';
 import { importRouting } from '../admin/routings';
 import { enrollStation, revokeStation } from '../admin/stations';
 import { createTicket } from '../admin/tickets';
+import { enrollSite } from '../hub';
 import type { Site } from '../site';
 import { readJsonBody } from './body';
 
 export function adminRoutes(site: Site): Hono<AuthEnv> {
   const now = (): string => site.clock().toISOString();
-  return new Hono<AuthEnv>()
-    .use(requireRole('admin'))
-    .post('/routings', async (c) => {
-      const result = importRouting(site.db, await readJsonBody(c.req.raw), now());
-      return c.json(result, result.created ? 201 : 200);
-    })
-    .post('/tickets', async (c) =>
-      c.json(createTicket(site.db, site.system, await readJsonBody(c.req.raw), now()), 201),
-    )
-    .post('/stations', async (c) => c.json(enrollStation(site.db, await readJsonBody(c.req.raw), now()), 201))
-    .delete('/stations/:name', (c) => {
-      revokeStation(site.db, c.req.param('name'), now());
-      site.reference.refresh(); // its token stops working at once in this process
-      return c.body(null, 204);
-    })
-    .post('/operators', async (c) => c.json(addOperator(site.db, await readJsonBody(c.req.raw), now()), 201))
-    .post('/users', async (c) => c.json(addUser(site.db, await readJsonBody(c.req.raw), now()), 201));
+  return (
+    new Hono<AuthEnv>()
+      .use(requireRole('admin'))
+      .post('/routings', async (c) => {
+        const result = importRouting(site.db, await readJsonBody(c.req.raw), now());
+        return c.json(result, result.created ? 201 : 200);
+      })
+      .post('/tickets', async (c) =>
+        c.json(createTicket(site.db, site.system, await readJsonBody(c.req.raw), now()), 201),
+      )
+      .post('/stations', async (c) =>
+        c.json(enrollStation(site.db, await readJsonBody(c.req.raw), now()), 201),
+      )
+      .delete('/stations/:name', (c) => {
+        revokeStation(site.db, c.req.param('name'), now());
+        site.reference.refresh(); // its token stops working at once in this process
+        return c.body(null, 204);
+      })
+      .post('/operators', async (c) =>
+        c.json(addOperator(site.db, await readJsonBody(c.req.raw), now()), 201),
+      )
+      .post('/users', async (c) => c.json(addUser(site.db, await readJsonBody(c.req.raw), now()), 201))
+      // Hub mode: a credential for a site that forwards its events here (shown once).
+      .post('/sites', async (c) => c.json(enrollSite(site.db, await readJsonBody(c.req.raw), now()), 201))
+  );
 }

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import type { PushResponse } from '../../shared/protocol';
 import { MAX_EVENTS_PER_BATCH, describeIssues, pushRequestEnvelopeSchema } from '../../shared/protocol';
 import type { AuthEnv } from '../auth';
-import { requireStation, stationOf } from '../auth';
+import { stationOf } from '../auth';
+import { acceptSiteRecords } from '../hub';
 import { ApiError } from '../errors';
 import { RateLimiter } from '../rate-limit';
 import type { Site } from '../site';
@@ -11,8 +12,20 @@ import { readJsonBody } from './body';
 
 export function eventRoutes(site: Site): Hono<AuthEnv> {
   const limiter = new RateLimiter(site.config.stationRatePerSecond);
-  return new Hono<AuthEnv>().post('/', requireStation, async (c) => {
-    const station = stationOf(c.get('principal'));
+  return new Hono<AuthEnv>().post('/', async (c) => {
+    const principal = c.get('principal');
+    if (principal.kind === 'site') {
+      // Hub mode: another site forwards its applied-event records here.
+      const results = acceptSiteRecords(
+        site.db,
+        principal.site,
+        await readJsonBody(c.req.raw),
+        site.clock().toISOString(),
+      );
+      site.forwarder?.wake();
+      return c.json({ results });
+    }
+    const station = stationOf(principal);
     const now = site.clock();
     const wait = limiter.take(station.name, now.getTime());
     if (wait > 0) {
@@ -47,6 +60,7 @@ export function eventRoutes(site: Site): Hono<AuthEnv> {
     for (const [status, n] of Object.entries(outcome.counts) as [string, number][]) {
       if (n > 0) site.metrics.events.inc({ status }, n);
     }
+    site.forwarder?.wake();
     const response: PushResponse = { serverTime: site.clock().toISOString(), results: outcome.results };
     return c.json(response);
   });

@@ -2,12 +2,24 @@
 import { Hono } from 'hono';
 import type { AuthEnv } from '../auth';
 import { requireStation, stationOf } from '../auth';
+import { ApiError } from '../errors';
 import type { Site } from '../site';
 import { buildSnapshot } from '../snapshot';
 
 export function stationRoutes(site: Site): Hono<AuthEnv> {
-  return new Hono<AuthEnv>().get('/snapshot', requireStation, (c) => {
-    const station = stationOf(c.get('principal'));
-    return c.json(buildSnapshot(site.db, site.reference, station, c.req.query('since'), site.clock()));
-  });
+  return new Hono<AuthEnv>()
+    .get('/snapshot', requireStation, (c) => {
+      const station = stationOf(c.get('principal'));
+      return c.json(buildSnapshot(site.db, site.reference, station, c.req.query('since'), site.clock()));
+    })
+    .get('/upstream', requireStation, (c) => {
+      // "Posted upstream" for a station's own events: ?ids=<id>,<id>,... (at most 500).
+      const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean);
+      if (ids.length > 500) throw new ApiError('BAD_REQUEST', 'ids: at most 500 event ids per request');
+      const statuses = site.upstream.statusOf(ids);
+      return c.json({
+        upstream: site.config.upstream.kind,
+        events: ids.map((id) => ({ id, status: statuses.get(id) ?? 'unknown' })),
+      });
+    });
 }

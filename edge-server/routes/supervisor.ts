@@ -7,6 +7,7 @@ import { resolveConflict, resolveSchema } from '../conflicts';
 import { ApiError } from '../errors';
 import type { Site } from '../site';
 import { listConflicts, listParked, stationHealth, stationQueues, traceToken } from '../supervisor';
+import { upstreamStatus } from '../forwarder/status';
 import { readJsonBody } from './body';
 
 export function supervisorRoutes(site: Site): Hono<AuthEnv> {
@@ -30,5 +31,20 @@ export function supervisorRoutes(site: Site): Hono<AuthEnv> {
       return c.json(resolveConflict(site, id, parsed.data, principal, site.clock()));
     })
     .get('/parked', (c) => c.json({ parked: listParked(site.db) }))
+    .get('/upstream', (c) => c.json(upstreamStatus(site, Number(c.req.query('activity') ?? 50))))
+    .get('/upstream/dead', (c) => c.json({ dead: site.upstream.deadLetters() }))
+    .post('/upstream/dead/resend', async (c) => {
+      const body = (await readJsonBody(c.req.raw, 16 * 1024).catch(() => ({}))) as { outboxId?: unknown };
+      const id = body.outboxId;
+      if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id))) {
+        throw new ApiError(
+          'BAD_REQUEST',
+          "outboxId: a dead letter's outbox id, or none to send them all again",
+        );
+      }
+      const resent = site.upstream.resend(id);
+      site.forwarder?.wake();
+      return c.json({ resent });
+    })
     .get('/tokens/:code', (c) => c.json(traceToken(site.db, c.req.param('code'))));
 }

@@ -275,9 +275,9 @@ describe('BAG-TOTE: a tote through the DAG over HTTP', () => {
       'system spawn CUT',
       'WC-CUT-1 start CUT',
       'WC-CUT-1 complete CUT',
+      'system split SPLIT-PANELS',
       'system spawn EDGE-BODY',
       'system spawn STITCH-STRAP',
-      'system split SPLIT-PANELS',
       'WC-EDGE-1 start EDGE-BODY',
       'WC-EDGE-1 complete EDGE-BODY',
       'WC-STITCH-1 start STITCH-STRAP',
@@ -319,9 +319,9 @@ describe('BAG-TOTE: a tote through the DAG over HTTP', () => {
     const system = body.events.filter((e: any) => e.origin === 'system');
     expect(system.map((e: any) => ({ type: e.type, nodeCode: e.nodeCode, token: e.token }))).toEqual([
       { type: 'spawn', nodeCode: 'CUT', token: tok(code, null, 'CUT', 'ready') },
+      { type: 'split', nodeCode: 'SPLIT-PANELS', token: tok(code, null, 'SPLIT-PANELS', 'split') },
       { type: 'spawn', nodeCode: 'EDGE-BODY', token: tok(code, 'EDGE-BODY', 'EDGE-BODY', 'ready') },
       { type: 'spawn', nodeCode: 'STITCH-STRAP', token: tok(code, 'STITCH-STRAP', 'STITCH-STRAP', 'ready') },
-      { type: 'split', nodeCode: 'SPLIT-PANELS', token: tok(code, null, 'SPLIT-PANELS', 'split') },
       { type: 'join', nodeCode: 'JOIN-PANELS', token: tok(code, null, 'ASSEMBLE', 'ready') },
       { type: 'route', nodeCode: 'GRADE', token: tok(code, null, 'PACK', 'ready') },
     ]);

@@ -240,9 +240,9 @@ describe('parking over HTTP', () => {
       'system spawn CUT',
       'WC-CUT-1 start CUT',
       'WC-CUT-1 complete CUT',
+      'system split SPLIT-PANELS',
       'system spawn EDGE-BODY',
       'system spawn STITCH-STRAP',
-      'system split SPLIT-PANELS',
       'WC-EDGE-1 start EDGE-BODY',
     ]);
     expect(records.at(-1)).toMatchObject({
@@ -307,9 +307,9 @@ describe('parking over HTTP', () => {
       'system spawn CUT',
       'WC-CUT-1 start CUT #1',
       'WC-CUT-1 complete CUT #2',
+      'system split SPLIT-PANELS',
       'system spawn EDGE-BODY',
       'system spawn STITCH-STRAP',
-      'system split SPLIT-PANELS',
       'WC-EDGE-1 start EDGE-BODY #1',
       'WC-EDGE-1 note EDGE-BODY #2',
       'WC-EDGE-1 complete EDGE-BODY #3',

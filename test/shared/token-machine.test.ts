@@ -91,9 +91,9 @@ describe('a BAG-TOTE piece through the whole DAG', () => {
       ),
       addressedKey: ROOT,
       effects: [
+        { type: 'split', tokenKey: ROOT, nodeCode: 'SPLIT-PANELS', childKeys: ['k1', 'k2'] },
         { type: 'spawn', tokenKey: 'k1', parentKey: ROOT, nodeCode: 'EDGE-BODY' },
         { type: 'spawn', tokenKey: 'k2', parentKey: ROOT, nodeCode: 'STITCH-STRAP' },
-        { type: 'split', tokenKey: ROOT, nodeCode: 'SPLIT-PANELS', childKeys: ['k1', 'k2'] },
       ],
     });
     family = step(d);

@@ -1,0 +1,178 @@
+/**
+ * @module The forwarder's side of the upstream outbox: the next records in application order,
+ * marking them forwarded (only after the upstream acknowledged them), failures and dead letters,
+ * the activity log, and what supervisors and stations read about it.
+ */
+import type Database from 'better-sqlite3';
+import type { AppliedEventRecord } from '../../shared/protocol';
+
+export interface OutboxRecord {
+  outboxId: number;
+  record: AppliedEventRecord;
+}
+
+export type ForwardingStatus = 'pending' | 'forwarded' | 'dead';
+
+export interface Activity {
+  sink: string;
+  outcome: 'forwarded' | 'retryable' | 'permanent' | 'dead' | 'recovered';
+  records: number;
+  firstOutboxId: number | null;
+  lastOutboxId: number | null;
+  durationMs: number;
+  message: string | null;
+}
+
+/** How many activity rows to keep; the oldest go first. */
+export const ACTIVITY_RETENTION = 10_000;
+
+export class UpstreamOutbox {
+  private readonly nextStmt: Database.Statement;
+  private readonly forwardedStmt: Database.Statement;
+  private readonly failureStmt: Database.Statement;
+  private readonly activityStmt: Database.Statement;
+  private readonly pruneStmt: Database.Statement;
+  private activitySincePrune = 0;
+
+  constructor(private readonly db: Database.Database) {
+    // A dead record holds back the later records of its own token only (ordering per token).
+    this.nextStmt = db.prepare(
+      `SELECT r.id, r.record_json FROM upstream_record r
+       WHERE r.status = 'pending' AND (r.root_token_id IS NULL OR NOT EXISTS (
+         SELECT 1 FROM upstream_outbox d WHERE d.status = 'dead' AND d.root_token_id = r.root_token_id AND d.id < r.id))
+       ORDER BY r.id LIMIT ?`,
+    );
+    this.forwardedStmt = db.prepare(
+      "UPDATE upstream_outbox SET status = 'forwarded', forwarded_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+    );
+    this.failureStmt = db.prepare(
+      `UPDATE upstream_outbox SET attempts = attempts + 1, last_error = @error,
+         permanent_failures = permanent_failures + @permanent,
+         status = CASE WHEN permanent_failures + @permanent >= @max THEN 'dead' ELSE status END
+       WHERE id = @id RETURNING status`,
+    );
+    this.activityStmt = db.prepare(
+      `INSERT INTO upstream_activity (at, sink, outcome, records, first_outbox_id, last_outbox_id, duration_ms, message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.pruneStmt = db.prepare(
+      'DELETE FROM upstream_activity WHERE id <= (SELECT max(id) FROM upstream_activity) - ?',
+    );
+  }
+
+  /** The next pending records, oldest first. */
+  next(limit: number): OutboxRecord[] {
+    return (this.nextStmt.all(limit) as { id: number; record_json: string }[]).map((r) => ({
+      outboxId: r.id,
+      record: JSON.parse(r.record_json) as AppliedEventRecord,
+    }));
+  }
+
+  markForwarded(outboxIds: readonly number[], now: string): void {
+    if (outboxIds.length === 0) return;
+    this.db.transaction(() => {
+      for (const id of outboxIds) this.forwardedStmt.run(now, id);
+    })();
+  }
+
+  /** Counts a failed attempt; a permanent one moves the record to the dead letters after `max`. */
+  recordFailure(outboxId: number, error: string, permanent: boolean, max: number): ForwardingStatus {
+    const row = this.failureStmt.get({
+      id: outboxId,
+      error: error.slice(0, 1000),
+      permanent: permanent ? 1 : 0,
+      max,
+    }) as { status: ForwardingStatus } | undefined;
+    return row?.status ?? 'pending';
+  }
+
+  log(activity: Activity, now: string): void {
+    this.activityStmt.run(
+      now,
+      activity.sink,
+      activity.outcome,
+      activity.records,
+      activity.firstOutboxId,
+      activity.lastOutboxId,
+      Math.round(activity.durationMs),
+      activity.message,
+    );
+    if (++this.activitySincePrune >= 500) {
+      this.activitySincePrune = 0;
+      this.pruneStmt.run(ACTIVITY_RETENTION);
+    }
+  }
+
+  counts(): { pending: number; forwarded: number; dead: number; oldestPendingAt: string | null } {
+    const row = this.db
+      .prepare(
+        `SELECT
+           (SELECT count(*) FROM upstream_outbox WHERE status = 'pending') AS pending,
+           (SELECT count(*) FROM upstream_outbox WHERE status = 'forwarded') AS forwarded,
+           (SELECT count(*) FROM upstream_outbox WHERE status = 'dead') AS dead,
+           (SELECT created_at FROM upstream_outbox WHERE status = 'pending' ORDER BY id LIMIT 1) AS oldest`,
+      )
+      .get() as { pending: number; forwarded: number; dead: number; oldest: string | null };
+    return { pending: row.pending, forwarded: row.forwarded, dead: row.dead, oldestPendingAt: row.oldest };
+  }
+
+  /** Forwarding status of station events by id (unknown ids are left out). */
+  statusOf(eventIds: readonly string[]): Map<string, ForwardingStatus> {
+    const stmt = this.db.prepare(
+      `SELECT o.status FROM token_event e JOIN upstream_outbox o ON o.event_row_id = e.id WHERE e.event_id = ?`,
+    );
+    const result = new Map<string, ForwardingStatus>();
+    for (const id of eventIds) {
+      const row = stmt.get(id) as { status: ForwardingStatus } | undefined;
+      if (row) result.set(id, row.status);
+    }
+    return result;
+  }
+
+  deadLetters(): {
+    outboxId: number;
+    attempts: number;
+    lastError: string | null;
+    record: AppliedEventRecord;
+  }[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT r.id, o.attempts, o.last_error, r.record_json FROM upstream_record r
+           JOIN upstream_outbox o ON o.id = r.id WHERE r.status = 'dead' ORDER BY r.id`,
+        )
+        .all() as { id: number; attempts: number; last_error: string | null; record_json: string }[]
+    ).map((r) => ({
+      outboxId: r.id,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      record: JSON.parse(r.record_json) as AppliedEventRecord,
+    }));
+  }
+
+  /** Sends dead letters again (all, or one): back to pending with a clean failure count. */
+  resend(outboxId?: number): number {
+    const info =
+      outboxId === undefined
+        ? this.db
+            .prepare(
+              "UPDATE upstream_outbox SET status = 'pending', permanent_failures = 0 WHERE status = 'dead'",
+            )
+            .run()
+        : this.db
+            .prepare(
+              "UPDATE upstream_outbox SET status = 'pending', permanent_failures = 0 WHERE status = 'dead' AND id = ?",
+            )
+            .run(outboxId);
+    return info.changes;
+  }
+
+  recentActivity(limit: number): unknown[] {
+    return this.db
+      .prepare(
+        `SELECT at, sink, outcome, records, first_outbox_id AS firstOutboxId, last_outbox_id AS lastOutboxId,
+           duration_ms AS durationMs, message FROM upstream_activity ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit);
+  }
+}

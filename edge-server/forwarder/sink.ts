@@ -1,0 +1,46 @@
+/**
+ * @module The upstream sink: where the forwarder sends applied-event records (HTTP or JetStream).
+ * A sink sends records in the order given and says, per record, whether it landed; a failure of
+ * the whole send is a SinkError that says whether trying again can help.
+ */
+import type { AppliedEventRecord } from '../../shared/protocol';
+
+export type RecordOutcome =
+  { id: string; outcome: 'accepted' | 'duplicate' } | { id: string; outcome: 'rejected'; reason: string };
+
+export interface UpstreamSink {
+  /** 'http' or 'jetstream', for logs, metrics and the API. */
+  readonly kind: string;
+  /** Where it sends, for people (no credentials). */
+  readonly target: string;
+  /**
+   * Sends records in order. The outcomes come in the same order; records after the first one that
+   * did not land may be missing from them (they were not sent).
+   */
+  send(records: readonly AppliedEventRecord[]): Promise<RecordOutcome[]>;
+  /**
+   * After a start or an unclear outcome: of the records about to be sent (in order), how many
+   * already landed (a prefix). A sink that de-duplicates by id on its own may answer 0.
+   */
+  landedPrefix(records: readonly AppliedEventRecord[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class SinkError extends Error {
+  constructor(
+    message: string,
+    /** Network errors, timeouts, 5xx, 408, 429: trying again later can help. */
+    readonly retryable: boolean,
+    /** A wait the upstream asked for (429 Retry-After). */
+    readonly retryAfterMs?: number,
+    /** The send may have landed in part (a timeout after sending): check before sending again. */
+    readonly unclear = false,
+  ) {
+    super(message);
+  }
+}
+
+/** HTTP statuses worth trying again: timeouts, rate limits and server errors. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}

@@ -1,0 +1,112 @@
+/**
+ * @module Hub mode: an edge server that is the upstream of other sites accepts their applied-event
+ * records on POST /api/v1/events (a site credential tells this envelope from a station's), keeps
+ * each exactly once by id with the site it came from, and queues it for its own upstream, so sites
+ * chain without new code.
+ */
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { appliedEventRecordSchema, describeIssues, MAX_EVENTS_PER_BATCH } from '../shared/protocol';
+import { canonicalJson } from './canonical-json';
+import { ApiError } from './errors';
+import { hashToken, newSecret } from './secrets';
+
+export interface SiteEntry {
+  id: number;
+  code: string;
+}
+
+export const siteEnvelopeSchema = z.object({
+  site: z.string().min(1).max(64),
+  records: z.array(z.unknown()).max(MAX_EVENTS_PER_BATCH),
+});
+
+export type HubResult =
+  | { id: string; status: 'accepted' | 'duplicate' }
+  | { id: string; status: 'rejected'; reason: { code: string; message: string } };
+
+export const enrollSiteSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only'),
+});
+
+/** Issues a site credential (shown once, stored hashed); enrolling a code again replaces it. */
+export function enrollSite(
+  db: Database.Database,
+  input: unknown,
+  now: string,
+): { code: string; credential: string } {
+  const parsed = enrollSiteSchema.safeParse(input);
+  if (!parsed.success) throw new ApiError('BAD_REQUEST', `Invalid site: ${describeIssues(parsed.error)}`);
+  const credential = newSecret();
+  db.prepare(
+    `INSERT INTO upstream_site (code, token_hash, enrolled_at) VALUES (?, ?, ?)
+     ON CONFLICT (code) DO UPDATE SET token_hash = excluded.token_hash, enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
+  ).run(parsed.data.code, hashToken(credential), now);
+  return { code: parsed.data.code, credential };
+}
+
+export function siteByCredential(db: Database.Database, tokenHash: string): SiteEntry | undefined {
+  return db
+    .prepare('SELECT id, code FROM upstream_site WHERE token_hash = ? AND revoked_at IS NULL')
+    .get(tokenHash) as SiteEntry | undefined;
+}
+
+/** Stores a site's records in one transaction; one result per record, in order. */
+export function acceptSiteRecords(
+  db: Database.Database,
+  sender: SiteEntry,
+  body: unknown,
+  now: string,
+): HubResult[] {
+  const envelope = siteEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    throw new ApiError(
+      'BAD_REQUEST',
+      `Not a site envelope: ${describeIssues(envelope.error)}`,
+      envelope.error.issues,
+    );
+  }
+  if (envelope.data.site !== sender.code) {
+    throw new ApiError('FORBIDDEN', `This credential is site ${sender.code}'s, not ${envelope.data.site}'s`);
+  }
+  const find = db.prepare('SELECT content_hash FROM hub_record WHERE record_id = ?');
+  const insert = db.prepare(
+    'INSERT INTO hub_record (site_id, record_id, content_hash, record_json, received_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const enqueue = db.prepare('INSERT INTO upstream_outbox (hub_record_id, created_at) VALUES (?, ?)');
+  return db.transaction((): HubResult[] =>
+    envelope.data.records.map((raw): HubResult => {
+      const parsed = appliedEventRecordSchema.safeParse(raw);
+      const id = typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : '';
+      if (!parsed.success) {
+        return {
+          id,
+          status: 'rejected',
+          reason: { code: 'INVALID_RECORD', message: describeIssues(parsed.error) },
+        };
+      }
+      const json = canonicalJson(parsed.data);
+      const hash = createHash('sha256').update(json).digest('hex');
+      const existing = find.get(parsed.data.id) as { content_hash: string } | undefined;
+      if (existing) {
+        return existing.content_hash === hash
+          ? { id, status: 'duplicate' }
+          : {
+              id,
+              status: 'rejected',
+              reason: {
+                code: 'IDEMPOTENCY_KEY_REUSED',
+                message: `record ${id} was received before with other content`,
+              },
+            };
+      }
+      const rowId = insert.run(sender.id, parsed.data.id, hash, json, now).lastInsertRowid;
+      enqueue.run(rowId, now);
+      return { id, status: 'accepted' };
+    }),
+  )();
+}
