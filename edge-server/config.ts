@@ -39,7 +39,10 @@ const envSchema = z.object({
   FORWARD_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(500),
   FORWARD_MAX_PERMANENT_FAILURES: z.coerce.number().int().min(1).default(3),
   FORWARD_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  FORWARD_BACKOFF_BASE_MS: z.coerce.number().positive().default(500),
   FORWARD_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),
+  /** How often an idle forwarder looks for new records (ingest also wakes it at once). */
+  FORWARD_IDLE_MS: z.coerce.number().positive().default(1000),
 });
 
 export type UpstreamConfig =
@@ -59,7 +62,14 @@ export interface Config {
   clockSkewThresholdMs: number;
   logLevel: string;
   upstream: UpstreamConfig;
-  forward: { batchSize: number; maxPermanentFailures: number; timeoutMs: number; backoffMaxMs: number };
+  forward: {
+    batchSize: number;
+    maxPermanentFailures: number;
+    timeoutMs: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    idleMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -106,7 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batchSize: e.FORWARD_BATCH_SIZE,
       maxPermanentFailures: e.FORWARD_MAX_PERMANENT_FAILURES,
       timeoutMs: e.FORWARD_TIMEOUT_SECONDS * 1000,
+      backoffBaseMs: e.FORWARD_BACKOFF_BASE_MS,
       backoffMaxMs: e.FORWARD_BACKOFF_MAX_SECONDS * 1000,
+      idleMs: e.FORWARD_IDLE_MS,
     },
   };
 }

@@ -39,7 +39,9 @@ export function startForwarder(site: Site, options: Partial<ForwarderOptions> = 
     {
       batchSize: site.config.forward.batchSize,
       maxPermanentFailures: site.config.forward.maxPermanentFailures,
+      backoffBaseMs: site.config.forward.backoffBaseMs,
       backoffMaxMs: site.config.forward.backoffMaxMs,
+      idleMs: site.config.forward.idleMs,
       now: site.clock,
       ...options,
     },
