@@ -31,6 +31,11 @@ export function openApiDocument(): unknown {
       securitySchemes: {
         stationToken: { type: 'http', scheme: 'bearer', description: 'A station token from enrollment' },
         session: { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login' },
+        siteCredential: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A site credential from /api/v1/admin/sites (hub mode)',
+        },
       },
       schemas: {
         Error: schema(errorBodySchema),
@@ -55,8 +60,9 @@ export function openApiDocument(): unknown {
     paths: {
       '/api/v1/events': {
         post: {
-          summary: 'Push a batch of station events (at most 500, 1 MiB); one result per event, in order',
-          security: [{ stationToken: [] }],
+          summary:
+            'Push a batch of station events (at most 500, 1 MiB); one result per event, in order. With a site credential (hub mode) the body is {site, records} and each record is accepted, duplicate or rejected',
+          security: [{ stationToken: [] }, { siteCredential: [] }],
           requestBody: json('PushRequest'),
           responses: {
             '200': { description: 'Committed', ...json('PushResponse') },
@@ -178,6 +184,57 @@ export function openApiDocument(): unknown {
           security: [{ session: [] }],
           parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { '200': { description: 'Trace', ...anyJson }, ...errors(401, 403, 404) },
+        },
+      },
+      '/api/v1/station/upstream': {
+        get: {
+          summary:
+            'Forwarding status of this station’s events: pending, forwarded or dead (“posted upstream”)',
+          security: [{ stationToken: [] }],
+          parameters: [
+            {
+              name: 'ids',
+              in: 'query',
+              required: true,
+              schema: { type: 'string' },
+              description: 'comma-separated event ids (at most 500)',
+            },
+          ],
+          responses: { '200': { description: 'Statuses', ...anyJson }, ...errors(400, 401, 403) },
+        },
+      },
+      '/api/v1/supervisor/upstream': {
+        get: {
+          summary:
+            'Upstream forwarding: sink, state, pending/forwarded/dead, lag, drain progress, recent activity',
+          security: [{ session: [] }],
+          responses: { '200': { description: 'Status', ...anyJson }, ...errors(401, 403) },
+        },
+      },
+      '/api/v1/supervisor/upstream/dead': {
+        get: {
+          summary: 'Events the upstream refused for good',
+          security: [{ session: [] }],
+          responses: { '200': { description: 'Dead letters', ...anyJson }, ...errors(401, 403) },
+        },
+      },
+      '/api/v1/supervisor/upstream/dead/resend': {
+        post: {
+          summary: 'Send dead letters again: one ({outboxId}) or all ({})',
+          security: [{ session: [] }],
+          requestBody: anyJson,
+          responses: {
+            '200': { description: 'How many were queued again', ...anyJson },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      '/api/v1/admin/sites': {
+        post: {
+          summary: 'Hub mode: issue a credential for a site that forwards its events here (shown once)',
+          security: [{ session: [] }],
+          requestBody: anyJson,
+          responses: { '201': { description: 'Credential', ...anyJson }, ...errors(400, 401, 403) },
         },
       },
       '/api/v1/health': {
