@@ -67,7 +67,8 @@ export class Forwarder {
   lastError: string | null = null;
   private readonly options: ForwarderOptions;
   private consecutiveFailures = 0;
-  private isolate = false;
+  /** After a whole batch was refused: send one record at a time through this outbox id. */
+  private isolateThrough: number | null = null;
   private needsRecovery = true;
   private progress: (DrainProgress & { startedMs: number }) | null = null;
   private running: Promise<void> | null = null;
@@ -90,7 +91,7 @@ export class Forwarder {
       const recovered = await this.recover();
       if (recovered.kind === 'failed') return recovered;
     }
-    const batch = this.outbox.next(this.isolate ? 1 : this.options.batchSize);
+    const batch = this.outbox.next(this.isolateThrough === null ? this.options.batchSize : 1);
     if (batch.length === 0) {
       this.progress = null;
       return { kind: 'idle' };
@@ -252,7 +253,8 @@ export class Forwarder {
       if (this.progress) this.progress.processed += forwarded.length;
     }
     this.consecutiveFailures = 0;
-    this.isolate = false;
+    const last = batch[batch.length - 1]?.outboxId ?? 0;
+    if (this.isolateThrough !== null && last >= this.isolateThrough) this.isolateThrough = null;
     return { kind: 'sent', forwarded: forwarded.length };
   }
 
@@ -275,8 +277,8 @@ export class Forwarder {
       return { kind: 'failed', waitMs };
     }
     if (batch.length > 1) {
-      // Which record is bad? Send them one at a time until it shows.
-      this.isolate = true;
+      // Which record is bad? Send this batch's records one at a time until it shows.
+      this.isolateThrough = batch[batch.length - 1]?.outboxId ?? null;
       this.activity('permanent', batch, durationMs, `${sinkError.message}; sending one record at a time`);
       this.hooks.onFailure?.('permanent');
       return { kind: 'failed', waitMs: 0 };
@@ -293,7 +295,6 @@ export class Forwarder {
       this.hooks.onFailure?.(status === 'dead' ? 'dead' : 'permanent');
       if (this.progress) this.progress.failed++;
       if (status === 'dead') {
-        this.isolate = false;
         this.log.error(
           { outboxId: row.outboxId, id: row.record.id, err: sinkError.message },
           'record moved to dead letters',
