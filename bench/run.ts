@@ -1,5 +1,6 @@
 /**
- * @module `npm run bench`: ingest throughput against the raw SQLite insert ceiling, in one process.
+ * @module `npm run bench`: ingest throughput against the raw SQLite insert ceiling, in one process,
+ * then forwarding throughput (bench/forward.ts: the outbox drained to JetStream and to a hub).
  *
  * For batch sizes 1, 100 and 500, each on a fresh temp DATA_DIR (removed afterwards):
  *   raw         better-sqlite3 inserts of token_event-shaped rows, the server's pragmas (applyPragmas)
@@ -8,11 +9,15 @@
  *   in-process  site.ingest, every event applied (wallet routing, start/complete at 4 nodes)
  *   http        POST /api/v1/events on loopback with fetch from a worker thread, sequential requests
  * Each runs 3 times, alternating; the median run is reported. Prints a table with events/s,
- * per-batch (or per-request) p50/p99, the spread of the runs and the share of the raw ceiling, and
- * writes bench/results/latest.json. Exits 0 on a MISS (the figures are the output); non-zero
- * only when something broke (e.g. an event that did not apply).
+ * per-batch (or per-request) p50/p99, the spread of the runs and the share of the raw ceiling. Then
+ * the forwarding table: records/s of a ~100,000-record backlog drained to JetStream and over HTTP,
+ * judged against a plant's event rate and against the in-process ingest rate at batch 100 above.
+ * Writes bench/results/latest.json (the forwarding figures under `forwarding`). Exits 0 on a MISS
+ * (the figures are the output); non-zero only when something broke (e.g. an event that did not
+ * apply, or an upstream that does not hold what was forwarded).
  *
- * BENCH_SCALE=0.2 shrinks every event count (for a quick check); the default is 1.
+ * BENCH_SCALE=0.2 shrinks every event count and the forwarding backlog (for a quick check); the
+ * default is 1. BENCH_FORWARD=0 leaves the forwarding section out.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +25,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
 import { DATABASE_PRAGMAS } from '../edge-server/db/open';
+import type { ForwardingReport } from './forward';
+import { formatForwarding, runForwardingBench } from './forward';
 import { measureHttp, measureInProcess } from './ingest';
 import { measureRawCeiling } from './raw';
 import { measureRawWrites } from './raw-writes';
@@ -112,9 +119,24 @@ async function main(): Promise<void> {
   }
   const order = (r: Row) => SCENARIOS.indexOf(r.scenario) * 1e6 + r.batch;
   rows.sort((a, b) => order(a) - order(b));
-  const totalSeconds = (performance.now() - began) / 1000;
 
   console.log(`\n${formatTable(rows)}\n`);
+
+  let forwarding: ForwardingReport | null = null;
+  const ingest100 = rows.find((r) => r.scenario === 'in-process' && r.batch === 100);
+  if (process.env['BENCH_FORWARD'] !== '0' && ingest100) {
+    console.log('forwarding bench: the upstream outbox drained to JetStream and to a hub edge server');
+    forwarding = await runForwardingBench({
+      scale,
+      ingest: {
+        events: ingest100.events,
+        eventsPerSecond: ingest100.eventsPerSecond,
+        source: 'the in-process batch 100 row above',
+      },
+    });
+    console.log(`\n${formatForwarding(forwarding)}\n`);
+  }
+  const totalSeconds = (performance.now() - began) / 1000;
   console.log(`total ${totalSeconds.toFixed(1)} s`);
 
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -133,11 +155,16 @@ async function main(): Promise<void> {
     targets: TARGETS,
     totalSeconds,
     results: rows,
+    forwarding,
   };
   // Formatted as the repository's `prettier --check .` expects (it does not read bench/results/.gitignore).
   const options = (await prettier.resolveConfig(file)) ?? {};
   fs.writeFileSync(file, await prettier.format(JSON.stringify(report), { ...options, parser: 'json' }));
   console.log(`figures written to ${path.relative(process.cwd(), file)}`);
+  if (forwarding?.drains.some((d) => !d.verification.ok)) {
+    console.error('forwarding: an upstream does not hold what was forwarded (see "verified")');
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -41,13 +41,17 @@ export interface BenchSite {
   codes: string[];
 }
 
-/** Opens a site in `dataDir` and sets up the routing, a ticket of `tokens` pieces, the station and OP-1. */
-export function openBenchSite(dataDir: string, tokens: number): BenchSite {
+/**
+ * Opens a site in `dataDir` and sets up the routing, a ticket of `tokens` pieces, the station and OP-1.
+ * `env` adds settings (e.g. an upstream: UPSTREAM_URL and UPSTREAM_CREDENTIAL, or NATS_URL).
+ */
+export function openBenchSite(dataDir: string, tokens: number, env: NodeJS.ProcessEnv = {}): BenchSite {
   const config = loadConfig({
     DATA_DIR: dataDir,
     DEMO: '0',
     LOG_LEVEL: 'silent',
     STATION_RATE_PER_SECOND: '1000000000',
+    ...env,
   });
   const site = openSite(config, { defaultMetrics: false });
   try {

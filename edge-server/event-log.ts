@@ -85,8 +85,8 @@ export class EventLog {
     );
     // The family goes with the row: a dead-lettered event holds back only its own token's later ones.
     this.outboxStmt = db.prepare(
-      `INSERT INTO upstream_outbox (event_row_id, root_token_id, created_at)
-       SELECT id, root_token_id, ? FROM token_event WHERE id = ?`,
+      `INSERT INTO upstream_outbox (event_row_id, family, created_at)
+       SELECT id, 'T' || root_token_id, ? FROM token_event WHERE id = ?`,
     );
     this.parkStmt = db.prepare(
       `INSERT INTO parked_event (event_row_id, root_token_id, station_id, seq, parked_at, expires_at,

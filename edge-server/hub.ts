@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { appliedEventRecordSchema, describeIssues, MAX_EVENTS_PER_BATCH } from '../shared/protocol';
 import { canonicalJson } from './canonical-json';
 import { ApiError } from './errors';
+import { HELD_CODE } from './forwarder/http-sink';
 import { hashToken, newSecret } from './secrets';
 
 export interface SiteEntry {
@@ -77,7 +78,11 @@ export function acceptSiteRecords(
   const insert = db.prepare(
     'INSERT INTO hub_record (site_id, record_id, content_hash, record_json, received_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const enqueue = db.prepare('INSERT INTO upstream_outbox (hub_record_id, created_at) VALUES (?, ?)');
+  const enqueue = db.prepare(
+    'INSERT INTO upstream_outbox (hub_record_id, family, created_at) VALUES (?, ?, ?)',
+  );
+  // Tokens with a record refused in this request: their later records wait (order per token).
+  const refused = new Set<string>();
   return db.transaction((): HubResult[] =>
     envelope.data.records.map((raw): HubResult => {
       const parsed = appliedEventRecordSchema.safeParse(raw);
@@ -89,23 +94,34 @@ export function acceptSiteRecords(
           reason: { code: 'INVALID_RECORD', message: describeIssues(parsed.error) },
         };
       }
+      const family = `${parsed.data.site}/${parsed.data.code}`;
+      if (refused.has(family)) {
+        return {
+          id,
+          status: 'rejected',
+          reason: {
+            code: HELD_CODE,
+            message: `an earlier record of ${parsed.data.code} in this request was rejected`,
+          },
+        };
+      }
       const json = canonicalJson(parsed.data);
       const hash = createHash('sha256').update(json).digest('hex');
       const existing = find.get(parsed.data.id) as { content_hash: string } | undefined;
       if (existing) {
-        return existing.content_hash === hash
-          ? { id, status: 'duplicate' }
-          : {
-              id,
-              status: 'rejected',
-              reason: {
-                code: 'IDEMPOTENCY_KEY_REUSED',
-                message: `record ${id} was received before with other content`,
-              },
-            };
+        if (existing.content_hash === hash) return { id, status: 'duplicate' };
+        refused.add(family);
+        return {
+          id,
+          status: 'rejected',
+          reason: {
+            code: 'IDEMPOTENCY_KEY_REUSED',
+            message: `record ${id} was received before with other content`,
+          },
+        };
       }
       const rowId = insert.run(sender.id, parsed.data.id, hash, json, now).lastInsertRowid;
-      enqueue.run(rowId, now);
+      enqueue.run(rowId, family, now);
       return { id, status: 'accepted' };
     }),
   )();

@@ -11,6 +11,7 @@
  *   holds back only the later records of its own token.
  *   an unclear outcome (a timeout after sending) or a start: ask the sink what already landed.
  */
+import { MAX_EVENTS_PER_BATCH } from '../../shared/protocol';
 import type { Logger } from '../logger';
 import type { Activity, OutboxRecord, UpstreamOutbox } from './outbox';
 import type { RecordOutcome, UpstreamSink } from './sink';
@@ -72,7 +73,8 @@ export class Forwarder {
   private needsRecovery = true;
   private progress: (DrainProgress & { startedMs: number }) | null = null;
   private running: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  /** The pause in progress: an idle one ends when records arrive; a backoff only on stop. */
+  private paused: { end: () => void; wakeable: boolean } | null = null;
   private stopping = false;
 
   constructor(
@@ -124,10 +126,10 @@ export class Forwarder {
         }
         if (result.kind === 'idle') {
           this.state = 'idle';
-          await this.pause(this.options.idleMs);
+          await this.pause(this.options.idleMs, true);
         } else if (result.kind === 'failed') {
           this.state = 'backing-off';
-          await this.pause(result.waitMs);
+          await this.pause(result.waitMs, false);
         }
       }
       this.state = 'stopped';
@@ -136,15 +138,15 @@ export class Forwarder {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.paused?.end();
     await this.running;
     this.running = null;
     await this.sink.close();
   }
 
-  /** New records are in the outbox: stop waiting. */
+  /** New records are in the outbox: stop waiting, unless backing off (Retry-After holds). */
   wake(): void {
-    this.wakeUp?.();
+    if (this.paused?.wakeable) this.paused.end();
   }
 
   drainProgress(): DrainProgress | null {
@@ -168,14 +170,18 @@ export class Forwarder {
     return this.sink.target;
   }
 
-  private pause(ms: number): Promise<void> {
+  private pause(ms: number, wakeable: boolean): Promise<void> {
     return new Promise((resolve) => {
-      const done = (): void => {
-        this.wakeUp = null;
-        resolve();
+      const pause = {
+        wakeable,
+        end: (): void => {
+          // A pause ended early leaves its timer; when that fires it must not touch a later pause.
+          if (this.paused === pause) this.paused = null;
+          resolve();
+        },
       };
-      this.wakeUp = done;
-      void this.options.sleep(ms).then(done);
+      this.paused = pause;
+      void this.options.sleep(ms).then(pause.end);
     });
   }
 
@@ -189,7 +195,8 @@ export class Forwarder {
   }
 
   private async recover(): Promise<StepResult> {
-    const pending = this.outbox.next(this.options.batchSize);
+    // What landed unmarked is at most one batch, of whatever size the forwarder ran with before.
+    const pending = this.outbox.next(MAX_EVENTS_PER_BATCH);
     if (pending.length === 0) {
       this.needsRecovery = false;
       return { kind: 'idle' };
@@ -226,6 +233,7 @@ export class Forwarder {
     outcomes.forEach((outcome, i) => {
       const row = batch[i];
       if (!row || row.record.id !== outcome.id) return;
+      if (outcome.outcome === 'held') return; // stays pending, behind its token's refused record
       if (outcome.outcome !== 'rejected') {
         forwarded.push(row.outboxId);
         return;

@@ -8,6 +8,9 @@ import type { AppliedEventRecord } from '../../shared/protocol';
 import type { RecordOutcome, UpstreamSink } from './sink';
 import { SinkError, isRetryableStatus } from './sink';
 
+/** The reason code a hub gives a record held behind an earlier, rejected record of its token. */
+export const HELD_CODE = 'HELD_BEHIND_REJECTED';
+
 const responseSchema = z.object({
   results: z.array(
     z.object({
@@ -97,15 +100,14 @@ export class HttpSink implements UpstreamSink {
         true,
       );
     }
-    return parsed.results.map((r): RecordOutcome =>
-      r.status === 'rejected'
-        ? {
-            id: r.id,
-            outcome: 'rejected',
-            reason: r.reason ? `${r.reason.code}: ${r.reason.message}` : 'rejected',
-          }
-        : { id: r.id, outcome: r.status },
-    );
+    return parsed.results.map((r): RecordOutcome => {
+      if (r.status !== 'rejected') return { id: r.id, outcome: r.status };
+      const reason = r.reason ? `${r.reason.code}: ${r.reason.message}` : 'rejected';
+      // A hub holds a token's later records behind one it rejects, so that order is kept upstream.
+      return r.reason?.code === HELD_CODE
+        ? { id: r.id, outcome: 'held', reason }
+        : { id: r.id, outcome: 'rejected', reason };
+    });
   }
 
   /** The upstream answers a resent record `duplicate`: nothing to learn before sending again. */

@@ -25,6 +25,17 @@ export interface JetStreamSettings {
 
 const NANOS_PER_MS = 1_000_000;
 
+/** NATS subject matching: `*` stands for one token, a final `>` for one or more. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const want = pattern.split('.');
+  const have = subject.split('.');
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === '>') return i === want.length - 1 && have.length > i;
+    if (i >= have.length || (want[i] !== '*' && want[i] !== have[i])) return false;
+  }
+  return want.length === have.length;
+}
+
 export class JetStreamSink implements UpstreamSink {
   readonly kind = 'jetstream';
   readonly target: string;
@@ -60,8 +71,8 @@ export class JetStreamSink implements UpstreamSink {
           duplicate_window: settings.duplicateWindowMs * NANOS_PER_MS,
         });
       } else if (
-        !existing.config.subjects?.some(
-          (s) => s === subjects || s === '>' || s === `${settings.subjectPrefix}.${settings.site}`,
+        !existing.config.subjects?.some((s) =>
+          subjectMatches(s, `${settings.subjectPrefix}.${settings.site}`),
         )
       ) {
         throw new Error(
@@ -153,7 +164,7 @@ export class LazyJetStreamSink implements UpstreamSink {
       return this.sink;
     } catch (error) {
       throw new SinkError(
-        `cannot reach JetStream at ${this.settings.servers}: ${String((error as Error).message ?? error)}`,
+        `JetStream at ${this.settings.servers}: ${String((error as Error).message ?? error)}`,
         true,
       );
     }

@@ -37,10 +37,15 @@ export class UpstreamOutbox {
   constructor(private readonly db: Database.Database) {
     // A dead record holds back the later records of its own token only (ordering per token).
     this.nextStmt = db.prepare(
+      // Ids first, from the outbox's pending index: building records for the whole backlog
+      // before taking the first ones would make a drain quadratic.
       `SELECT r.id, r.record_json FROM upstream_record r
-       WHERE r.status = 'pending' AND (r.root_token_id IS NULL OR NOT EXISTS (
-         SELECT 1 FROM upstream_outbox d WHERE d.status = 'dead' AND d.root_token_id = r.root_token_id AND d.id < r.id))
-       ORDER BY r.id LIMIT ?`,
+       WHERE r.id IN (
+         SELECT o.id FROM upstream_outbox o
+         WHERE o.status = 'pending' AND (o.family IS NULL OR NOT EXISTS (
+           SELECT 1 FROM upstream_outbox d WHERE d.status = 'dead' AND d.family = o.family AND d.id < o.id))
+         ORDER BY o.id LIMIT ?)
+       ORDER BY r.id`,
     );
     this.forwardedStmt = db.prepare(
       "UPDATE upstream_outbox SET status = 'forwarded', forwarded_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'",

@@ -6,7 +6,10 @@
 import type { AppliedEventRecord } from '../../shared/protocol';
 
 export type RecordOutcome =
-  { id: string; outcome: 'accepted' | 'duplicate' } | { id: string; outcome: 'rejected'; reason: string };
+  | { id: string; outcome: 'accepted' | 'duplicate' }
+  | { id: string; outcome: 'rejected'; reason: string }
+  /** Not taken because an earlier record of its token in the same send was rejected: send it again later. */
+  | { id: string; outcome: 'held'; reason: string };
 
 export interface UpstreamSink {
   /** 'http' or 'jetstream', for logs, metrics and the API. */
@@ -40,7 +43,11 @@ export class SinkError extends Error {
   }
 }
 
-/** HTTP statuses worth trying again: timeouts, rate limits and server errors. */
+/**
+ * HTTP statuses worth trying again: timeouts, rate limits and server errors; also 401 and 403, a
+ * credential problem of the whole site that a person fixes, not a fault of any record (refusing
+ * record after record would only fill the dead letters).
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+  return status === 401 || status === 403 || status === 408 || status === 429 || status >= 500;
 }

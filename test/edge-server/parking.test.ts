@@ -570,7 +570,7 @@ describe('a supervisor resolves conflicts', () => {
     await sew.applies('complete', code, 'SEW', tok(code, null, 'EDGE', 'ready'));
   });
 
-  // Known server bug (reported): conflicts.ts applyAnyway moves the *root* onto the branch node,
+  // Regression (fixed): conflicts.ts applyAnyway moves the *root* onto the branch node,
   // so the tote never splits and later skips its STITCH-STRAP branch and the join altogether.
   it('PK-4, RT-3, RT-4: apply on a branch event of an unsplit tote keeps the family whole (the other branch is still to do)', async () => {
     await start({ PARKING_WINDOW_HOURS: '1' });
@@ -632,7 +632,7 @@ describe('station sync health', () => {
     expect((await stationHealth('WC-CUT-1')).seqGaps).toEqual([]);
   });
 
-  // Known server bug (reported): ingest.ts returns IDEMPOTENCY_KEY_REUSED before trackSeq.
+  // Regression (fixed): ingest.ts returns IDEMPOTENCY_KEY_REUSED before trackSeq.
   it('IN-6: the seq of a rejected event is not a gap (UNKNOWN_CODE, IDEMPOTENCY_KEY_REUSED)', async () => {
     await start();
     const cut = new Station('WC-CUT');

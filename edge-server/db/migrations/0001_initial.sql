@@ -218,8 +218,9 @@ CREATE TABLE upstream_outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   event_row_id INTEGER UNIQUE REFERENCES token_event (id),
   hub_record_id INTEGER UNIQUE REFERENCES hub_record (id),
-  -- The token family, so that a dead-lettered event holds back only its own token's later events.
-  root_token_id INTEGER,
+  -- The token family ('T<root token id>' here, '<site>/<code>' for a hub's records), so that a
+  -- dead-lettered record holds back only its own token's later records.
+  family TEXT,
   created_at TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'forwarded', 'dead')),
   attempts INTEGER NOT NULL DEFAULT 0,
@@ -229,7 +230,7 @@ CREATE TABLE upstream_outbox (
   CHECK ((event_row_id IS NULL) <> (hub_record_id IS NULL))
 );
 CREATE INDEX upstream_outbox_pending ON upstream_outbox (id) WHERE status = 'pending';
-CREATE INDEX upstream_outbox_dead ON upstream_outbox (root_token_id) WHERE status = 'dead';
+CREATE INDEX upstream_outbox_dead ON upstream_outbox (family) WHERE status = 'dead';
 
 -- Sites that forward to this edge server when it is their hub: a credential per site (hashed).
 CREATE TABLE upstream_site (
@@ -276,7 +277,7 @@ SELECT
   o.id,
   o.event_row_id,
   o.status,
-  o.root_token_id,
+  o.family,
   json_object(
     'id', e.event_id,
     'site', (SELECT site_code FROM site_info WHERE id = 1),
@@ -298,7 +299,7 @@ FROM upstream_outbox o
 JOIN token_event e ON e.id = o.event_row_id
 LEFT JOIN station s ON s.id = e.station_id
 UNION ALL
-SELECT o.id, NULL, o.status, NULL, h.record_json
+SELECT o.id, NULL, o.status, o.family, h.record_json
 FROM upstream_outbox o
 JOIN hub_record h ON h.id = o.hub_record_id;
 
