@@ -78,6 +78,11 @@ export class JetStreamSink implements UpstreamSink {
         throw new Error(
           `stream ${settings.stream} exists but does not take subject ${settings.subjectPrefix}.${settings.site} (its subjects: ${existing.config.subjects?.join(', ')})`,
         );
+      } else if (existing.config.retention !== 'limits') {
+        // Recovery reads the subject's last message; a stream that drops consumed messages loses it.
+        throw new Error(
+          `stream ${settings.stream} uses ${existing.config.retention} retention; forwarding exactly once needs limits retention (the subject's last message must stay)`,
+        );
       }
       return new JetStreamSink(nc, jetstream(nc, { timeout: settings.timeoutMs }), jsm, settings);
     } catch (error) {

@@ -172,6 +172,17 @@ export class UpstreamOutbox {
     return info.changes;
   }
 
+  /** Records forwarded per second over the last `seconds` (from the activity log). */
+  throughput(now: Date, seconds: number): number {
+    const since = new Date(now.getTime() - seconds * 1000).toISOString();
+    const row = this.db
+      .prepare(
+        "SELECT coalesce(sum(records), 0) AS n FROM upstream_activity WHERE at >= ? AND outcome IN ('forwarded', 'recovered')",
+      )
+      .get(since) as { n: number };
+    return row.n / seconds;
+  }
+
   recentActivity(limit: number): unknown[] {
     return this.db
       .prepare(

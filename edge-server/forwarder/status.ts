@@ -14,6 +14,8 @@ export function upstreamStatus(site: Site, activityLimit: number) {
     dead: counts.dead,
     lagSeconds:
       counts.oldestPendingAt === null ? 0 : Math.max(0, (now - Date.parse(counts.oldestPendingAt)) / 1000),
+    /** Records forwarded per second over the last minute. */
+    throughputPerSecond: site.upstream.throughput(site.clock(), 60),
     lastSuccessAt: forwarder?.lastSuccessAt ?? null,
     lastError: forwarder?.lastError ?? null,
     progress: forwarder?.drainProgress() ?? null,
