@@ -10,6 +10,7 @@ import { receive, retryParked } from '../shared/parking';
 import type { TokenRef } from '../shared/protocol';
 import type { Family, MachineContext } from '../shared/token-machine';
 import { placeMember, precondition, tokenRef } from '../shared/token-machine';
+import { currentChangeSeq, setChangeSeq } from './change-counter';
 import { ApiError } from './errors';
 import type { ParkedRow } from './event-log';
 import { pendingFromRow } from './ingest';
@@ -50,17 +51,15 @@ function settleFamily(
   const changed = change ? change(before, machine, graph) : null;
   const parkedRows = site.events.parkedFor(root.id);
   const after = retryParked(changed?.family ?? before, parkedRows.map(pendingFromRow), machine);
-  const counter = site.db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as {
-    value: number;
-  };
+  const changeSeq = currentChangeSeq(site.db) + 1;
   const keys = site.tokens.saveFamily(before, after.family, {
     ticketId: root.ticket_id,
     graphId: root.graph_id,
     rootId: root.id,
     now: nowIso,
-    changeSeq: counter.value + 1,
+    changeSeq,
   });
-  site.db.prepare("UPDATE site_counter SET value = ? WHERE name = 'change_seq'").run(counter.value + 1);
+  setChangeSeq(site.db, changeSeq);
   const ctx: FamilyContext = { root, graph, keys, nowIso };
   const outcomes = new Outcomes(site.events, site.system);
   changed?.afterSave?.(ctx);

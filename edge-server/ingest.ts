@@ -18,6 +18,7 @@ import { servedKey } from './reference-data';
 import type { RootRow, TokenStore } from './token-store';
 import { FamilyWorkspace, newKeyAllocator } from './token-store';
 import { canonicalJson } from './canonical-json';
+import { currentChangeSeq, setChangeSeq } from './change-counter';
 import type { SystemEventRecorder } from './system-events';
 
 export interface IngestSettings {
@@ -74,8 +75,6 @@ export function createIngest(
     'SELECT id, from_seq, to_seq, detected_at FROM station_seq_gap WHERE station_id = ? AND filled_at IS NULL AND from_seq <= ? AND to_seq >= ?',
   );
   const closeGapStmt = db.prepare('UPDATE station_seq_gap SET filled_at = ? WHERE id = ?');
-  const counterStmt = db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'");
-  const bumpCounterStmt = db.prepare("UPDATE site_counter SET value = ? WHERE name = 'change_seq'");
 
   const run = db.transaction(
     (caller: StationEntry, stationClock: string, rawEvents: unknown[], now: Date): BatchOutcome => {
@@ -85,7 +84,7 @@ export function createIngest(
       const skewMs = Date.parse(stationClock) - now.getTime();
       const stationRow = stationStmt.get(station.id) as StationRow;
       let lastSeq = stationRow.last_seq;
-      const changeSeq = (counterStmt.get() as { value: number }).value + 1;
+      const changeSeq = currentChangeSeq(db) + 1;
       // The families this batch touches, read once and written once (most batches hit few tokens).
       const families = new FamilyWorkspace(tokens, changeSeq, nowIso);
       const parkedByRoot = new Map<number, ParkedRow[]>();
@@ -297,7 +296,7 @@ export function createIngest(
       });
 
       const changed = families.flush();
-      if (changed) bumpCounterStmt.run(changeSeq);
+      if (changed) setChangeSeq(db, changeSeq);
       const skewChanged =
         stationRow.clock_skew_ms === null || Math.abs(stationRow.clock_skew_ms - skewMs) >= 1000;
       if (skewChanged) skewHistoryStmt.run(station.id, skewMs, nowIso);

@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import type { RoutingGraph } from '../shared/routing-graph';
 import type { TokenStatus } from '../shared/domain';
+import { currentChangeSeq } from './change-counter';
 import { ApiError } from './errors';
 import type { ReferenceData, StationEntry } from './reference-data';
 import { readReferenceSeq, servedKey } from './reference-data';
@@ -76,9 +77,7 @@ export function buildSnapshot(
   return db.transaction((): Snapshot => {
     reference.refresh();
     const station = reference.currentStation(caller.id);
-    const changeSeq = (
-      db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as { value: number }
-    ).value;
+    const changeSeq = currentChangeSeq(db);
     const referenceSeq = readReferenceSeq(db);
     const graphs = reference
       .allGraphs()

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PROCESS_MODES } from '../../shared/domain';
 import { indexGraph } from '../../shared/routing-graph';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
+import { currentChangeSeq, setChangeSeq } from '../change-counter';
 import { ApiError } from '../errors';
 import type { SystemEventRecorder } from '../system-events';
 import { TokenStore } from '../token-store';
@@ -122,10 +123,7 @@ export function createTicket(
         now,
       );
     const ticketId = Number(info.lastInsertRowid);
-    const counter = db.prepare("SELECT value FROM site_counter WHERE name = 'change_seq'").get() as {
-      value: number;
-    };
-    const changeSeq = counter.value + 1;
+    const changeSeq = currentChangeSeq(db) + 1;
     const tokens = new TokenStore(db);
     const qty = t.processMode === 'batch' ? t.qty : 1;
     for (const code of codes) {
@@ -148,7 +146,7 @@ export function createTicket(
         now,
       });
     }
-    db.prepare("UPDATE site_counter SET value = ? WHERE name = 'change_seq'").run(changeSeq);
+    setChangeSeq(db, changeSeq);
     return {
       ticketId,
       code: t.code,
