@@ -2,6 +2,7 @@
  * @module The edge server's HTTP surface: sub-apps per audience, one error handler that turns
  * everything thrown into the contract's error body, and a 500 only for our own bugs.
  */
+import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { currentSchemaVersion } from './db/migrate';
 import type { AuthEnv } from './auth';
@@ -22,6 +23,19 @@ export function createApp(site: Site): Hono {
   app.onError((error, c) => {
     if (error instanceof StationRevokedError) {
       return c.json({ error: { code: 'UNAUTHORIZED', message: error.message, details: [] } }, 401);
+    }
+    if (
+      error instanceof Database.SqliteError &&
+      (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED')
+    ) {
+      // Another process held the database longer than busy_timeout: nothing was written; try again.
+      c.header('Retry-After', '1');
+      return c.json(
+        {
+          error: { code: 'UNAVAILABLE', message: 'The database is busy; try again in a second', details: [] },
+        },
+        503,
+      );
     }
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);

@@ -8,7 +8,7 @@ import { ApiError } from './errors';
 import type { SiteEntry } from './hub';
 import { siteByCredential } from './hub';
 import type { StationEntry } from './reference-data';
-import { hashToken, newSecret, verifySecret } from './secrets';
+import { DUMMY_PASSWORD_HASH, hashToken, newSecret, verifySecretAsync } from './secrets';
 import type { Site } from './site';
 
 export type Role = 'supervisor' | 'admin';
@@ -101,16 +101,18 @@ export function stationOf(principal: Principal): StationEntry {
   return principal.station;
 }
 
-export function login(
+export async function login(
   db: Database.Database,
   username: string,
   password: string,
   now: Date,
-): { token: string; expiresAt: string; role: Role; username: string } {
+): Promise<{ token: string; expiresAt: string; role: Role; username: string }> {
   const user = db
     .prepare('SELECT id, username, role, password_hash FROM app_user WHERE username = ?')
     .get(username) as { id: number; username: string; role: Role; password_hash: string } | undefined;
-  if (!user || !verifySecret(password, user.password_hash)) {
+  // An unknown user costs the same check, so that timing does not tell which usernames exist.
+  const matches = await verifySecretAsync(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !matches) {
     throw new ApiError('UNAUTHORIZED', 'Wrong username or password');
   }
   const token = newSecret();

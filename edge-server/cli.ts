@@ -29,7 +29,8 @@ const USAGE = `usage: npm run edge -- <command> [options]
   revoke-station --name N
   add-operator --badge B [--name "Full Name"] [--pin 1234]
   add-user --username U --role supervisor|admin --password P
-  enroll-site --code SITE        hub mode: a credential for a site that forwards here (shown once)
+  enroll-site --code SITE [--relays]   hub mode: a credential for a site that forwards here (shown
+                                 once); --relays for a hub that passes on other sites' records
   backup FILE                    online backup of the database to FILE
   demo                           load the demo data into an empty site
 
@@ -69,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
       username: { type: 'string' },
       role: { type: 'string' },
       password: { type: 'string' },
+      relays: { type: 'boolean' },
     },
   });
   const config = loadConfig();
@@ -153,7 +155,7 @@ async function run(argv: string[]): Promise<number> {
         print(addOperator(site.db, { badge: values.badge, name: values.name, pin: values.pin }, now));
         return 0;
       case 'enroll-site':
-        print(enrollSite(site.db, { code: values.code }, now));
+        print(enrollSite(site.db, { code: values.code, relays: values.relays ?? false }, now));
         return 0;
       case 'add-user':
         print(

@@ -85,26 +85,28 @@ function markConflict(
 /** Turns parked events whose window has ended into conflicts; returns how many. */
 export function expireParkedEvents(site: Site, now: Date): number {
   const nowIso = now.toISOString();
-  return site.db.transaction(() => {
-    const expired = site.db
-      .prepare('SELECT event_row_id, root_token_id, reason_message FROM parked_event WHERE expires_at <= ?')
-      .all(nowIso) as { event_row_id: number; root_token_id: number; reason_message: string }[];
-    for (const row of expired) {
-      markConflict(
-        site,
-        row.event_row_id,
-        row.root_token_id,
-        {
-          code: 'PARKING_EXPIRED',
-          message: `Still did not fit when its parking window ended: ${row.reason_message}`,
-        },
-        nowIso,
-      );
-    }
-    // Events that waited behind an expired one (PK-3) may fit now.
-    for (const rootId of new Set(expired.map((r) => r.root_token_id))) settleFamily(site, rootId, nowIso);
-    return expired.length;
-  })();
+  return site.db
+    .transaction(() => {
+      const expired = site.db
+        .prepare('SELECT event_row_id, root_token_id, reason_message FROM parked_event WHERE expires_at <= ?')
+        .all(nowIso) as { event_row_id: number; root_token_id: number; reason_message: string }[];
+      for (const row of expired) {
+        markConflict(
+          site,
+          row.event_row_id,
+          row.root_token_id,
+          {
+            code: 'PARKING_EXPIRED',
+            message: `Still did not fit when its parking window ended: ${row.reason_message}`,
+          },
+          nowIso,
+        );
+      }
+      // Events that waited behind an expired one (PK-3) may fit now.
+      for (const rootId of new Set(expired.map((r) => r.root_token_id))) settleFamily(site, rootId, nowIso);
+      return expired.length;
+    })
+    .immediate();
 }
 
 export const resolveSchema = z.object({
@@ -123,50 +125,52 @@ export function resolveConflict(
 ): { conflict: number; resolution: 'applied' | 'discarded'; token: TokenRef | null } {
   const nowIso = now.toISOString();
   const db = site.db;
-  return db.transaction(() => {
-    const row = db
-      .prepare(
-        `SELECT c.id, c.event_row_id, c.root_token_id, c.resolved_at, e.event_id, e.station_id, s.name AS station_name,
+  return db
+    .transaction(() => {
+      const row = db
+        .prepare(
+          `SELECT c.id, c.event_row_id, c.root_token_id, c.resolved_at, e.event_id, e.station_id, s.name AS station_name,
            e.seq, e.event_type, e.node_code, e.operator_badge, e.qty, e.data_json, e.occurred_at, e.received_at,
            e.occurred_at_corrected
          FROM conflict c JOIN token_event e ON e.id = c.event_row_id JOIN station s ON s.id = e.station_id
          WHERE c.id = ?`,
-      )
-      .get(conflictId) as ConflictRow | undefined;
-    if (!row) throw new ApiError('NOT_FOUND', `No conflict ${conflictId}`);
-    if (row.resolved_at !== null)
-      throw new ApiError('CONFLICT', `Conflict ${conflictId} was already resolved`);
-    const resolution: 'applied' | 'discarded' = decision.action === 'apply' ? 'applied' : 'discarded';
-    let token: TokenRef | null = null;
-    if (decision.action === 'discard') {
-      db.prepare("UPDATE token_event SET status = 'discarded' WHERE id = ?").run(row.event_row_id);
-      settleFamily(site, row.root_token_id, nowIso);
-    } else {
-      token = applyAnyway(site, row, user.username, conflictId, nowIso);
-    }
-    db.prepare(
-      'UPDATE conflict SET resolved_at = ?, resolution = ?, resolved_by = ?, note = ? WHERE id = ?',
-    ).run(nowIso, resolution, user.userId, decision.note ?? null, conflictId);
-    const root = db.prepare(rootStatement).get(row.root_token_id) as RootRow;
-    site.system.record({
-      type: 'resolve',
-      code: root.code,
-      nodeCode: row.node_code,
-      rootId: root.id,
-      tokenId: root.id,
-      qty: null,
-      data: {
-        conflict: conflictId,
-        event: row.event_id,
-        resolution,
-        by: user.username,
-        note: decision.note ?? null,
-      },
-      token,
-      now: nowIso,
-    });
-    return { conflict: conflictId, resolution, token };
-  })();
+        )
+        .get(conflictId) as ConflictRow | undefined;
+      if (!row) throw new ApiError('NOT_FOUND', `No conflict ${conflictId}`);
+      if (row.resolved_at !== null)
+        throw new ApiError('CONFLICT', `Conflict ${conflictId} was already resolved`);
+      const resolution: 'applied' | 'discarded' = decision.action === 'apply' ? 'applied' : 'discarded';
+      let token: TokenRef | null = null;
+      if (decision.action === 'discard') {
+        db.prepare("UPDATE token_event SET status = 'discarded' WHERE id = ?").run(row.event_row_id);
+        settleFamily(site, row.root_token_id, nowIso);
+      } else {
+        token = applyAnyway(site, row, user.username, conflictId, nowIso);
+      }
+      db.prepare(
+        'UPDATE conflict SET resolved_at = ?, resolution = ?, resolved_by = ?, note = ? WHERE id = ?',
+      ).run(nowIso, resolution, user.userId, decision.note ?? null, conflictId);
+      const root = db.prepare(rootStatement).get(row.root_token_id) as RootRow;
+      site.system.record({
+        type: 'resolve',
+        code: root.code,
+        nodeCode: row.node_code,
+        rootId: root.id,
+        tokenId: root.id,
+        qty: null,
+        data: {
+          conflict: conflictId,
+          event: row.event_id,
+          resolution,
+          by: user.username,
+          note: decision.note ?? null,
+        },
+        token,
+        now: nowIso,
+      });
+      return { conflict: conflictId, resolution, token };
+    })
+    .immediate();
 }
 
 /** Moves the addressed member to where the event expects it (TM-12), applies it, and lets parked events follow. */

@@ -16,6 +16,8 @@ import { hashToken, newSecret } from './secrets';
 export interface SiteEntry {
   id: number;
   code: string;
+  /** A hub that relays other sites' records; a plain site may send only its own. */
+  relays: boolean;
 }
 
 export const siteEnvelopeSchema = z.object({
@@ -32,6 +34,7 @@ export const enrollSiteSchema = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only'),
+  relays: z.boolean().default(false),
 });
 
 /** Issues a site credential (shown once, stored hashed); enrolling a code again replaces it. */
@@ -39,21 +42,23 @@ export function enrollSite(
   db: Database.Database,
   input: unknown,
   now: string,
-): { code: string; credential: string } {
+): { code: string; relays: boolean; credential: string } {
   const parsed = enrollSiteSchema.safeParse(input);
   if (!parsed.success) throw new ApiError('BAD_REQUEST', `Invalid site: ${describeIssues(parsed.error)}`);
   const credential = newSecret();
   db.prepare(
-    `INSERT INTO upstream_site (code, token_hash, enrolled_at) VALUES (?, ?, ?)
-     ON CONFLICT (code) DO UPDATE SET token_hash = excluded.token_hash, enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
-  ).run(parsed.data.code, hashToken(credential), now);
-  return { code: parsed.data.code, credential };
+    `INSERT INTO upstream_site (code, token_hash, relays, enrolled_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (code) DO UPDATE SET token_hash = excluded.token_hash, relays = excluded.relays,
+       enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
+  ).run(parsed.data.code, hashToken(credential), parsed.data.relays ? 1 : 0, now);
+  return { code: parsed.data.code, relays: parsed.data.relays, credential };
 }
 
 export function siteByCredential(db: Database.Database, tokenHash: string): SiteEntry | undefined {
-  return db
-    .prepare('SELECT id, code FROM upstream_site WHERE token_hash = ? AND revoked_at IS NULL')
-    .get(tokenHash) as SiteEntry | undefined;
+  const row = db
+    .prepare('SELECT id, code, relays FROM upstream_site WHERE token_hash = ? AND revoked_at IS NULL')
+    .get(tokenHash) as { id: number; code: string; relays: number } | undefined;
+  return row ? { id: row.id, code: row.code, relays: row.relays === 1 } : undefined;
 }
 
 /** Stores a site's records in one transaction; one result per record, in order. */
@@ -63,6 +68,13 @@ export function acceptSiteRecords(
   body: unknown,
   now: string,
 ): HubResult[] {
+  const records = (body as { records?: unknown } | null)?.records;
+  if (Array.isArray(records) && records.length > MAX_EVENTS_PER_BATCH) {
+    throw new ApiError(
+      'PAYLOAD_TOO_LARGE',
+      `A request holds at most ${MAX_EVENTS_PER_BATCH} records; this one has ${records.length}`,
+    );
+  }
   const envelope = siteEnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     throw new ApiError(
@@ -83,46 +95,58 @@ export function acceptSiteRecords(
   );
   // Tokens with a record refused in this request: their later records wait (order per token).
   const refused = new Set<string>();
-  return db.transaction((): HubResult[] =>
-    envelope.data.records.map((raw): HubResult => {
-      const parsed = appliedEventRecordSchema.safeParse(raw);
-      const id = typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : '';
-      if (!parsed.success) {
-        return {
-          id,
-          status: 'rejected',
-          reason: { code: 'INVALID_RECORD', message: describeIssues(parsed.error) },
-        };
-      }
-      const family = `${parsed.data.site}/${parsed.data.code}`;
-      if (refused.has(family)) {
-        return {
-          id,
-          status: 'rejected',
-          reason: {
-            code: HELD_CODE,
-            message: `an earlier record of ${parsed.data.code} in this request was rejected`,
-          },
-        };
-      }
-      const json = canonicalJson(parsed.data);
-      const hash = createHash('sha256').update(json).digest('hex');
-      const existing = find.get(parsed.data.id) as { content_hash: string } | undefined;
-      if (existing) {
-        if (existing.content_hash === hash) return { id, status: 'duplicate' };
-        refused.add(family);
-        return {
-          id,
-          status: 'rejected',
-          reason: {
-            code: 'IDEMPOTENCY_KEY_REUSED',
-            message: `record ${id} was received before with other content`,
-          },
-        };
-      }
-      const rowId = insert.run(sender.id, parsed.data.id, hash, json, now).lastInsertRowid;
-      enqueue.run(rowId, family, now);
-      return { id, status: 'accepted' };
-    }),
-  )();
+  return db
+    .transaction((): HubResult[] =>
+      envelope.data.records.map((raw): HubResult => {
+        const parsed = appliedEventRecordSchema.safeParse(raw);
+        const id = typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : '';
+        if (!parsed.success) {
+          return {
+            id,
+            status: 'rejected',
+            reason: { code: 'INVALID_RECORD', message: describeIssues(parsed.error) },
+          };
+        }
+        if (!sender.relays && parsed.data.site !== sender.code) {
+          return {
+            id,
+            status: 'rejected',
+            reason: {
+              code: 'FOREIGN_SITE',
+              message: `site ${sender.code} may send its own records only, not ${parsed.data.site}'s (enroll it with relays for a hub)`,
+            },
+          };
+        }
+        const family = `${parsed.data.site}/${parsed.data.code}`;
+        if (refused.has(family)) {
+          return {
+            id,
+            status: 'rejected',
+            reason: {
+              code: HELD_CODE,
+              message: `an earlier record of ${parsed.data.code} in this request was rejected`,
+            },
+          };
+        }
+        const json = canonicalJson(parsed.data);
+        const hash = createHash('sha256').update(json).digest('hex');
+        const existing = find.get(parsed.data.id) as { content_hash: string } | undefined;
+        if (existing) {
+          if (existing.content_hash === hash) return { id, status: 'duplicate' };
+          refused.add(family);
+          return {
+            id,
+            status: 'rejected',
+            reason: {
+              code: 'IDEMPOTENCY_KEY_REUSED',
+              message: `record ${id} was received before with other content`,
+            },
+          };
+        }
+        const rowId = insert.run(sender.id, parsed.data.id, hash, json, now).lastInsertRowid;
+        enqueue.run(rowId, family, now);
+        return { id, status: 'accepted' };
+      }),
+    )
+    .immediate();
 }

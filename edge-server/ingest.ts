@@ -348,7 +348,9 @@ export function createIngest(
     });
   }
 
-  return (station, stationClock, events, now) => run(station, stationClock, events, now);
+  // BEGIN IMMEDIATE: take the write lock first, so that a busy database waits (busy_timeout)
+  // instead of failing when a read would have to become a write.
+  return (station, stationClock, events, now) => run.immediate(station, stationClock, events, now);
 }
 
 function rejected(id: string, reason: Reason): EventResult {
@@ -356,11 +358,11 @@ function rejected(id: string, reason: Reason): EventResult {
 }
 
 /**
- * The text an event's content hash covers. zod's output lists an event's fields in schema order
- * whatever order they came in, so only `data` with several keys needs sorting.
+ * The text an event's content hash covers. zod's output lists an event's own fields in schema
+ * order whatever order they came in, so only a non-empty `data` (keys at any depth) needs sorting.
  */
 function contentOf(event: StationEvent): string {
-  return event.data !== undefined && Object.keys(event.data).length > 1
+  return event.data !== undefined && Object.keys(event.data).length > 0
     ? canonicalJson(event)
     : JSON.stringify(event);
 }

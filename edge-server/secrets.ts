@@ -3,7 +3,10 @@
  * full entropy, so a fast hash is enough and lookups stay O(1)); passwords and PINs are stored as
  * PBKDF2-SHA256, which a tablet can also check offline with WebCrypto.
  */
-import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, pbkdf2 as pbkdf2Callback, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2Async = promisify(pbkdf2Callback);
 
 /** OWASP's 2023 floor for PBKDF2-HMAC-SHA256 passwords. */
 const PASSWORD_ITERATIONS = 210_000;
@@ -18,14 +21,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function pbkdf2(secret: string, salt: Buffer, iterations: number): Buffer {
-  return pbkdf2Sync(secret, salt, iterations, 32, 'sha256');
-}
-
 /** `pbkdf2-sha256$<iterations>$<salt base64url>$<hash base64url>` */
 function hashSecret(secret: string, iterations: number): string {
   const salt = randomBytes(16);
-  return `pbkdf2-sha256$${iterations}$${salt.toString('base64url')}$${pbkdf2(secret, salt, iterations).toString('base64url')}`;
+  const hash = pbkdf2Sync(secret, salt, iterations, 32, 'sha256');
+  return `pbkdf2-sha256$${iterations}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
 export function hashPassword(password: string): string {
@@ -36,10 +36,14 @@ export function hashPin(pin: string): string {
   return hashSecret(pin, PIN_ITERATIONS);
 }
 
-export function verifySecret(secret: string, stored: string): boolean {
+/** A hash to check against when the user does not exist, so both cases take the same time. */
+export const DUMMY_PASSWORD_HASH = hashSecret('not a password', PASSWORD_ITERATIONS);
+
+/** Checks a password or PIN off the event loop: a sign-in must not stall ingest. */
+export async function verifySecretAsync(secret: string, stored: string): Promise<boolean> {
   const [scheme, iterations, salt, hash] = stored.split('$');
   if (scheme !== 'pbkdf2-sha256' || !iterations || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = pbkdf2(secret, Buffer.from(salt, 'base64url'), Number(iterations));
+  const actual = await pbkdf2Async(secret, Buffer.from(salt, 'base64url'), Number(iterations), 32, 'sha256');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

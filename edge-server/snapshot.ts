@@ -95,14 +95,23 @@ export function buildSnapshot(
         })),
     );
     const placeholders = graphIds.map(() => '?').join(',') || 'NULL';
+    const servedCodes = [...station.servedCodes];
+    const codePlaceholders = servedCodes.map(() => '?').join(',') || 'NULL';
     const rows = db
       .prepare(
         `SELECT t.id, t.code, t.branch, t.graph_id, t.node_code, t.status, t.qty, t.active_operator, t.status_since,
            j.code AS ticket, j.process_mode
-         FROM flow_token t JOIN job_ticket j ON j.id = t.ticket_id
-         WHERE t.graph_id IN (${placeholders}) ${cursor ? 'AND t.change_seq > ?' : "AND t.status IN ('ready', 'active', 'paused')"}`,
+         ${
+           cursor
+             ? // A delta reads what changed since the cursor, not the routings' whole history.
+               `FROM flow_token t INDEXED BY flow_token_change JOIN job_ticket j ON j.id = t.ticket_id
+                WHERE t.change_seq > ? AND t.graph_id IN (${placeholders})`
+             : `FROM flow_token t JOIN job_ticket j ON j.id = t.ticket_id
+                WHERE t.graph_id IN (${placeholders}) AND t.node_code IN (${codePlaceholders})
+                  AND t.status IN ('ready', 'active', 'paused')`
+         }`,
       )
-      .all(...graphIds, ...(cursor ? [cursor.change] : [])) as {
+      .all(...(cursor ? [cursor.change, ...graphIds] : [...graphIds, ...servedCodes])) as {
       id: number;
       code: string;
       branch: string | null;

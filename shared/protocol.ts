@@ -162,7 +162,7 @@ export const appliedEventRecordSchema = z.object({
   receivedAt: z.string(),
   appliedAt: z.string(),
   qty: z.number().int().nullable(),
-  data: z.record(z.string(), z.unknown()),
+  data: dataSchema,
   token: tokenRefSchema.nullable(),
 });
 export type AppliedEventRecord = z.infer<typeof appliedEventRecordSchema>;

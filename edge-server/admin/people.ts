@@ -21,20 +21,22 @@ export function addOperator(
   now: string,
 ): { badge: string; name: string; hasPin: boolean } {
   const o = parseOrThrow(addOperatorSchema, input, 'operator');
-  return db.transaction(() => {
-    if (db.prepare('SELECT 1 FROM operator WHERE badge = ?').get(o.badge)) {
-      throw new ApiError('CONFLICT', `An operator with badge ${o.badge} already exists`);
-    }
-    const name = o.name ?? o.badge;
-    db.prepare('INSERT INTO operator (badge, name, pin_hash, created_at) VALUES (?, ?, ?, ?)').run(
-      o.badge,
-      name,
-      o.pin ? hashPin(o.pin) : null,
-      now,
-    );
-    bumpReferenceSeq(db);
-    return { badge: o.badge, name, hasPin: o.pin !== undefined };
-  })();
+  return db
+    .transaction(() => {
+      if (db.prepare('SELECT 1 FROM operator WHERE badge = ?').get(o.badge)) {
+        throw new ApiError('CONFLICT', `An operator with badge ${o.badge} already exists`);
+      }
+      const name = o.name ?? o.badge;
+      db.prepare('INSERT INTO operator (badge, name, pin_hash, created_at) VALUES (?, ?, ?, ?)').run(
+        o.badge,
+        name,
+        o.pin ? hashPin(o.pin) : null,
+        now,
+      );
+      bumpReferenceSeq(db);
+      return { badge: o.badge, name, hasPin: o.pin !== undefined };
+    })
+    .immediate();
 }
 
 export const addUserSchema = z.object({
@@ -55,16 +57,18 @@ export function addUser(
 ): { username: string; role: string } {
   const u = parseOrThrow(addUserSchema, input, 'user');
   const hash = hashPassword(u.password);
-  return db.transaction(() => {
-    if (db.prepare('SELECT 1 FROM app_user WHERE username = ?').get(u.username)) {
-      throw new ApiError('CONFLICT', `A user named ${u.username} already exists`);
-    }
-    db.prepare('INSERT INTO app_user (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
-      u.username,
-      u.role,
-      hash,
-      now,
-    );
-    return { username: u.username, role: u.role };
-  })();
+  return db
+    .transaction(() => {
+      if (db.prepare('SELECT 1 FROM app_user WHERE username = ?').get(u.username)) {
+        throw new ApiError('CONFLICT', `A user named ${u.username} already exists`);
+      }
+      db.prepare('INSERT INTO app_user (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
+        u.username,
+        u.role,
+        hash,
+        now,
+      );
+      return { username: u.username, role: u.role };
+    })
+    .immediate();
 }

@@ -43,100 +43,102 @@ export function importRouting(db: Database.Database, input: unknown, now: string
   const contentHash = createHash('sha256')
     .update(canonicalJson({ graph, workCenters: routing.workCenters }))
     .digest('hex');
-  return db.transaction((): ImportResult => {
-    const created: string[] = [];
-    const unchanged: string[] = [];
-    const wcIds = new Map<string, number>();
-    for (const wc of routing.workCenters) {
-      const row = db.prepare('SELECT id, behavior FROM work_center WHERE code = ?').get(wc.code) as
-        { id: number; behavior: string } | undefined;
-      if (row && row.behavior !== wc.behavior) {
-        throw new ApiError(
-          'CONFLICT',
-          `Work center ${wc.code} already exists with behavior ${row.behavior}, not ${wc.behavior}`,
-          [{ workCenter: wc.code, existing: row.behavior, imported: wc.behavior }],
-        );
+  return db
+    .transaction((): ImportResult => {
+      const created: string[] = [];
+      const unchanged: string[] = [];
+      const wcIds = new Map<string, number>();
+      for (const wc of routing.workCenters) {
+        const row = db.prepare('SELECT id, behavior FROM work_center WHERE code = ?').get(wc.code) as
+          { id: number; behavior: string } | undefined;
+        if (row && row.behavior !== wc.behavior) {
+          throw new ApiError(
+            'CONFLICT',
+            `Work center ${wc.code} already exists with behavior ${row.behavior}, not ${wc.behavior}`,
+            [{ workCenter: wc.code, existing: row.behavior, imported: wc.behavior }],
+          );
+        }
+        if (row) {
+          unchanged.push(wc.code);
+          wcIds.set(wc.code, row.id);
+        } else {
+          const info = db
+            .prepare('INSERT INTO work_center (code, name, behavior, created_at) VALUES (?, ?, ?, ?)')
+            .run(wc.code, wc.name, wc.behavior, now);
+          created.push(wc.code);
+          wcIds.set(wc.code, Number(info.lastInsertRowid));
+        }
       }
-      if (row) {
-        unchanged.push(wc.code);
-        wcIds.set(wc.code, row.id);
-      } else {
-        const info = db
-          .prepare('INSERT INTO work_center (code, name, behavior, created_at) VALUES (?, ?, ?, ?)')
-          .run(wc.code, wc.name, wc.behavior, now);
-        created.push(wc.code);
-        wcIds.set(wc.code, Number(info.lastInsertRowid));
+      const existing = db
+        .prepare('SELECT id, content_hash FROM routing_graph WHERE code = ? AND version = ?')
+        .get(routing.code, routing.version) as { id: number; content_hash: string } | undefined;
+      const result = {
+        code: routing.code,
+        version: routing.version,
+        routingMode: graph.routingMode,
+        workCenters: { created, unchanged },
+      };
+      if (existing) {
+        if (existing.content_hash !== contentHash) {
+          throw new ApiError(
+            'CONFLICT',
+            `Routing ${routing.code} version ${routing.version} is already published with other content; publish the change as a new version`,
+            [{ routing: routing.code, version: routing.version }],
+          );
+        }
+        if (created.length > 0) bumpReferenceSeq(db);
+        return { ...result, graphId: existing.id, created: false };
       }
-    }
-    const existing = db
-      .prepare('SELECT id, content_hash FROM routing_graph WHERE code = ? AND version = ?')
-      .get(routing.code, routing.version) as { id: number; content_hash: string } | undefined;
-    const result = {
-      code: routing.code,
-      version: routing.version,
-      routingMode: graph.routingMode,
-      workCenters: { created, unchanged },
-    };
-    if (existing) {
-      if (existing.content_hash !== contentHash) {
-        throw new ApiError(
-          'CONFLICT',
-          `Routing ${routing.code} version ${routing.version} is already published with other content; publish the change as a new version`,
-          [{ routing: routing.code, version: routing.version }],
-        );
-      }
-      if (created.length > 0) bumpReferenceSeq(db);
-      return { ...result, graphId: existing.id, created: false };
-    }
-    const info = db
-      .prepare(
-        `INSERT INTO routing_graph (code, version, name, routing_mode, content_hash, source_json, published_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        routing.code,
-        routing.version,
-        routing.name,
-        graph.routingMode,
-        contentHash,
-        JSON.stringify(routing),
-        now,
-      );
-    const graphId = Number(info.lastInsertRowid);
-    const nodeIds = new Map<string, number>();
-    graph.nodes.forEach((node, position) => {
-      const n = db
+      const info = db
         .prepare(
-          'INSERT INTO routing_node (graph_id, code, node_type, name, work_center_id, position) VALUES (?, ?, ?, ?, ?, ?)',
+          `INSERT INTO routing_graph (code, version, name, routing_mode, content_hash, source_json, published_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
+          routing.code,
+          routing.version,
+          routing.name,
+          graph.routingMode,
+          contentHash,
+          JSON.stringify(routing),
+          now,
+        );
+      const graphId = Number(info.lastInsertRowid);
+      const nodeIds = new Map<string, number>();
+      graph.nodes.forEach((node, position) => {
+        const n = db
+          .prepare(
+            'INSERT INTO routing_node (graph_id, code, node_type, name, work_center_id, position) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            graphId,
+            node.code,
+            node.type,
+            node.name,
+            node.workCenter ? (wcIds.get(node.workCenter) ?? null) : null,
+            position,
+          );
+        nodeIds.set(node.code, Number(n.lastInsertRowid));
+      });
+      linkNewNodesToStations(db, graphId);
+      graph.edges.forEach((edge, position) => {
+        db.prepare(
+          `INSERT INTO routing_edge (graph_id, from_node_id, to_node_id, edge_type, rule_json, is_default, position)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
           graphId,
-          node.code,
-          node.type,
-          node.name,
-          node.workCenter ? (wcIds.get(node.workCenter) ?? null) : null,
+          nodeIds.get(edge.from),
+          nodeIds.get(edge.to),
+          edge.type,
+          edge.when ? JSON.stringify(edge.when) : null,
+          edge.isDefault ? 1 : 0,
           position,
         );
-      nodeIds.set(node.code, Number(n.lastInsertRowid));
-    });
-    linkNewNodesToStations(db, graphId);
-    graph.edges.forEach((edge, position) => {
-      db.prepare(
-        `INSERT INTO routing_edge (graph_id, from_node_id, to_node_id, edge_type, rule_json, is_default, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        graphId,
-        nodeIds.get(edge.from),
-        nodeIds.get(edge.to),
-        edge.type,
-        edge.when ? JSON.stringify(edge.when) : null,
-        edge.isDefault ? 1 : 0,
-        position,
-      );
-    });
-    bumpReferenceSeq(db);
-    return { ...result, graphId, created: true };
-  })();
+      });
+      bumpReferenceSeq(db);
+      return { ...result, graphId, created: true };
+    })
+    .immediate();
 }
 
 /**

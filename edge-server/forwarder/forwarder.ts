@@ -316,7 +316,7 @@ export class Forwarder {
   private trackBacklog(batchLength: number): void {
     if (!this.progress && batchLength < this.options.batchSize) return;
     const nowMs = this.options.now().getTime();
-    const pending = this.outbox.counts().pending;
+    const pending = this.outbox.pendingCount();
     if (!this.progress) {
       this.progress = {
         startedAt: new Date(nowMs).toISOString(),

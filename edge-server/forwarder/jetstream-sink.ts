@@ -132,8 +132,10 @@ export class JetStreamSink implements UpstreamSink {
       } catch (error) {
         const message = String((error as Error).message ?? error);
         if (/message size exceeds|maximum payload/i.test(message)) {
+          // Stop here: nothing after a refused record may land before it (order, and recovery
+          // counts every pending record up to the subject's last message as landed).
           outcomes.push({ id: record.id, outcome: 'rejected', reason: message });
-          continue;
+          return outcomes;
         }
         // A timeout may have landed; a wrong last sequence means what we believed is stale.
         this.lastSequence = null;

@@ -75,9 +75,11 @@ export class UpstreamOutbox {
 
   markForwarded(outboxIds: readonly number[], now: string): void {
     if (outboxIds.length === 0) return;
-    this.db.transaction(() => {
-      for (const id of outboxIds) this.forwardedStmt.run(now, id);
-    })();
+    this.db
+      .transaction(() => {
+        for (const id of outboxIds) this.forwardedStmt.run(now, id);
+      })
+      .immediate();
   }
 
   /** Counts a failed attempt; a permanent one moves the record to the dead letters after `max`. */
@@ -108,27 +110,45 @@ export class UpstreamOutbox {
     }
   }
 
+  /** Pending records, counted on the pending index (cheap: the forwarder asks on every batch). */
+  pendingCount(): number {
+    return (
+      this.db.prepare("SELECT count(*) AS n FROM upstream_outbox WHERE status = 'pending'").get() as {
+        n: number;
+      }
+    ).n;
+  }
+
   counts(): { pending: number; forwarded: number; dead: number; oldestPendingAt: string | null } {
+    // Forwarded rows are all the others: counting them would scan the whole outbox history. The
+    // autoincrement ids have no gaps (a rolled-back insert rolls its sequence back too).
     const row = this.db
       .prepare(
         `SELECT
            (SELECT count(*) FROM upstream_outbox WHERE status = 'pending') AS pending,
-           (SELECT count(*) FROM upstream_outbox WHERE status = 'forwarded') AS forwarded,
            (SELECT count(*) FROM upstream_outbox WHERE status = 'dead') AS dead,
+           (SELECT coalesce(max(id), 0) FROM upstream_outbox) AS total,
            (SELECT created_at FROM upstream_outbox WHERE status = 'pending' ORDER BY id LIMIT 1) AS oldest`,
       )
-      .get() as { pending: number; forwarded: number; dead: number; oldest: string | null };
-    return { pending: row.pending, forwarded: row.forwarded, dead: row.dead, oldestPendingAt: row.oldest };
+      .get() as { pending: number; dead: number; total: number; oldest: string | null };
+    return {
+      pending: row.pending,
+      forwarded: row.total - row.pending - row.dead,
+      dead: row.dead,
+      oldestPendingAt: row.oldest,
+    };
   }
 
   /** Forwarding status of station events by id (unknown ids are left out). */
-  statusOf(eventIds: readonly string[]): Map<string, ForwardingStatus> {
+  statusOf(stationId: number, eventIds: readonly string[]): Map<string, ForwardingStatus> {
+    // A station sees its own events only.
     const stmt = this.db.prepare(
-      `SELECT o.status FROM token_event e JOIN upstream_outbox o ON o.event_row_id = e.id WHERE e.event_id = ?`,
+      `SELECT o.status FROM token_event e JOIN upstream_outbox o ON o.event_row_id = e.id
+       WHERE e.event_id = ? AND e.station_id = ?`,
     );
     const result = new Map<string, ForwardingStatus>();
     for (const id of eventIds) {
-      const row = stmt.get(id) as { status: ForwardingStatus } | undefined;
+      const row = stmt.get(id, stationId) as { status: ForwardingStatus } | undefined;
       if (row) result.set(id, row.status);
     }
     return result;

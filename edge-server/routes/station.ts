@@ -16,7 +16,7 @@ export function stationRoutes(site: Site): Hono<AuthEnv> {
       // "Posted upstream" for a station's own events: ?ids=<id>,<id>,... (at most 500).
       const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean);
       if (ids.length > 500) throw new ApiError('BAD_REQUEST', 'ids: at most 500 event ids per request');
-      const statuses = site.upstream.statusOf(ids);
+      const statuses = site.upstream.statusOf(stationOf(c.get('principal')).id, ids);
       return c.json({
         upstream: site.config.upstream.kind,
         events: ids.map((id) => ({ id, status: statuses.get(id) ?? 'unknown' })),

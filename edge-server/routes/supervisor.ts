@@ -34,8 +34,18 @@ export function supervisorRoutes(site: Site): Hono<AuthEnv> {
     .get('/upstream', (c) => c.json(upstreamStatus(site, Number(c.req.query('activity') ?? 50))))
     .get('/upstream/dead', (c) => c.json({ dead: site.upstream.deadLetters() }))
     .post('/upstream/dead/resend', async (c) => {
-      const body = (await readJsonBody(c.req.raw, 16 * 1024).catch(() => ({}))) as { outboxId?: unknown };
-      const id = body.outboxId;
+      // No body or {} sends every dead letter again; {"outboxId": n} sends one.
+      const text = await c.req.text();
+      let body: unknown = {};
+      try {
+        if (text.trim() !== '') body = JSON.parse(text);
+      } catch {
+        throw new ApiError('BAD_REQUEST', 'The body is not valid JSON');
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw new ApiError('BAD_REQUEST', 'The body is {} for every dead letter, or {"outboxId": n} for one');
+      }
+      const id = (body as { outboxId?: unknown }).outboxId;
       if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id))) {
         throw new ApiError(
           'BAD_REQUEST',

@@ -85,9 +85,9 @@ async function api(edge: TestEdge, method: string, path: string, body?: unknown)
 }
 
 /** POST /api/v1/admin/sites on the upstream: the credential the site forwards with. */
-async function enrollSite(upstream: TestEdge, code: string): Promise<string> {
-  const enrolled = await api(upstream, 'POST', '/api/v1/admin/sites', { code });
-  expect(enrolled).toEqual({ code, credential: expect.any(String) });
+async function enrollSite(upstream: TestEdge, code: string, relays = false): Promise<string> {
+  const enrolled = await api(upstream, 'POST', '/api/v1/admin/sites', { code, relays });
+  expect(enrolled).toEqual({ code, relays, credential: expect.any(String) });
   return enrolled.credential;
 }
 
@@ -744,7 +744,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
 
   it('hubs chain: records from BKK-1 reach the REGION through the HUB with their original site', async () => {
     const region = await startEdge('REGION');
-    const hubCredential = await enrollSite(region, 'HUB');
+    const hubCredential = await enrollSite(region, 'HUB', true);
     const hub = await startEdge('HUB', { UPSTREAM_URL: region.url, UPSTREAM_CREDENTIAL: hubCredential });
     const siteCredential = await enrollSite(hub, 'BKK-1');
     const site = await startEdge('BKK-1', { UPSTREAM_URL: hub.url, UPSTREAM_CREDENTIAL: siteCredential });
@@ -785,7 +785,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   // a hub a dead-lettered record of a site holds back nothing: the token's later records overtake it.
   it('at a hub, a dead-lettered site record holds back the later records of the same token', async () => {
     const region = await startEdge('REGION');
-    const hubCredential = await enrollSite(region, 'HUB');
+    const hubCredential = await enrollSite(region, 'HUB', true);
     const regionProxy = await FaultProxy.start(region.url);
     proxies.push(regionProxy);
     const hub = await startEdge('HUB', {

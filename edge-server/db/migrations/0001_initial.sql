@@ -237,6 +237,8 @@ CREATE TABLE upstream_site (
   id INTEGER PRIMARY KEY,
   code TEXT NOT NULL UNIQUE,
   token_hash TEXT NOT NULL UNIQUE,
+  -- 1: a hub that relays other sites' records; 0: a site that may send only its own.
+  relays INTEGER NOT NULL DEFAULT 0 CHECK (relays IN (0, 1)),
   enrolled_at TEXT NOT NULL,
   revoked_at TEXT
 );
