@@ -11,6 +11,7 @@
  *   holds back only the later records of its own token.
  *   an unclear outcome (a timeout after sending) or a start: ask the sink what already landed.
  */
+import { backoffDelay } from '../../shared/backoff';
 import { MAX_EVENTS_PER_BATCH } from '../../shared/protocol';
 import type { Logger } from '../logger';
 import type { Activity, OutboxRecord, UpstreamOutbox } from './outbox';
@@ -187,11 +188,8 @@ export class Forwarder {
 
   /** Exponential backoff with full jitter: uniform in [0, min(max, base · 2^failures)]. */
   private backoff(retryAfterMs = 0): number {
-    const ceiling = Math.min(
-      this.options.backoffMaxMs,
-      this.options.backoffBaseMs * 2 ** this.consecutiveFailures,
-    );
-    return Math.max(retryAfterMs, Math.round(this.options.random() * ceiling));
+    const policy = { baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs };
+    return backoffDelay(this.consecutiveFailures, policy, this.options.random(), retryAfterMs);
   }
 
   private async recover(): Promise<StepResult> {
