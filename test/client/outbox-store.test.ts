@@ -1,0 +1,75 @@
+/** The station outbox in IndexedDB (fake-indexeddb in Node; the e2e tests use Chromium's). */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { uuidv7 } from 'uuidv7';
+import { describe, expect, it } from 'vitest';
+import type { EventDraft } from '../../client/db/outbox-store';
+import { OutboxStore, StationDb } from '../../client/db/outbox-store';
+import { applyResults } from '../../client/sync/outbox-model';
+
+const indexedDB = new IDBFactory();
+const open = (name: string) => new StationDb(name, { indexedDB, IDBKeyRange });
+
+function draft(code: string): EventDraft {
+  return {
+    id: uuidv7(),
+    type: 'start',
+    code,
+    nodeCode: 'CUT',
+    operatorBadge: 'OP-0001',
+    occurredAt: '2026-11-22T08:00:00.000Z',
+  };
+}
+
+describe('station outbox store', () => {
+  it('asks for strict durability', () => {
+    const db = open('durability');
+    expect(
+      (db as unknown as { _options: { chromeTransactionDurability: string } })._options
+        .chromeTransactionDurability,
+    ).toBe('strict');
+    db.close();
+  });
+
+  it('gives each recorded event the next seq in the same transaction, also when scans come at once, and keeps it across a restart', async () => {
+    const name = `seq-${uuidv7()}`;
+    const db = open(name);
+    const store = new OutboxStore(db);
+    const recorded = await Promise.all(['A', 'B', 'C', 'D'].map((c) => store.record(draft(c), 'now')));
+    expect(recorded.map((r) => r.seq).sort()).toEqual([1, 2, 3, 4]);
+    expect(new Set(recorded.map((r) => r.event.seq)).size).toBe(4);
+    db.close();
+    const reopened = new OutboxStore(open(name));
+    const next = await reopened.record(draft('E'), 'later');
+    expect(next.seq).toBe(5);
+    expect((await reopened.queued()).map((e) => e.event.code)).toEqual(
+      [...recorded]
+        .sort((a, b) => a.seq - b.seq)
+        .map((r) => r.event.code)
+        .concat('E'),
+    );
+  });
+
+  it('stores what results made of the events; refused ones can be discarded, others not', async () => {
+    const store = new OutboxStore(open(`results-${uuidv7()}`));
+    const a = await store.record(draft('A'), 'now');
+    const b = await store.record(draft('B'), 'now');
+    const { entries } = applyResults(
+      [a, b],
+      [
+        { id: a.id, status: 'applied', token: null },
+        {
+          id: b.id,
+          status: 'rejected',
+          reason: { code: 'UNKNOWN_CODE', message: 'No work item with code B' },
+        },
+      ],
+      'then',
+    );
+    await store.update(entries);
+    expect(await store.pendingCount()).toBe(0);
+    expect((await store.refused()).map((e) => e.id)).toEqual([b.id]);
+    await expect(store.discard(a.id)).rejects.toThrow(/not refused/);
+    await store.discard(b.id);
+    expect(await store.refused()).toEqual([]);
+  });
+});
