@@ -127,7 +127,7 @@ export class SyncEngine {
       if (answer.status === 200) {
         const parsed = pushResponseSchema.safeParse(answer.body);
         const { entries, error } = parsed.success
-          ? applyResults(batch, (parsed.data).results, this.clock.now().toISOString())
+          ? applyResults(batch, parsed.data.results, this.clock.now().toISOString())
           : { entries: batch, error: 'the edge server answered 200 without results' };
         if (error) return this.failed(error, 0);
         await this.outbox.update(entries);
