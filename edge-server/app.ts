@@ -8,6 +8,7 @@ import { currentSchemaVersion } from './db/migrate';
 import type { AuthEnv } from './auth';
 import { authenticate } from './auth';
 import { ApiError } from './errors';
+import { serveClient } from './static-app';
 import { StationRevokedError } from './reference-data';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
@@ -92,5 +93,6 @@ export function createApp(site: Site): Hono {
   secured.route('/admin', adminRoutes(site));
   secured.route('/supervisor', supervisorRoutes(site));
   app.route('/api/v1', secured);
+  serveClient(app);
   return app;
 }

@@ -3,10 +3,20 @@ import path from 'node:path';
 import { loadConfig } from './config';
 import { isEmptySite, loadDemo } from './demo';
 import { startServer } from './server';
+import { CLIENT_DIST, clientBuilt } from './static-app';
 import { openSite } from './site';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (!clientBuilt()) {
+    // First start of a fresh checkout: build the station app the server hands to tablets.
+    console.log('building the station app (first start)…');
+    const vite = await import('vite');
+    await vite.build({
+      configFile: path.join(path.dirname(CLIENT_DIST), '..', 'vite.config.ts'),
+      logLevel: 'warn',
+    });
+  }
   const site = openSite(config);
   if (config.demo && isEmptySite(site)) {
     const demo = loadDemo(site);

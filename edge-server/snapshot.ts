@@ -7,49 +7,12 @@
  * second part moved.
  */
 import type Database from 'better-sqlite3';
-import type { RoutingGraph } from '../shared/routing-graph';
 import type { TokenStatus } from '../shared/domain';
+import type { Snapshot, SnapshotToken } from '../shared/snapshot';
 import { currentChangeSeq } from './change-counter';
 import { ApiError } from './errors';
 import type { ReferenceData, StationEntry } from './reference-data';
 import { readReferenceSeq, servedKey } from './reference-data';
-
-export interface SnapshotToken {
-  id: number;
-  code: string;
-  branch: string | null;
-  routing: string;
-  nodeCode: string;
-  status: TokenStatus;
-  qty: number;
-  processMode: 'piece' | 'batch';
-  ticket: string;
-  operator: string | null;
-  statusSince: string;
-}
-
-export interface Snapshot {
-  cursor: string;
-  full: boolean;
-  serverTime: string;
-  station: {
-    name: string;
-    workCenter: string | null;
-    nodes: {
-      routing: string;
-      routingVersion: number;
-      nodeCode: string;
-      name: string;
-      behavior: string | null;
-    }[];
-  };
-  /** Present in a full snapshot, and in a delta when reference data changed. */
-  routings?: RoutingGraph[];
-  operators?: { badge: string; name: string; pinHash: string | null }[];
-  tokens: SnapshotToken[];
-  /** Ids of tokens that left this station's nodes (moved on, completed, scrapped). */
-  removed: number[];
-}
 
 const LIVE: ReadonlySet<string> = new Set(['ready', 'active', 'paused']);
 

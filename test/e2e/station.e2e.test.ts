@@ -1,0 +1,113 @@
+/**
+ * The station app in real Chromium (Debian's, through playwright-core) against a real edge server:
+ * enroll through the link, sign in with a badge, scan with keyboard-wedge typing, record; go
+ * offline, reload (the app still opens from its service worker), record again; come back online,
+ * and the edge server holds each event exactly once.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientBuilt } from '../../edge-server/static-app';
+import type { TestEdge } from '../support/edge';
+import { startTestEdge } from '../support/edge';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = path.join(import.meta.dirname, '../..');
+
+let edge: TestEdge;
+let browser: Browser;
+
+beforeAll(async () => {
+  // `npm test` builds the app before the tests; a lone run of this file builds it here.
+  if (!clientBuilt())
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
+      cwd: ROOT,
+    });
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
+  edge = await startTestEdge();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await edge?.close();
+});
+
+function eventsOf(code: string): { type: string; status: string; n: number }[] {
+  return edge.site.db
+    .prepare(
+      `SELECT event_type AS type, status, count(*) AS n FROM token_event
+       WHERE code = ? AND origin = 'station' GROUP BY event_id ORDER BY id`,
+    )
+    .all(code) as { type: string; status: string; n: number }[];
+}
+
+async function wedgeScan(page: Page, text: string): Promise<void> {
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.press('Enter');
+}
+
+describe('station app in Chromium', () => {
+  it('enrolls, records by wedge scan online and offline, reopens offline, and delivers each event once', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
+    await expect
+      .poll(() => page.getByText('BV-DEMO-0001 · CUT · ready').count(), { timeout: 15_000 })
+      .toBe(1);
+
+    // Sign in with a badge, then scan a tote as a keyboard-wedge scanner types it.
+    await page.getByRole('textbox').fill('OP-0001');
+    await page.getByRole('textbox').press('Enter');
+    await expect.poll(() => page.getByText('Operator OP-0001').count()).toBe(1);
+    await wedgeScan(page, 'BV-DEMO-0001');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('message').textContent())
+      .toContain('Start BV-DEMO-0001: recorded');
+    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 15_000 }).toBe('0 pending');
+    expect(eventsOf('BV-DEMO-0001')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
+
+    // The service worker takes over; then the network goes away and the page is reloaded.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+      .toBe(true);
+    await context.setOffline(true);
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 })
+      .toContain('Offline');
+    await page.getByRole('textbox').fill('OP-0001');
+    await page.getByRole('textbox').press('Enter');
+    await wedgeScan(page, 'BV-DEMO-0002');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('message').textContent()).toContain('recorded offline');
+    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('1 pending');
+    expect(eventsOf('BV-DEMO-0002')).toEqual([]);
+
+    // Back online: the outbox drains, and the edge server has the event once.
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 20_000 }).toBe('0 pending');
+    expect(eventsOf('BV-DEMO-0002')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
+    await context.close();
+  }, 90_000);
+});
