@@ -28,12 +28,20 @@ export function clientBuilt(dir = CLIENT_DIST): boolean {
 
 export function serveClient(app: Hono, dir = CLIENT_DIST): void {
   app.get('*', (c, next) => {
-    const pathname = decodeURIComponent(new URL(c.req.url).pathname);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      return next(); // not a path we serve: the API's 404
+    }
     if (pathname.startsWith('/api/') || pathname === '/metrics') return next();
-    const file = path.join(dir, path.normalize(pathname).replace(/^([/\\])+/, ''));
+    const file = path.join(dir, path.normalize(pathname).replace(/^[/\\]+/, ''));
     const inside = file.startsWith(dir + path.sep);
-    const target =
-      inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(dir, 'index.html');
+    const isFile = inside && fs.existsSync(file) && fs.statSync(file).isFile();
+    // Deep links are pages: a browser navigating asks for HTML; an API client gets the 404.
+    const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
+    if (!isFile && !wantsPage) return next();
+    const target = isFile ? file : path.join(dir, 'index.html');
     if (!fs.existsSync(target)) return next();
     const ext = path.extname(target);
     const immutable = target.includes(`${path.sep}assets${path.sep}`);
