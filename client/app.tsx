@@ -48,11 +48,16 @@ function tokenState(t: SnapshotToken): TokenState {
   };
 }
 
-export function App({ token }: { token: string | null }) {
+export function App({ token, problem }: { token: string | null; problem: string | null }) {
   if (!token) {
     return (
       <main class="screen">
         <h1>Scan station</h1>
+        {problem ? (
+          <p class="message refused" role="alert">
+            {problem}
+          </p>
+        ) : null}
         <p class="notice">This tablet is not enrolled. Open the enrollment link from your supervisor.</p>
       </main>
     );

@@ -2,11 +2,12 @@
 import { render } from 'preact';
 import { Workbox } from 'workbox-window';
 import { App } from './app';
-import { takeEnrollment } from './station/enrollment';
+import { enroll } from './station/enrollment';
 import './styles.css';
 
-const token = takeEnrollment(location, localStorage);
-render(<App token={token} />, document.getElementById('app') as HTMLElement);
+void enroll(location, localStorage).then(({ token, problem }) => {
+  render(<App token={token} problem={problem} />, document.getElementById('app') as HTMLElement);
+});
 
 if ('serviceWorker' in navigator) {
   const wb = new Workbox('/sw.js', { type: 'module' });

@@ -8,6 +8,8 @@ import { currentSchemaVersion } from './db/migrate';
 import type { AuthEnv } from './auth';
 import { authenticate } from './auth';
 import { ApiError } from './errors';
+import { redeemEnrollment } from './enrollment';
+import { readJsonBody } from './routes/body';
 import { serveClient } from './static-app';
 import { StationRevokedError } from './reference-data';
 import { openApiDocument } from './openapi';
@@ -86,6 +88,16 @@ export function createApp(site: Site): Hono {
     return c.body(await site.metrics.registry.metrics());
   });
   app.route('/api/v1/auth', authRoutes(site));
+  // An enrollment link's one-time code is the credential here: no token yet.
+  app.post('/api/v1/enroll', async (c) => {
+    const body = (await readJsonBody(c.req.raw, 4 * 1024)) as { code?: unknown } | null;
+    if (typeof body?.code !== 'string' || body.code.length > 200) {
+      throw new ApiError('BAD_REQUEST', 'code: the code of an enrollment link');
+    }
+    const enrolled = redeemEnrollment(site.db, body.code, site.clock().toISOString());
+    site.reference.refresh();
+    return c.json(enrolled);
+  });
 
   const secured = new Hono<AuthEnv>().use(authenticate(site));
   secured.route('/events', eventRoutes(site));

@@ -17,7 +17,7 @@ const FIXTURES_DIR = fileURLToPath(new URL('../shared/fixtures', import.meta.url
 export const DEMO_ROUTINGS = ['routing-bag-dag.json', 'routing-wallet-linear.json'];
 
 export interface DemoFile {
-  stations: { name: string; workCenter: string; nodeCodes: string[]; token: string }[];
+  stations: { name: string; workCenter: string; nodeCodes: string[]; token: string; enrollUrl: string }[];
   supervisor: { username: string; password: string };
   admin: { username: string; password: string };
 }
@@ -61,7 +61,14 @@ export function loadDemo(site: Site): DemoFile {
   addUser(site.db, { ...admin, role: 'admin' }, now);
   const stations = workCenters.map((wc) => {
     const enrolled = enrollStation(site.db, { name: `${wc}-1`, workCenter: wc }, now);
-    return { name: enrolled.name, workCenter: wc, nodeCodes: enrolled.nodeCodes, token: enrolled.token };
+    return {
+      name: enrolled.name,
+      workCenter: wc,
+      nodeCodes: enrolled.nodeCodes,
+      token: enrolled.token,
+      // Opening it in a browser enrolls that browser as this station (once; valid 7 days).
+      enrollUrl: `http://localhost:${site.config.port}/#enroll=${enrolled.enrollCode}`,
+    };
   });
   const demo: DemoFile = { stations, supervisor, admin };
   fs.writeFileSync(path.join(site.config.dataDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, {

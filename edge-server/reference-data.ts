@@ -153,6 +153,14 @@ export class ReferenceData {
       byHash.set(row.token_hash, entry);
       byId.set(row.id, entry);
     }
+    const devices = this.db.prepare('SELECT token_hash, station_id FROM station_device').all() as {
+      token_hash: string;
+      station_id: number;
+    }[];
+    for (const device of devices) {
+      const entry = byId.get(device.station_id);
+      if (entry) byHash.set(device.token_hash, entry);
+    }
     const operatorRows = this.db.prepare('SELECT id, badge, name, active, pin_hash FROM operator').all() as {
       id: number;
       badge: string;

@@ -25,7 +25,14 @@ export interface EnrollResult {
   nodeCodes: string[];
   /** Shown once: only its hash is stored. */
   token: string;
+  /** A one-time code that one browser exchanges for its own credential (POST /api/v1/enroll). */
+  enrollCode: string;
+  enrollExpiresAt: string;
 }
+
+/** How long an enrollment link stays usable. */
+export const ENROLLMENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const ENROLLMENT_CODE_PREFIX = 'enr_';
 
 export function enrollStation(db: Database.Database, input: unknown, now: string): EnrollResult {
   const s = parseOrThrow(enrollStationSchema, input, 'station');
@@ -93,6 +100,9 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
            revoked_at = NULL, last_seq = 0 WHERE id = ?`,
         ).run(workCenterId, hashToken(token), servesWorkCenter, now, previous.id);
         db.prepare('DELETE FROM station_node WHERE station_id = ?').run(previous.id);
+        // A new device: the old one's links and credentials go.
+        db.prepare('DELETE FROM station_device WHERE station_id = ?').run(previous.id);
+        db.prepare('DELETE FROM station_enrollment WHERE station_id = ?').run(previous.id);
         stationId = previous.id;
       } else {
         const info = db
@@ -104,6 +114,11 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
       }
       const link = db.prepare('INSERT INTO station_node (station_id, node_id) VALUES (?, ?)');
       for (const node of nodes) link.run(stationId, node.id);
+      const enrollCode = `${ENROLLMENT_CODE_PREFIX}${newSecret(18)}`;
+      const enrollExpiresAt = new Date(Date.parse(now) + ENROLLMENT_TTL_MS).toISOString();
+      db.prepare(
+        'INSERT INTO station_enrollment (code_hash, station_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ).run(hashToken(enrollCode), stationId, now, enrollExpiresAt);
       bumpReferenceSeq(db);
       return {
         stationId,
@@ -111,6 +126,8 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
         workCenter: s.workCenter ?? null,
         nodeCodes: [...new Set(nodes.map((n) => n.code))],
         token,
+        enrollCode,
+        enrollExpiresAt,
       };
     })
     .immediate();

@@ -22,9 +22,12 @@ export function adminRoutes(site: Site): Hono<AuthEnv> {
       .post('/tickets', async (c) =>
         c.json(createTicket(site.db, site.system, await readJsonBody(c.req.raw), now()), 201),
       )
-      .post('/stations', async (c) =>
-        c.json(enrollStation(site.db, await readJsonBody(c.req.raw), now()), 201),
-      )
+      .post('/stations', async (c) => {
+        const enrolled = enrollStation(site.db, await readJsonBody(c.req.raw), now());
+        // The link a supervisor shows as a QR code: opening it enrolls that browser, once.
+        const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
+        return c.json({ ...enrolled, enrollUrl }, 201);
+      })
       .delete('/stations/:name', (c) => {
         revokeStation(site.db, c.req.param('name'), now());
         site.reference.refresh(); // its token stops working at once in this process

@@ -66,10 +66,20 @@ describe('station app in Chromium', () => {
   it('enrolls, records by wedge scan online and offline, reopens offline, and delivers each event once', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
+    // The demo's enrollment link for the CUT station, on this test server's origin.
+    const link = edge.demo.stations.find((s) => s.workCenter === 'WC-CUT')?.enrollUrl ?? '';
+    await page.goto(`${edge.url}/${new URL(link).hash}`);
     await expect
       .poll(() => page.getByText('BV-DEMO-0001 · CUT · ready').count(), { timeout: 15_000 })
       .toBe(1);
+    // The link works once: a second browser opening it is told so, and is not enrolled.
+    const other = await browser.newContext();
+    const second = await other.newPage();
+    await second.goto(`${edge.url}/${new URL(link).hash}`);
+    await expect
+      .poll(() => second.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('already used');
+    await other.close();
 
     // Sign in with a badge, then scan a tote as a keyboard-wedge scanner types it.
     await page.getByRole('textbox').fill('OP-0001');

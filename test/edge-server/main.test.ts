@@ -31,7 +31,8 @@ describe('npm start', () => {
       ['WC-ASM', 'WC-CUT', 'WC-EDGE', 'WC-FIN', 'WC-PACK', 'WC-QC', 'WC-SEW', 'WC-STITCH'].sort(),
     );
     for (const station of demo.stations) {
-      expect(Object.keys(station).sort()).toEqual(['name', 'nodeCodes', 'token', 'workCenter']);
+      expect(Object.keys(station).sort()).toEqual(['enrollUrl', 'name', 'nodeCodes', 'token', 'workCenter']);
+      expect(station.enrollUrl).toMatch(/^http:\/\/localhost:\d+\/#enroll=enr_/);
       expect(station.nodeCodes.length).toBeGreaterThan(0);
     }
     expect(demo.stations.find((s) => s.workCenter === 'WC-EDGE')?.nodeCodes.sort()).toEqual([

@@ -95,6 +95,24 @@ CREATE TABLE station (
   clock_skew_at TEXT
 );
 
+-- One-time enrollment links: a code (stored hashed) that one browser exchanges, once, for a
+-- device credential of the station.
+CREATE TABLE station_enrollment (
+  code_hash TEXT PRIMARY KEY,
+  station_id INTEGER NOT NULL REFERENCES station (id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+
+-- Credentials of devices enrolled through a link, beside the token shown at enrollment.
+CREATE TABLE station_device (
+  token_hash TEXT PRIMARY KEY,
+  station_id INTEGER NOT NULL REFERENCES station (id),
+  enrolled_at TEXT NOT NULL
+);
+CREATE INDEX station_device_station ON station_device (station_id);
+
 CREATE TABLE station_node (
   station_id INTEGER NOT NULL REFERENCES station (id),
   node_id INTEGER NOT NULL REFERENCES routing_node (id),
