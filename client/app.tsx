@@ -12,6 +12,7 @@ import { indexGraph } from '../shared/routing-graph';
 import type { Snapshot, SnapshotToken } from '../shared/snapshot';
 import type { TokenState } from '../shared/token-machine';
 import { allowedActions } from '../shared/token-machine';
+import type { StoredEntry } from './db/outbox-store';
 import { OutboxFullError, OutboxStore, StationDb } from './db/outbox-store';
 import { parseScan } from './scan/gs1';
 import { createDuplicateFilter } from './scan/duplicate-filter';
@@ -32,6 +33,8 @@ const LABEL: Record<OperatorEventType, string> = {
 };
 
 const SNAPSHOT_KEY = 'scan-station.snapshot';
+const SYNC_LOCK = 'scan-station.sync';
+const CHANNEL = 'scan-station';
 /** How often the page tries to sync on its own (it also syncs after each action and when online). */
 const SYNC_INTERVAL_MS = 5000;
 
@@ -87,6 +90,7 @@ function Station({ token }: { token: string }) {
     null,
   );
   const [pending, setPending] = useState(0);
+  const [refused, setRefused] = useState<StoredEntry[]>([]);
   const duplicates = useMemo(() => createDuplicateFilter(), []);
 
   const graphs = useMemo(() => {
@@ -103,12 +107,31 @@ function Station({ token }: { token: string }) {
     setSnapshot(fresh);
   }, [token]);
 
-  const sync = useCallback(async () => {
-    const result = await engine.sync();
-    setStatus(engine.current());
+  const channel = useMemo(() => ('BroadcastChannel' in window ? new BroadcastChannel(CHANNEL) : null), []);
+  const showOutbox = useCallback(async () => {
     setPending(await outbox.pendingCount());
-    if (result.kind === 'done') await refreshSnapshot().catch(() => undefined);
-  }, [engine, outbox, refreshSnapshot]);
+    setRefused(await outbox.refused());
+  }, [outbox]);
+
+  // Only one tab pushes at a time (Web Locks); the others hear about it and show the same outbox.
+  const sync = useCallback(async () => {
+    const run = async () => {
+      const result = await engine.sync();
+      setStatus(engine.current());
+      if (result.kind === 'done') await refreshSnapshot().catch(() => undefined);
+      channel?.postMessage('outbox-changed');
+    };
+    if ('locks' in navigator)
+      await navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) => (lock ? run() : undefined));
+    else await run();
+    await showOutbox();
+  }, [channel, engine, refreshSnapshot, showOutbox]);
+
+  useEffect(() => {
+    if (!channel) return;
+    channel.onmessage = () => void showOutbox();
+    return () => channel.close();
+  }, [channel, showOutbox]);
 
   useEffect(() => {
     void sync();
@@ -194,10 +217,11 @@ function Station({ token }: { token: string }) {
       });
       navigator.vibrate?.(60);
       setSelected(null);
-      setPending(await outbox.pendingCount());
+      await showOutbox();
+      channel?.postMessage('outbox-changed');
       void sync();
     },
-    [duplicates, online, operator, outbox, selected, sync],
+    [channel, duplicates, online, operator, outbox, selected, showOutbox, sync],
   );
 
   const actions = useMemo(() => {
@@ -273,6 +297,22 @@ function Station({ token }: { token: string }) {
               </button>
             ))}
           </div>
+        </section>
+      ) : null}
+      {refused.length > 0 ? (
+        <section class="refused" data-testid="refused">
+          <h2>Refused by the edge server</h2>
+          <ul>
+            {refused.map((r) => (
+              <li key={r.id}>
+                {LABEL[r.event.type]} {r.event.code} at {r.event.nodeCode}:{' '}
+                {r.state.kind === 'refused' ? r.state.reason.message : ''}{' '}
+                <button type="button" onClick={() => void outbox.discard(r.id).then(showOutbox)}>
+                  Discard
+                </button>
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
       <section class="queue">

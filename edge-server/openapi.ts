@@ -186,6 +186,14 @@ export function openApiDocument(): unknown {
           responses: { '200': { description: 'Trace', ...anyJson }, ...errors(401, 403, 404) },
         },
       },
+      '/api/v1/enroll': {
+        post: {
+          summary:
+            'Exchange an enrollment link’s one-time code ({code}) for this device’s station credential',
+          requestBody: anyJson,
+          responses: { '200': { description: '{station, token}', ...anyJson }, ...errors(400, 404) },
+        },
+      },
       '/api/v1/station/upstream': {
         get: {
           summary:

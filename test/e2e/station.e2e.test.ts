@@ -120,4 +120,46 @@ describe('station app in Chromium', () => {
     expect(eventsOf('BV-DEMO-0002')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
     await context.close();
   }, 90_000);
+
+  it('two tabs of one station: one pushes at a time (Web Locks), both show the outbox drained, each event applied once', async () => {
+    const context = await browser.newContext();
+    const token = edge.stationToken('WC-CUT');
+    const tabs = [await context.newPage(), await context.newPage()];
+    const pushes: { tab: number; start: number; end: number }[] = [];
+    tabs.forEach((tab, i) => {
+      const started = new Map<unknown, number>();
+      tab.on('request', (r) => {
+        if (r.url().endsWith('/api/v1/events')) started.set(r, Date.now());
+      });
+      tab.on('requestfinished', (r) => {
+        const start = started.get(r);
+        if (start !== undefined) pushes.push({ tab: i, start, end: Date.now() });
+      });
+    });
+    for (const [i, tab] of tabs.entries()) {
+      await tab.goto(`${edge.url}/#enroll=${encodeURIComponent(token)}`);
+      await expect
+        .poll(() => tab.getByText('BV-DEMO-0007 · CUT · ready').count(), { timeout: 15_000 })
+        .toBe(1);
+      await tab.getByRole('textbox').fill('OP-0002');
+      await tab.getByRole('textbox').press('Enter');
+      await tab.bringToFront();
+      await wedgeScan(tab, i === 0 ? 'BV-DEMO-0006' : 'BV-DEMO-0007');
+      await tab.getByRole('button', { name: 'Start', exact: true }).click();
+      await expect.poll(() => tab.getByTestId('message').textContent()).toContain('recorded');
+    }
+    for (const tab of tabs) {
+      await expect
+        .poll(() => tab.getByTestId('pending').textContent(), { timeout: 20_000 })
+        .toBe('0 pending');
+    }
+    expect(eventsOf('BV-DEMO-0006')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
+    expect(eventsOf('BV-DEMO-0007')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
+    // No push of one tab overlapped a push of the other.
+    for (const a of pushes.filter((p) => p.tab === 0)) {
+      for (const b of pushes.filter((p) => p.tab === 1))
+        expect(a.end <= b.start || b.end <= a.start).toBe(true);
+    }
+    await context.close();
+  }, 90_000);
 });
