@@ -11,7 +11,7 @@ import type { IndexedGraph } from '../shared/routing-graph';
 import { indexGraph } from '../shared/routing-graph';
 import type { Snapshot, SnapshotToken } from '../shared/snapshot';
 import type { TokenState } from '../shared/token-machine';
-import { allowedActions } from '../shared/token-machine';
+import { ACTION_LABEL, allowedActions } from '../shared/token-machine';
 import type { StoredEntry } from './db/outbox-store';
 import { OutboxFullError, OutboxStore, StationDb } from './db/outbox-store';
 import { parseScan } from './scan/gs1';
@@ -20,17 +20,7 @@ import { createWedgeDetector } from './scan/wedge';
 import type { SyncStatus } from './sync/sync-engine';
 import { SyncEngine, fetchTransport } from './sync/sync-engine';
 
-const LABEL: Record<OperatorEventType, string> = {
-  start: 'Start',
-  pause: 'Pause',
-  resume: 'Resume',
-  complete: 'Complete',
-  qc_pass: 'QC pass',
-  qc_fail: 'QC fail',
-  scrap: 'Scrap',
-  bind_component: 'Bind component',
-  note: 'Note',
-};
+const LABEL = ACTION_LABEL;
 
 const SNAPSHOT_KEY = 'scan-station.snapshot';
 const SYNC_LOCK = 'scan-station.sync';

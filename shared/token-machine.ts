@@ -64,7 +64,8 @@ export interface MachineContext {
 
 const LIVE_AT_NODE: ReadonlySet<TokenStatus> = new Set(['ready', 'active', 'paused']);
 
-const ACTION_LABEL: Record<OperatorEventType, string> = {
+/** The name of each action, as buttons and messages say it. */
+export const ACTION_LABEL: Record<OperatorEventType, string> = {
   start: 'Start',
   pause: 'Pause',
   resume: 'Resume',
