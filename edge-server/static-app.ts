@@ -8,7 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 
-export const CLIENT_DIST = fileURLToPath(new URL('../dist/client', import.meta.url));
+/** The built app; CLIENT_DIST_DIR serves another build (a staged release, or a test's own build). */
+export const CLIENT_DIST = process.env.CLIENT_DIST_DIR
+  ? path.resolve(process.env.CLIENT_DIST_DIR)
+  : fileURLToPath(new URL('../dist/client', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
