@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     await vite.build({
       configFile: path.join(path.dirname(CLIENT_DIST), '..', 'vite.config.ts'),
       logLevel: 'warn',
+      build: { outDir: CLIENT_DIST, emptyOutDir: true },
     });
   }
   const site = openSite(config);
