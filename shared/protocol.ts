@@ -5,13 +5,12 @@
  *   1 — push events, pull snapshot, upstream applied-event records.
  */
 import { z } from 'zod';
-import { OPERATOR_EVENT_TYPES, TOKEN_STATUSES } from './domain';
+import { OPERATOR_EVENT_TYPES } from './domain';
+import { MAX_EVENTS_PER_BATCH, tokenRefSchema } from './push-response';
 
 export const PROTOCOL_VERSION = 1;
 
-/** protocol.md: at most 500 events and 1 MiB per push request. */
-export const MAX_EVENTS_PER_BATCH = 500;
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './push-response';
 
 /** Codes and short texts: bounded so that one event cannot blow up a row or a log line. */
 const MAX_CODE_LENGTH = 128;
@@ -84,33 +83,14 @@ export const pushRequestEnvelopeSchema = z.object({
 });
 export type PushRequestEnvelope = z.infer<typeof pushRequestEnvelopeSchema>;
 
-export const tokenRefSchema = z.object({
-  code: z.string(),
-  branch: z.string().nullable(),
-  nodeCode: z.string(),
-  status: z.enum(TOKEN_STATUSES),
-});
-export type TokenRef = z.infer<typeof tokenRefSchema>;
-
-export const reasonSchema = z.object({ code: z.string(), message: z.string() });
-export type Reason = z.infer<typeof reasonSchema>;
-
-export const EVENT_RESULT_STATUSES = ['applied', 'duplicate', 'parked', 'rejected'] as const;
-export type EventResultStatus = (typeof EVENT_RESULT_STATUSES)[number];
-
-export const eventResultSchema = z.object({
-  id: z.string(),
-  status: z.enum(EVENT_RESULT_STATUSES),
-  token: tokenRefSchema.nullable().optional(),
-  reason: reasonSchema.optional(),
-});
-export type EventResult = z.infer<typeof eventResultSchema>;
-
-export const pushResponseSchema = z.object({
-  serverTime: z.string(),
-  results: z.array(eventResultSchema),
-});
-export type PushResponse = z.infer<typeof pushResponseSchema>;
+export {
+  EVENT_RESULT_STATUSES,
+  eventResultSchema,
+  pushResponseSchema,
+  reasonSchema,
+  tokenRefSchema,
+} from './push-response';
+export type { EventResult, EventResultStatus, PushResponse, Reason, TokenRef } from './push-response';
 
 /** Codes of a rejected event (protocol.md), plus the ones this server adds. */
 export const REJECTION_CODES = [
@@ -163,7 +143,7 @@ export const appliedEventRecordSchema = z.object({
   appliedAt: z.string(),
   qty: z.number().int().nullable(),
   data: dataSchema,
-  token: tokenRefSchema.nullable(),
+  token: z.nullable(tokenRefSchema),
 });
 export type AppliedEventRecord = z.infer<typeof appliedEventRecordSchema>;
 

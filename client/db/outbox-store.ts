@@ -36,6 +36,8 @@ export class StationDb extends Dexie {
     super(name, { chromeTransactionDurability: 'strict', ...options });
     // Keep every version(n).stores() as the schema grows (Dexie upgrades from any older one).
     this.version(1).stores({ outbox: 'id, seq, stateKind', meta: 'key' });
+    // [stateKind+seq]: the next batch is read from the index, not by sorting the whole outbox.
+    this.version(2).stores({ outbox: 'id, seq, stateKind, [stateKind+seq]', meta: 'key' });
   }
 }
 
@@ -71,7 +73,50 @@ export class OutboxStore {
 
   /** Queued events in seq order. */
   async queued(): Promise<StoredEntry[]> {
-    return (await this.db.outbox.where('stateKind').equals('queued').toArray()).sort((a, b) => a.seq - b.seq);
+    return this.inState('queued').toArray();
+  }
+
+  /** The first `limit` queued events in seq order, read from the index. */
+  async nextQueued(limit: number): Promise<StoredEntry[]> {
+    return this.inState('queued').limit(limit).toArray();
+  }
+
+  private inState(kind: StoredEntry['stateKind']) {
+    return this.db.outbox
+      .where('[stateKind+seq]')
+      .between([kind, Dexie.minKey], [kind, Dexie.maxKey], true, true);
+  }
+
+  /** The latest events, newest first, whatever their state (the screen's "Recent" list). */
+  async recent(limit: number): Promise<StoredEntry[]> {
+    return this.db.outbox.orderBy('seq').reverse().limit(limit).toArray();
+  }
+
+  /** Delivered events whose upstream fate the station has not heard yet, oldest first. */
+  async awaitingUpstream(limit: number): Promise<StoredEntry[]> {
+    return this.inState('delivered').limit(limit).toArray();
+  }
+
+  async markForwarded(ids: readonly string[], at: string): Promise<void> {
+    await this.db.transaction('rw', this.db.outbox, async () => {
+      for (const id of ids) {
+        const entry = await this.db.outbox.get(id);
+        if (entry?.stateKind !== 'delivered') continue;
+        await this.db.outbox.update(id, { state: { kind: 'forwarded', at }, stateKind: 'forwarded' });
+      }
+    });
+  }
+
+  /**
+   * Forgets settled events (delivered or forwarded) queued before `before`, keeping the outbox
+   * small on a tablet that runs for months. Queued and refused events are never pruned.
+   */
+  async prune(before: string): Promise<number> {
+    return this.db.outbox
+      .where('stateKind')
+      .anyOf('delivered', 'forwarded')
+      .filter((e) => e.queuedAt < before)
+      .delete();
   }
 
   async pendingCount(): Promise<number> {
@@ -88,6 +133,22 @@ export class OutboxStore {
       for (const e of entries) {
         await this.db.outbox.update(e.event.id, { state: e.state, stateKind: e.state.kind });
       }
+    });
+  }
+
+  /**
+   * Records a refused event again, as a new event (new id, the station's next seq, same action and
+   * time), and drops the refused one, in one transaction: the server would repeat its refusal
+   * for the old id.
+   */
+  async retry(id: string, newId: string, now: string): Promise<StoredEntry> {
+    return this.db.transaction('rw', this.db.outbox, this.db.meta, async () => {
+      const entry = await this.db.outbox.get(id);
+      if (entry?.stateKind !== 'refused')
+        throw new Error(`event ${id} is not refused; only refused events can be recorded again`);
+      await this.db.outbox.delete(id);
+      const { id: _refusedId, seq: _refusedSeq, ...again } = entry.event;
+      return this.record({ ...again, id: newId }, now);
     });
   }
 

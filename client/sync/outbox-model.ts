@@ -6,8 +6,9 @@
  *   queued ──applied / duplicate / parked──▶ delivered ──(upstream says so)──▶ forwarded
  *      └──────────rejected──────────▶ refused (reason shown; the operator discards or re-records)
  */
-import type { EventResult, Reason, StationEvent, TokenRef } from '../../shared/protocol';
-import { MAX_EVENTS_PER_BATCH } from '../../shared/protocol';
+import type { StationEvent } from '../../shared/protocol';
+import type { EventResult, Reason, TokenRef } from '../../shared/push-response';
+import { MAX_EVENTS_PER_BATCH } from '../../shared/push-response';
 
 /** Version of a queued entry's shape: an app update must still send what an older one queued. */
 export const OUTBOX_SCHEMA_VERSION = 1;

@@ -13,7 +13,7 @@
  */
 import { backoffDelay } from '../../shared/backoff';
 import type { BackoffPolicy } from '../../shared/backoff';
-import { MAX_EVENTS_PER_BATCH, pushResponseSchema } from '../../shared/protocol';
+import { MAX_EVENTS_PER_BATCH, pushResponseSchema } from '../../shared/push-response';
 import type { OutboxEntry } from './outbox-model';
 import { applyResults, drainProgress, nextBatch } from './outbox-model';
 import type { DrainProgress } from './outbox-model';
@@ -31,7 +31,9 @@ export interface SyncTransport {
 
 /** What the engine needs of the outbox (the Dexie store in the app). */
 export interface SyncOutbox {
-  queued(): Promise<OutboxEntry[]>;
+  /** The first `limit` queued entries in seq order. */
+  nextQueued(limit: number): Promise<OutboxEntry[]>;
+  pendingCount(): Promise<number>;
   update(entries: readonly OutboxEntry[]): Promise<void>;
 }
 
@@ -99,10 +101,10 @@ export class SyncEngine {
     if (this.status.state === 'blocked') return { kind: 'blocked' };
     const startedMs = this.clock.now().getTime();
     let pushed = 0;
-    let total = (await this.outbox.queued()).length;
+    let total = await this.outbox.pendingCount();
     this.set({ state: 'syncing', pending: total });
     for (;;) {
-      const batch = nextBatch(await this.outbox.queued(), this.batchSize);
+      const batch = nextBatch(await this.outbox.nextQueued(this.batchSize), this.batchSize);
       if (batch.length === 0) {
         this.failures = 0;
         this.set({
@@ -133,7 +135,7 @@ export class SyncEngine {
         await this.outbox.update(entries);
         pushed += batch.length;
         this.failures = 0;
-        const pending = (await this.outbox.queued()).length;
+        const pending = await this.outbox.pendingCount();
         this.set({
           pending,
           lastError: null,
