@@ -2,7 +2,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
-import type { EventDraft } from '../../client/db/outbox-store';
+import type { EventDraft, StoredEntry } from '../../client/db/outbox-store';
 import { OutboxStore, StationDb } from '../../client/db/outbox-store';
 import { applyResults } from '../../client/sync/outbox-model';
 
@@ -71,5 +71,62 @@ describe('station outbox store', () => {
     await expect(store.discard(a.id)).rejects.toThrow(/not refused/);
     await store.discard(b.id);
     expect(await store.refused()).toEqual([]);
+  });
+
+  it('reads the next batch in seq order from the index, and records a refused event again as a new event', async () => {
+    const store = new OutboxStore(open(`retry-${uuidv7()}`));
+    const entries = [];
+    for (const code of ['A', 'B', 'C', 'D']) entries.push(await store.record(draft(code), 'now'));
+    const [a, b, c, d] = entries as [StoredEntry, StoredEntry, StoredEntry, StoredEntry];
+    expect((await store.nextQueued(2)).map((e) => e.event.code)).toEqual(['A', 'B']);
+    const { entries: answered } = applyResults(
+      [a, b],
+      [
+        { id: a.id, status: 'applied', token: null },
+        { id: b.id, status: 'rejected', reason: { code: 'NOT_AT_NODE', message: 'B is not at CUT' } },
+      ],
+      'then',
+    );
+    await store.update(answered);
+    expect((await store.nextQueued(10)).map((e) => e.event.code)).toEqual(['C', 'D']);
+
+    const again = await store.retry(b.id, uuidv7(), 'later');
+    expect(again.id).not.toBe(b.id);
+    expect(again.seq).toBe(d.seq + 1);
+    expect(again.event).toMatchObject({
+      code: 'B',
+      type: 'start',
+      occurredAt: b.event.occurredAt,
+      seq: again.seq,
+    });
+    expect(await store.refused()).toEqual([]);
+    expect((await store.nextQueued(10)).map((e) => e.event.code)).toEqual(['C', 'D', 'B']);
+    await expect(store.retry(c.id, uuidv7(), 'later')).rejects.toThrow(/not refused/);
+  });
+
+  it('marks delivered events forwarded, lists the latest first, and prunes only settled old events', async () => {
+    const store = new OutboxStore(open(`settle-${uuidv7()}`));
+    const a = await store.record(draft('A'), '2026-11-01T00:00:00.000Z');
+    const b = await store.record(draft('B'), '2026-11-01T00:00:00.000Z');
+    const c = await store.record(draft('C'), '2026-11-01T00:00:00.000Z');
+    const { entries } = applyResults(
+      [a, b],
+      [
+        { id: a.id, status: 'applied', token: null },
+        { id: b.id, status: 'duplicate', token: null },
+      ],
+      'then',
+    );
+    await store.update(entries);
+    expect((await store.awaitingUpstream(10)).map((e) => e.id)).toEqual([a.id, b.id]);
+    await store.markForwarded([a.id, c.id], '2026-11-02T00:00:00.000Z');
+    expect((await store.recent(10)).map((e) => [e.event.code, e.state.kind])).toEqual([
+      ['C', 'queued'],
+      ['B', 'delivered'],
+      ['A', 'forwarded'],
+    ]);
+    expect(await store.prune('2026-10-01T00:00:00.000Z')).toBe(0);
+    expect(await store.prune('2026-11-15T00:00:00.000Z')).toBe(2);
+    expect((await store.recent(10)).map((e) => e.event.code)).toEqual(['C']);
   });
 });

@@ -4,6 +4,7 @@
  * shop-floor histories for the parking properties.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { OperatorEventType, ProcessMode, TokenStatus } from '../../shared/domain';
 import { FINAL_STATUSES } from '../../shared/domain';
 import type { PendingEvent } from '../../shared/parking';
@@ -21,13 +22,14 @@ import type {
 } from '../../shared/token-machine';
 import { allowedActions, decide } from '../../shared/token-machine';
 
-const FIXTURES_DIR = new URL('../../shared/fixtures/', import.meta.url);
+// A path, not a URL: DOM test environments replace the global URL.
+const FIXTURES_DIR = path.join(import.meta.dirname, '../../shared/fixtures');
 
 export type FixtureName = 'bag-dag' | 'wallet-linear' | 'bad-cycle';
 
 /** Reads `shared/fixtures/routing-<name>.json` through the import schema, as an admin import would. */
 export function loadRoutingInput(name: FixtureName): RoutingInput {
-  const raw: unknown = JSON.parse(fs.readFileSync(new URL(`routing-${name}.json`, FIXTURES_DIR), 'utf8'));
+  const raw: unknown = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, `routing-${name}.json`), 'utf8'));
   return routingInputSchema.parse(raw);
 }
 

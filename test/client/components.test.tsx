@@ -1,0 +1,210 @@
+// @vitest-environment happy-dom
+/**
+ * The station screen's parts as an operator meets them (rendered with @testing-library/preact):
+ * the token card offers exactly the actions the shared state machine allows and asks for a QC
+ * fail's reason before recording it; the status bar shows a draining backlog's progress; the
+ * refused list offers Record again and Discard; the operator bar shows who is active.
+ */
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { StoredEntry } from '../../client/db/outbox-store';
+import { emptySession, signIn } from '../../client/station/operator-session';
+import type { SyncStatus } from '../../client/sync/sync-engine';
+import { OperatorBar } from '../../client/ui/operator-bar';
+import { RecentEvents, RefusedEvents } from '../../client/ui/recent-events';
+import { StatusBar } from '../../client/ui/status-bar';
+import { TokenCard } from '../../client/ui/token-card';
+import { indexGraph } from '../../shared/routing-graph';
+import type { SnapshotToken } from '../../shared/snapshot';
+import { allowedActions } from '../../shared/token-machine';
+import { tokenState } from '../../client/station/local-view';
+import { loadGraph } from '../support/shared-fixtures';
+
+afterEach(cleanup);
+
+const qcToken: SnapshotToken = {
+  id: 7,
+  code: 'BV-DEMO-0003',
+  branch: null,
+  routing: 'BAG-TOTE',
+  nodeCode: 'QC-FINAL',
+  status: 'active',
+  qty: 1,
+  processMode: 'piece',
+  ticket: 'DEMO-TOTE',
+  operator: 'OP-0001',
+  statusSince: '2026-11-22T08:00:00.000Z',
+};
+
+function buttonNames(): string[] {
+  return screen.getAllByRole('button').map((b) => b.textContent ?? '');
+}
+
+describe('token card', () => {
+  const graph = indexGraph(loadGraph('bag-dag'));
+
+  it('offers the actions the state machine allows an active token at a QC node, and nothing else', () => {
+    render(
+      <TokenCard
+        token={qcToken}
+        actions={allowedActions(tokenState(qcToken), graph)}
+        pendingAction={null}
+        onRecord={() => undefined}
+        onClose={() => undefined}
+      />,
+    );
+    expect(buttonNames()).toEqual([
+      'Pause',
+      'QC pass',
+      'QC fail',
+      'Scrap',
+      'Bind component',
+      'Note',
+      'Close',
+    ]);
+  });
+
+  it('QC fail asks for the reason and records it with the reason; an empty reason records nothing', () => {
+    const onRecord = vi.fn();
+    render(
+      <TokenCard
+        token={qcToken}
+        actions={allowedActions(tokenState(qcToken), graph)}
+        pendingAction={null}
+        onRecord={onRecord}
+        onClose={() => undefined}
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'QC fail' }));
+    const reason = screen.getByLabelText('Reason for the QC fail');
+    fireEvent.click(screen.getByRole('button', { name: 'Record QC fail' }));
+    expect(onRecord).not.toHaveBeenCalled();
+    fireEvent.input(reason, { target: { value: 'stitching loose' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Record QC fail' }));
+    expect(onRecord).toHaveBeenCalledWith('qc_fail', { reason: 'stitching loose' });
+  });
+
+  it('a command barcode that needs a detail opens the card on that question', () => {
+    render(
+      <TokenCard
+        token={qcToken}
+        actions={allowedActions(tokenState(qcToken), graph)}
+        pendingAction="note"
+        onRecord={() => undefined}
+        onClose={() => undefined}
+      />,
+    );
+    expect(screen.getByLabelText('Note')).toBeTruthy();
+  });
+});
+
+describe('status bar', () => {
+  const idle: SyncStatus = {
+    state: 'idle',
+    pending: 0,
+    lastSuccessAt: null,
+    lastError: null,
+    nextAttemptAt: null,
+    progress: null,
+  };
+
+  it('shows offline, the pending count and, while a backlog drains, done/total, speed and time left', () => {
+    render(
+      <StatusBar
+        online={false}
+        pending={1200}
+        stationName="WC-CUT-1"
+        onSyncNow={() => undefined}
+        status={{
+          ...idle,
+          state: 'syncing',
+          progress: { done: 3000, total: 4200, eventsPerSecond: 600, secondsLeft: 2 },
+        }}
+      />,
+    );
+    const bar = screen.getByTestId('status').textContent ?? '';
+    expect(bar).toContain('Offline');
+    expect(bar).toContain('1200 pending');
+    expect(bar).toContain('Not synced yet');
+    expect(screen.getByTestId('progress').textContent).toBe('3000/4200 · 600/s · 2 s left');
+  });
+
+  it('says when the tablet must be enrolled again', () => {
+    render(
+      <StatusBar
+        online
+        pending={3}
+        stationName=""
+        onSyncNow={() => undefined}
+        status={{ ...idle, state: 'blocked' }}
+      />,
+    );
+    expect(screen.getByTestId('status').textContent).toContain('enroll this tablet again');
+  });
+});
+
+describe('refused and recent events', () => {
+  const refused: StoredEntry = {
+    id: 'e-1',
+    seq: 4,
+    schemaVersion: 1,
+    queuedAt: '2026-11-22T08:00:00.000Z',
+    stateKind: 'refused',
+    state: { kind: 'refused', reason: { code: 'UNKNOWN_CODE', message: 'No work item BV-X' }, at: 'now' },
+    event: {
+      id: 'e-1',
+      seq: 4,
+      type: 'start',
+      code: 'BV-X',
+      nodeCode: 'CUT',
+      operatorBadge: 'OP-0001',
+      occurredAt: '2026-11-22T08:00:00.000Z',
+    },
+  };
+
+  it('shows the server’s reason and offers Record again and Discard', () => {
+    const onRetry = vi.fn();
+    const onDiscard = vi.fn();
+    render(<RefusedEvents entries={[refused]} onRetry={onRetry} onDiscard={onDiscard} />);
+    expect(screen.getByTestId('refused').textContent).toContain('No work item BV-X');
+    fireEvent.click(screen.getByRole('button', { name: 'Record again' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Discard' }));
+    expect(onRetry).toHaveBeenCalledWith('e-1');
+    expect(onDiscard).toHaveBeenCalledWith('e-1');
+  });
+
+  it('lists each recent event with its state', () => {
+    render(
+      <RecentEvents
+        entries={[
+          { ...refused, id: 'e-2', stateKind: 'forwarded', state: { kind: 'forwarded', at: 'now' } },
+          { ...refused, id: 'e-3', stateKind: 'queued', state: { kind: 'queued' } },
+        ]}
+      />,
+    );
+    const items = screen.getAllByRole('listitem').map((li) => li.textContent ?? '');
+    expect(items[0]).toContain('forwarded upstream');
+    expect(items[1]).toContain('queued');
+  });
+});
+
+describe('operator bar', () => {
+  it('shows every signed-in operator, the active one first-class, and Lock; locked says to scan a badge', () => {
+    const session = signIn(signIn(emptySession(), { badge: 'OP-1', name: 'Ana' }), {
+      badge: 'OP-2',
+      name: 'Bo',
+    });
+    const onSignOut = vi.fn();
+    const { rerender } = render(
+      <OperatorBar session={session} onSignOut={onSignOut} onLock={() => undefined} />,
+    );
+    expect(screen.getByText(/Operator OP-2/)).toBeTruthy();
+    expect(screen.getByText(/OP-1 · Ana/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out OP-1' }));
+    expect(onSignOut).toHaveBeenCalledWith('OP-1');
+    rerender(
+      <OperatorBar session={{ ...session, active: null }} onSignOut={onSignOut} onLock={() => undefined} />,
+    );
+    expect(screen.getByTestId('locked').textContent).toContain('scan your badge');
+  });
+});
