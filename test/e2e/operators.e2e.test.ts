@@ -1,0 +1,167 @@
+/**
+ * Operators at a station in real Chromium against a real edge server: a PIN set by the admin API
+ * reaches the tablet in the snapshot and is checked there (also offline); a wrong PIN is refused;
+ * two operators signed in, the one who scanned last is active and events carry their badge;
+ * Lock (and the CMD:LOCK command barcode) hands the station back to the badge reader; command
+ * barcodes record hands-free; the printable page draws each command as a Code 128 barcode.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientBuilt } from '../../edge-server/static-app';
+import type { TestEdge } from '../support/edge';
+import { startTestEdge } from '../support/edge';
+
+const ROOT = path.join(import.meta.dirname, '../..');
+let edge: TestEdge;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!clientBuilt())
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
+      cwd: ROOT,
+    });
+  edge = await startTestEdge();
+  const admin = await edge.login('admin');
+  const res = await fetch(`${edge.url}/api/v1/admin/operators`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ badge: 'OP-PIN', name: 'Pat Pin', pin: '4711' }),
+  });
+  expect(res.status).toBe(201);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await edge?.close();
+});
+
+async function wedgeScan(page: Page, text: string): Promise<void> {
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.press('Enter');
+}
+
+function stationEvents(code: string): { type: string; operator: string }[] {
+  return edge.site.db
+    .prepare(
+      `SELECT event_type AS type, operator_badge AS operator FROM token_event
+       WHERE code = ? AND origin = 'station' ORDER BY id`,
+    )
+    .all(code) as { type: string; operator: string }[];
+}
+
+describe('operators and command barcodes in Chromium', () => {
+  it('PIN checked on the tablet (online and offline), two operators with one active, lock, and hands-free commands', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
+    await expect
+      .poll(() => page.getByText('BV-DEMO-0004 · CUT · ready').count(), { timeout: 15_000 })
+      .toBe(1);
+
+    // A PIN operator: the badge asks for the PIN; a wrong one is refused, the right one signs in.
+    await wedgeScan(page, 'OP-PIN');
+    await page.getByLabel('PIN', { exact: true }).fill('0000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('pin').textContent()).toContain('Wrong PIN');
+    await page.getByLabel('PIN', { exact: true }).fill('4711');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByText('Operator OP-PIN').count()).toBe(1);
+
+    // A second operator scans their badge: both are signed in, the second is active.
+    await wedgeScan(page, 'OP-0002');
+    await expect.poll(() => page.getByText('Operator OP-0002').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Sign out OP-PIN' }).count()).toBe(1);
+
+    // Hands-free: scan the tote, then the Start command barcode.
+    await wedgeScan(page, 'BV-DEMO-0004');
+    await expect.poll(() => page.getByTestId('card').textContent()).toContain('BV-DEMO-0004');
+    await wedgeScan(page, 'CMD:START');
+    await expect
+      .poll(() => page.getByTestId('message').textContent())
+      .toContain('Start BV-DEMO-0004: recorded');
+    // A command the state machine does not allow is refused on the tablet, and nothing is recorded.
+    await wedgeScan(page, 'BV-DEMO-0004');
+    await wedgeScan(page, 'CMD:RESUME');
+    await expect.poll(() => page.getByTestId('message').textContent()).toContain('Resume is not possible');
+    await wedgeScan(page, 'CMD:CLOSE');
+    await expect.poll(() => page.getByTestId('card').count()).toBe(0);
+
+    // The lock command: nobody is active, scanning a tote is refused until a badge is scanned.
+    await wedgeScan(page, 'CMD:LOCK');
+    await expect.poll(() => page.getByTestId('locked').count()).toBe(1);
+    await wedgeScan(page, 'BV-DEMO-0005');
+    await expect.poll(() => page.getByTestId('message').textContent()).toContain('locked');
+
+    // Offline, the PIN is still checked on the tablet (the hash came with the snapshot).
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Offline');
+    await wedgeScan(page, 'OP-PIN');
+    await page.getByLabel('PIN', { exact: true }).fill('4711');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByText('Operator OP-PIN').count()).toBe(1);
+    await wedgeScan(page, 'BV-DEMO-0005');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('message').textContent()).toContain('recorded offline');
+    // Offline, the station already shows the tote active, so it can be paused at once.
+    await wedgeScan(page, 'BV-DEMO-0005');
+    await expect.poll(() => page.getByTestId('card').textContent()).toContain('CUT: active');
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('2 pending');
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await expect.poll(() => page.getByTestId('locked').count()).toBe(1);
+
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 20_000 }).toBe('0 pending');
+    expect(stationEvents('BV-DEMO-0004')).toEqual([{ type: 'start', operator: 'OP-0002' }]);
+    expect(stationEvents('BV-DEMO-0005')).toEqual([
+      { type: 'start', operator: 'OP-PIN' },
+      { type: 'pause', operator: 'OP-PIN' },
+    ]);
+    await context.close();
+  }, 90_000);
+
+  it('the command barcodes page draws every command as a barcode, offline too', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${edge.url}/commands`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+      .toBe(true);
+    await context.setOffline(true);
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.command-card svg rect').count(), { timeout: 15_000 })
+      .toBeGreaterThan(100);
+    const labels = await page.locator('.command-card figcaption').allTextContents();
+    expect(labels).toEqual([
+      'Start',
+      'Pause',
+      'Resume',
+      'Complete',
+      'QC pass',
+      'QC fail',
+      'Scrap',
+      'Bind component',
+      'Note',
+      'Close card',
+      'Lock station',
+    ]);
+    expect(await page.getByRole('img', { name: 'Start barcode (CMD:START)' }).count()).toBe(1);
+    await context.close();
+  }, 60_000);
+});
