@@ -1,0 +1,110 @@
+/**
+ * App updates in real Chromium: a new release of the station app (a changed service worker) is
+ * offered on screen, but "Update now" is offered only once every queued scan is delivered; then
+ * it is applied (the page reloads under the new worker) and nothing queued was lost or doubled.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TestEdge } from '../support/edge';
+import { startTestEdge } from '../support/edge';
+
+// This file serves its own copy of the built app, so that it can publish a new release into it.
+const { built, served } = vi.hoisted(() => {
+  const built = process.env['CLIENT_DIST_DIR'] ?? `${import.meta.dirname}/../../dist/client`;
+  const served = `${process.env['TMPDIR'] ?? '/tmp'}/scan-station-update-${process.pid}`;
+  process.env['CLIENT_DIST_DIR'] = served;
+  return { built, served };
+});
+
+const ROOT = path.join(import.meta.dirname, '../..');
+let edge: TestEdge;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(built, 'index.html')))
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
+      cwd: ROOT,
+    });
+  fs.cpSync(built, served, { recursive: true });
+  edge = await startTestEdge();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await edge?.close();
+  fs.rmSync(served, { recursive: true, force: true });
+});
+
+async function wedgeScan(page: Page, text: string): Promise<void> {
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.press('Enter');
+}
+
+describe('app updates in Chromium', () => {
+  it('offers a new release, applies it only with an empty outbox, and keeps every scan', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+      .toBe(true);
+
+    // A scan that cannot be delivered yet: pushes fail.
+    await page.route('**/api/v1/events', (route) => route.abort('connectionrefused'));
+    await page.getByRole('textbox').fill('OP-0001');
+    await page.getByRole('textbox').press('Enter');
+    await wedgeScan(page, 'BV-DEMO-0008');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('1 pending');
+
+    // A new release is published, and the tablet notices it.
+    fs.appendFileSync(path.join(served, 'sw.js'), '\n// release 2\n');
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    await expect
+      .poll(() => page.getByTestId('update').textContent(), { timeout: 20_000 })
+      .toContain('once every scan is delivered');
+    expect(await page.getByRole('button', { name: 'Update now' }).count()).toBe(0);
+
+    // Deliveries resume; once the outbox is empty the update is offered, and applied.
+    await page.unroute('**/api/v1/events');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 20_000 }).toBe('0 pending');
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Update now' }).count(), { timeout: 10_000 })
+      .toBe(1);
+    const reloaded = page.waitForEvent('load');
+    await page.getByRole('button', { name: 'Update now' }).click();
+    await reloaded;
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const reg = await navigator.serviceWorker.getRegistration();
+          return { waiting: reg?.waiting !== null, controlled: navigator.serviceWorker.controller !== null };
+        }),
+      )
+      .toEqual({ waiting: false, controlled: true });
+    await expect.poll(() => page.getByTestId('update').count()).toBe(0);
+    const rows = edge.site.db
+      .prepare(
+        `SELECT event_type AS type, count(*) AS n FROM token_event WHERE code = ? AND origin = 'station' GROUP BY event_id`,
+      )
+      .all('BV-DEMO-0008');
+    expect(rows).toEqual([{ type: 'start', n: 1 }]);
+    await context.close();
+  }, 90_000);
+});
