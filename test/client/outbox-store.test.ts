@@ -1,5 +1,6 @@
 /** The station outbox in IndexedDB (fake-indexeddb in Node; the e2e tests use Chromium's). */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import Dexie from 'dexie';
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
 import type { EventDraft, StoredEntry } from '../../client/db/outbox-store';
@@ -128,5 +129,31 @@ describe('station outbox store', () => {
     expect(await store.prune('2026-10-01T00:00:00.000Z')).toBe(0);
     expect(await store.prune('2026-11-15T00:00:00.000Z')).toBe(2);
     expect((await store.recent(10)).map((e) => e.event.code)).toEqual(['C']);
+  });
+
+  it('an app update that upgrades the database keeps what an older version queued, in order', async () => {
+    const name = `upgrade-${uuidv7()}`;
+    // The outbox as the first release wrote it (schema version 1 of the database).
+    const old = new Dexie(name, { indexedDB, IDBKeyRange });
+    old.version(1).stores({ outbox: 'id, seq, stateKind', meta: 'key' });
+    const first = { ...draft('OLD-1'), seq: 1 };
+    const second = { ...draft('OLD-2'), seq: 2 };
+    await old.table('outbox').bulkAdd(
+      [second, first].map((event) => ({
+        id: event.id,
+        seq: event.seq,
+        schemaVersion: 1,
+        event,
+        queuedAt: 'then',
+        state: { kind: 'queued' },
+        stateKind: 'queued',
+      })),
+    );
+    await old.table('meta').put({ key: 'seq', value: 2 });
+    old.close();
+
+    const store = new OutboxStore(open(name));
+    expect((await store.nextQueued(10)).map((e) => e.event.code)).toEqual(['OLD-1', 'OLD-2']);
+    expect((await store.record(draft('NEW'), 'now')).seq).toBe(3);
   });
 });
