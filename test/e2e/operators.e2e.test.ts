@@ -44,7 +44,7 @@ afterAll(async () => {
 
 async function wedgeScan(page: Page, text: string): Promise<void> {
   await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
 
@@ -162,6 +162,22 @@ describe('operators and command barcodes in Chromium', () => {
       'Lock station',
     ]);
     expect(await page.getByRole('img', { name: 'Start barcode (CMD:START)' }).count()).toBe(1);
+    await context.close();
+  }, 60_000);
+
+  it('after five minutes without a touch the station locks itself; the operators stay signed in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-EDGE'))}`);
+    await page.getByRole('textbox').fill('OP-0003');
+    await page.getByRole('textbox').press('Enter');
+    await expect.poll(() => page.getByText('Operator OP-0003').count(), { timeout: 15_000 }).toBe(1);
+    await page.clock.fastForward('04:00');
+    expect(await page.getByTestId('locked').count()).toBe(0);
+    await page.clock.fastForward('01:30');
+    await expect.poll(() => page.getByTestId('locked').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Sign out OP-0003' }).count()).toBe(1);
     await context.close();
   }, 60_000);
 });

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 async function wedgeScan(page: Page, text: string): Promise<void> {
   await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
 
