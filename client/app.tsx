@@ -159,22 +159,29 @@ function Station({ token, update }: { token: string; update: UpdateOffer | null 
   }, [outbox]);
 
   // Only one tab pushes at a time (Web Locks); the others hear about it and show the same outbox.
-  const sync = useCallback(async () => {
-    const run = async () => {
-      const result = await engine.sync();
-      if (result.kind !== 'done') return;
-      lastMovedMs.current = Date.now();
-      await refreshSnapshot().catch(() => undefined);
-      const first = (await outbox.nextQueued(1))[0];
-      setOverlay((current) => settleOverlay(current, first ? first.seq : null));
-      channel?.postMessage('outbox-changed');
-      await refreshUpstreamStates(location.origin, token, outbox, () => new Date()).catch(() => 0);
-    };
-    if ('locks' in navigator)
-      await navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (held) => (held ? run() : undefined));
-    else await run();
-    await showOutbox();
-  }, [channel, engine, outbox, refreshSnapshot, showOutbox, token]);
+  // The timer respects the engine's backoff (and a 429's Retry-After); an action, coming back
+  // online and "Sync now" try at once.
+  const sync = useCallback(
+    async (when: 'now' | 'when-due' = 'now') => {
+      const waitingUntil = engine.current().nextAttemptAt;
+      if (when === 'when-due' && waitingUntil && Date.parse(waitingUntil) > Date.now()) return;
+      const run = async () => {
+        const result = await engine.sync();
+        if (result.kind !== 'done') return;
+        lastMovedMs.current = Date.now();
+        await refreshSnapshot().catch(() => undefined);
+        const first = (await outbox.nextQueued(1))[0];
+        setOverlay((current) => settleOverlay(current, first ? first.seq : null));
+        channel?.postMessage('outbox-changed');
+        await refreshUpstreamStates(location.origin, token, outbox, () => new Date()).catch(() => 0);
+      };
+      if ('locks' in navigator)
+        await navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (held) => (held ? run() : undefined));
+      else await run();
+      await showOutbox();
+    },
+    [channel, engine, outbox, refreshSnapshot, showOutbox, token],
+  );
 
   useEffect(() => {
     if (!channel) return;
@@ -188,7 +195,7 @@ function Station({ token, update }: { token: string; update: UpdateOffer | null 
   useEffect(() => {
     void outbox.prune(new Date(Date.now() - KEEP_SETTLED_MS).toISOString()).then(showOutbox);
     void sync();
-    const timer = setInterval(() => void sync(), SYNC_INTERVAL_MS);
+    const timer = setInterval(() => void sync('when-due'), SYNC_INTERVAL_MS);
     const up = () => {
       setOnline(true);
       void sync();
@@ -421,7 +428,8 @@ function Station({ token, update }: { token: string; update: UpdateOffer | null 
       />
       {stalled !== null ? (
         <p class="message alarm" role="alert" data-testid="stalled">
-          {pending} events have not moved for {stalled} min although the network is up
+          {pending === 1 ? '1 event has' : `${pending} events have`} not moved for {stalled} min although the
+          network is up
           {current.lastError ? ` (${current.lastError})` : ''}. Tell your supervisor.
         </p>
       ) : null}
