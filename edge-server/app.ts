@@ -14,13 +14,16 @@ import { serveClient } from './static-app';
 import { StationRevokedError } from './reference-data';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
+import type { CaPageSource } from './routes/ca';
+import { caRoutes } from './routes/ca';
 import { authRoutes } from './routes/auth';
 import { eventRoutes } from './routes/events';
 import { stationRoutes } from './routes/station';
 import { supervisorRoutes } from './routes/supervisor';
 import type { Site } from './site';
 
-export function createApp(site: Site): Hono {
+/** `https`: the certificate the HTTPS listener serves, for the CA page; null or absent when HTTPS is off. */
+export function createApp(site: Site, options: { https?: CaPageSource | null } = {}): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -105,6 +108,7 @@ export function createApp(site: Site): Hono {
   secured.route('/admin', adminRoutes(site));
   secured.route('/supervisor', supervisorRoutes(site));
   app.route('/api/v1', secured);
+  app.route('/', caRoutes(options.https ?? null));
   serveClient(app);
   return app;
 }

@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { renderUnicodeCompact } from 'uqr';
 import { addOperator, addUser } from './admin/people';
 import { importRouting } from './admin/routings';
-import { enrollStation, revokeStation } from './admin/stations';
+import { enrollmentLinks, enrollStation, revokeStation } from './admin/stations';
 import { createTicket } from './admin/tickets';
 import { loadConfig } from './config';
 import { migrate } from './db/migrate';
@@ -26,6 +27,7 @@ const USAGE = `usage: npm run edge -- <command> [options]
   import-routing FILE            publish a routing (DAG or linear task list, JSON)
   create-ticket --code C --routing R --qty N [--batch] [--serial-prefix P] [--serials A,B,...]
   enroll-station --name N [--work-center WC] [--nodes A,B]   prints the station token (shown once)
+                                 and a one-time enrollment link, with its QR code
   revoke-station --name N
   add-operator --badge B [--name "Full Name"] [--pin 1234]
   add-user --username U --role supervisor|admin --password P
@@ -134,19 +136,33 @@ async function run(argv: string[]): Promise<number> {
           ),
         );
         return 0;
-      case 'enroll-station':
-        print(
-          enrollStation(
-            site.db,
-            {
-              name: values.name,
-              ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
-              ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
-            },
-            now,
-          ),
+      case 'enroll-station': {
+        const enrolled = enrollStation(
+          site.db,
+          {
+            name: values.name,
+            ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
+            ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
+          },
+          now,
         );
+        const links = enrollmentLinks(config, enrolled.enrollCode);
+        print({ ...enrolled, ...links });
+        // A tablet scans the first LAN link; the localhost one only works on this machine.
+        const link = links.lanEnrollUrls[0] ?? links.enrollUrl;
+        console.log(
+          `\nenrollment link for ${enrolled.name} (works once, until ${enrolled.enrollExpiresAt}):`,
+        );
+        console.log(link);
+        for (const other of [
+          ...links.lanEnrollUrls.slice(1),
+          ...(link === links.enrollUrl ? [] : [links.enrollUrl]),
+        ]) {
+          console.log(`  or ${other}`);
+        }
+        console.log(renderUnicodeCompact(link, { border: 2 }));
         return 0;
+      }
       case 'revoke-station':
         revokeStation(site.db, values.name ?? '', now);
         console.log(`revoked ${values.name}`);

@@ -5,8 +5,15 @@ import { z } from 'zod';
 const HOUR_MS = 60 * 60 * 1000;
 
 const envSchema = z.object({
+  /** Plain HTTP: the whole app and API for this machine, the API and the CA page for the LAN. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** HTTPS for tablets (a secure context: service worker, camera); 0 takes a free port (tests). */
+  HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  HTTPS: z.enum(['on', 'off']).default('on'),
+  /** The user's own certificate (PEM, may hold the chain) and key, instead of the local CA's. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   /** `DEMO=0` starts an empty site instead of loading the demo data into an empty DATA_DIR. */
   DEMO: z.enum(['0', '1']).default('1'),
@@ -50,9 +57,17 @@ export type UpstreamConfig =
   | { kind: 'http'; url: string; credential: string }
   | { kind: 'jetstream'; servers: string; stream: string; subjectPrefix: string; duplicateWindowMs: number };
 
+export interface HttpsConfig {
+  port: number;
+  /** The user's own pair; null: a local CA in DATA_DIR/tls signs the server certificate. */
+  provided: { certFile: string; keyFile: string } | null;
+}
+
 export interface Config {
   port: number;
   host: string;
+  /** null when HTTPS=off. */
+  https: HttpsConfig | null;
   dataDir: string;
   databaseFile: string;
   demo: boolean;
@@ -89,6 +104,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "invalid settings in the environment: UPSTREAM_URL needs UPSTREAM_CREDENTIAL (this site's credential there)",
     );
   }
+  const https: HttpsConfig | null = e.HTTPS === 'off' ? null : { port: e.HTTPS_PORT, provided: null };
+  if (https && (e.TLS_CERT_FILE || e.TLS_KEY_FILE)) {
+    const missing = e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
+    if (!e.TLS_CERT_FILE || !e.TLS_KEY_FILE) {
+      throw new ConfigError(
+        `invalid settings in the environment: ${missing} is not set; give TLS_CERT_FILE and TLS_KEY_FILE together (your certificate and its key), or neither (the local CA)`,
+      );
+    }
+    https.provided = { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) };
+  }
   const upstream: UpstreamConfig = e.UPSTREAM_URL
     ? { kind: 'http', url: e.UPSTREAM_URL, credential: e.UPSTREAM_CREDENTIAL ?? '' }
     : e.NATS_URL
@@ -103,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    https,
     dataDir: path.resolve(e.DATA_DIR),
     databaseFile: path.resolve(e.DATA_DIR, 'edge.sqlite'),
     demo: e.DEMO === '1',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addOperator, addUser } from './admin/people';
 import { importRouting } from './admin/routings';
-import { enrollStation } from './admin/stations';
+import { enrollmentLinks, enrollStation } from './admin/stations';
 import { createTicket } from './admin/tickets';
 import { newSecret } from './secrets';
 import type { Site } from './site';
@@ -17,7 +17,16 @@ const FIXTURES_DIR = fileURLToPath(new URL('../shared/fixtures', import.meta.url
 export const DEMO_ROUTINGS = ['routing-bag-dag.json', 'routing-wallet-linear.json'];
 
 export interface DemoFile {
-  stations: { name: string; workCenter: string; nodeCodes: string[]; token: string; enrollUrl: string }[];
+  stations: {
+    name: string;
+    workCenter: string;
+    nodeCodes: string[];
+    token: string;
+    /** Opens the app on this machine (http://localhost:PORT). */
+    enrollUrl: string;
+    /** For tablets: https://<LAN address>:HTTPS_PORT per address; see enrollmentLinks for when it is empty. */
+    lanEnrollUrls: string[];
+  }[];
   supervisor: { username: string; password: string };
   admin: { username: string; password: string };
 }
@@ -66,8 +75,9 @@ export function loadDemo(site: Site): DemoFile {
       workCenter: wc,
       nodeCodes: enrolled.nodeCodes,
       token: enrolled.token,
-      // Opening it in a browser enrolls that browser as this station (once; valid 7 days).
-      enrollUrl: `http://localhost:${site.config.port}/#enroll=${enrolled.enrollCode}`,
+      // Opening one in a browser enrolls that browser as this station (once; valid 7 days). The demo
+      // loads before the listeners start: the links use the configured ports.
+      ...enrollmentLinks(site.config, enrolled.enrollCode),
     };
   });
   const demo: DemoFile = { stations, supervisor, admin };

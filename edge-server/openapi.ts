@@ -7,7 +7,7 @@ import { enrollStationSchema } from './admin/stations';
 import { createTicketSchema } from './admin/tickets';
 import { resolveSchema } from './conflicts';
 
-const schema = (s: z.ZodType): unknown => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const schema = (s: z.core.$ZodType): unknown => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
 const json = (ref: string) => ({
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
@@ -52,6 +52,34 @@ export function openApiDocument(): unknown {
         Routing: schema(routingInputSchema),
         Ticket: schema(createTicketSchema),
         Station: schema(enrollStationSchema),
+        StationEnrolled: {
+          type: 'object',
+          required: [
+            'stationId',
+            'name',
+            'workCenter',
+            'nodeCodes',
+            'token',
+            'enrollCode',
+            'enrollExpiresAt',
+            'enrollUrl',
+            'enrollQrSvg',
+          ],
+          properties: {
+            stationId: { type: 'integer' },
+            name: { type: 'string' },
+            workCenter: { type: ['string', 'null'] },
+            nodeCodes: { type: 'array', items: { type: 'string' } },
+            token: { type: 'string', description: 'The station token (shown once)' },
+            enrollCode: { type: 'string', description: 'One-time code for POST /api/v1/enroll' },
+            enrollExpiresAt: { type: 'string', format: 'date-time' },
+            enrollUrl: {
+              type: 'string',
+              description: '<origin>/#enroll=<enrollCode>: opening it enrolls that browser',
+            },
+            enrollQrSvg: { type: 'string', description: 'enrollUrl as a QR code, an SVG document' },
+          },
+        },
         Operator: schema(addOperatorSchema),
         User: schema(addUserSchema),
         Resolution: schema(resolveSchema),
@@ -111,10 +139,14 @@ export function openApiDocument(): unknown {
       },
       '/api/v1/admin/stations': {
         post: {
-          summary: 'Enroll a station; the token in the response is shown once',
+          summary:
+            'Enroll a station. The token, the one-time enrollment link (enrollUrl, on the origin this request used) and its QR code (enrollQrSvg) are shown once: only hashes are kept',
           security: [{ session: [] }],
           requestBody: json('Station'),
-          responses: { '201': { description: 'Enrolled', ...anyJson }, ...errors(400, 401, 403, 404, 409) },
+          responses: {
+            '201': { description: 'Enrolled', ...json('StationEnrolled') },
+            ...errors(400, 401, 403, 404, 409),
+          },
         },
       },
       '/api/v1/admin/stations/{name}': {
@@ -255,6 +287,31 @@ export function openApiDocument(): unknown {
         get: {
           summary: 'Prometheus metrics',
           responses: { '200': { description: 'Metrics in text format' } },
+        },
+      },
+      '/ca': {
+        get: {
+          summary:
+            'The local CA page for tablets: SHA-256 fingerprint, download link, install steps (Android, iPad); also over plain HTTP from the LAN',
+          responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } },
+        },
+      },
+      '/ca.crt': {
+        get: {
+          summary: 'The local CA certificate (DER, application/x-x509-ca-cert) to install on a tablet',
+          responses: {
+            '200': { description: 'Certificate', content: { 'application/x-x509-ca-cert': {} } },
+            ...errors(404),
+          },
+        },
+      },
+      '/ca.pem': {
+        get: {
+          summary: 'The local CA certificate as PEM (NODE_EXTRA_CA_CERTS for a site forwarding to this hub)',
+          responses: {
+            '200': { description: 'Certificate', content: { 'application/x-pem-file': {} } },
+            ...errors(404),
+          },
         },
       },
     },

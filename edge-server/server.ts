@@ -1,4 +1,13 @@
-/** @module Starts and stops the HTTP server for a site, with the parking-window sweeper beside it. */
+/**
+ * @module Starts and stops a site's listeners (plain HTTP, and HTTPS for tablets when given a
+ * certificate), with the parking-window sweeper beside them.
+ *
+ *   HTTP  HOST:PORT        loopback: everything, as always (the app, the API, /metrics)
+ *                          LAN: the API (hubs and ERP adapters call it machine to machine), the CA
+ *                          page; a browser navigation is sent to HTTPS (308)
+ *   HTTPS HOST:HTTPS_PORT  everything: what tablets open
+ */
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServerType } from '@hono/node-server';
@@ -7,6 +16,8 @@ import { createApp } from './app';
 import { expireParkedEvents } from './conflicts';
 import { startForwarder } from './forwarder/start';
 import type { Site } from './site';
+import type { TlsMaterial } from './tls';
+import { isLoopback } from './tls';
 
 /** How often parked events are checked against their window; a minute is fine for a 24 h window. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -14,16 +25,88 @@ const SWEEP_INTERVAL_MS = 60_000;
 export interface RunningServer {
   port: number;
   url: string;
+  /** null when HTTPS is off. */
+  httpsPort: number | null;
+  httpsUrl: string | null;
   close: () => Promise<void>;
 }
 
-export function startServer(
+export interface HttpsListener {
+  /** 0 takes a free port. */
+  port: number;
+  tls: TlsMaterial;
+}
+
+/** Paths plain HTTP answers to every client: the API, the metrics, and the CA page itself. */
+const ALWAYS_OVER_HTTP = /^\/(api\/|metrics$|ca(\.|$|\/))/;
+
+/**
+ * A browser on another machine navigating over plain HTTP goes to the same path over HTTPS (its
+ * fragment, such as an enrollment code, is kept by the browser). Null: answer the request as it is.
+ */
+export function httpsRedirect(
+  request: Request,
+  remoteAddress: string | undefined,
+  httpsPort: number,
+): Response | null {
+  if (remoteAddress === undefined || isLoopback(remoteAddress)) return null;
+  if (request.method !== 'GET' || !(request.headers.get('accept') ?? '').includes('text/html')) return null;
+  const url = new URL(request.url);
+  if (ALWAYS_OVER_HTTP.test(url.pathname)) return null;
+  url.protocol = 'https:';
+  url.port = String(httpsPort);
+  return new Response(`Moved to ${url.toString()}\n`, {
+    status: 308,
+    // Not cached: a redirect remembered by the browser would outlive HTTPS=off.
+    headers: { Location: url.toString(), 'Cache-Control': 'no-store', 'Content-Type': 'text/plain' },
+  });
+}
+
+/** Requests Node's HTTP parser refuses (an unknown method, oversized headers) never reach Hono; answer them with the contract's error body too. */
+function answerMalformedRequests(server: ServerType): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({
+      error: {
+        code: 'BAD_REQUEST',
+        message: tooLarge ? 'The request headers (or URL) are too large' : 'Malformed HTTP request',
+        details: [],
+      },
+    });
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
+function listen(options: Parameters<typeof serve>[0]): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve(options, (info: AddressInfo) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+    answerMalformedRequests(server);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  });
+}
+
+export async function startServer(
   site: Site,
   port = site.config.port,
   host = site.config.host,
+  httpsListener: HttpsListener | null = null,
 ): Promise<RunningServer> {
   const forwarder = startForwarder(site);
-  const app = createApp(site);
+  let httpsPort: number | null = null;
+  const app = createApp(site, {
+    https: httpsListener ? { tls: httpsListener.tls, httpsPort: () => httpsPort } : null,
+  });
   const sweep = (): void => {
     try {
       const n = expireParkedEvents(site, site.clock());
@@ -35,39 +118,52 @@ export function startServer(
   sweep();
   const timer = setInterval(sweep, Math.min(SWEEP_INTERVAL_MS, site.config.parkingWindowMs));
   timer.unref();
-  return new Promise((resolve, reject) => {
-    const server: ServerType = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
-      const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-      resolve({
-        port: info.port,
-        url: `http://${shown}:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            clearInterval(timer);
-            const stopped = forwarder ? forwarder.stop() : Promise.resolve();
-            site.forwarder = null;
-            server.close(() => void stopped.then(done));
-            if ('closeAllConnections' in server) server.closeAllConnections();
+  const stopBeside = async (): Promise<void> => {
+    clearInterval(timer);
+    const stopped = forwarder ? forwarder.stop() : Promise.resolve();
+    site.forwarder = null;
+    await stopped;
+  };
+
+  const listening = await Promise.allSettled([
+    listen({
+      fetch: (request, env) => {
+        const redirect =
+          httpsPort === null ? null : httpsRedirect(request, env.incoming.socket.remoteAddress, httpsPort);
+        return redirect ?? app.fetch(request, env);
+      },
+      port,
+      hostname: host,
+    }),
+    ...(httpsListener
+      ? [
+          listen({
+            fetch: app.fetch,
+            port: httpsListener.port,
+            hostname: host,
+            createServer: https.createServer,
+            serverOptions: { cert: httpsListener.tls.cert, key: httpsListener.tls.key },
           }),
-      });
-    });
-    server.once('error', reject);
-    // Requests Node's HTTP parser refuses (an unknown method, oversized headers) never reach Hono;
-    // answer them with the contract's error body too.
-    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-      if (!socket.writable) return socket.destroy();
-      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-      const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-      const body = JSON.stringify({
-        error: {
-          code: 'BAD_REQUEST',
-          message: tooLarge ? 'The request headers (or URL) are too large' : 'Malformed HTTP request',
-          details: [],
-        },
-      });
-      socket.end(
-        `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    });
-  });
+        ]
+      : []),
+  ]);
+  const servers = listening.flatMap((l) => (l.status === 'fulfilled' ? [l.value.server] : []));
+  const failed = listening.find((l) => l.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map(closeServer));
+    await stopBeside();
+    throw failed.reason;
+  }
+  const [plain, secure] = listening.map((l) => (l.status === 'fulfilled' ? l.value.port : 0));
+  httpsPort = secure ?? null;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    port: plain ?? 0,
+    url: `http://${shown}:${plain}`,
+    httpsPort,
+    httpsUrl: httpsPort === null ? null : `https://${shown}:${httpsPort}`,
+    close: async () => {
+      await Promise.all([...servers.map(closeServer), stopBeside()]);
+    },
+  };
 }

@@ -1,9 +1,11 @@
 /** @module Stations: enrolled with the nodes they serve (token shown once, stored hashed), revoked. */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import type { Config } from '../config';
 import { ApiError } from '../errors';
 import { bumpReferenceSeq } from '../reference-data';
 import { hashToken, newSecret } from '../secrets';
+import { lanAddresses, originOf } from '../tls';
 import { parseOrThrow } from './parse';
 
 export const enrollStationSchema = z.object({
@@ -33,6 +35,25 @@ export interface EnrollResult {
 /** How long an enrollment link stays usable. */
 export const ENROLLMENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const ENROLLMENT_CODE_PREFIX = 'enr_';
+
+/**
+ * The links that enroll a browser as a station: on this machine over HTTP, and at each LAN address
+ * over HTTPS. They come from the configured ports: no LAN link while HTTPS is off or HTTPS_PORT=0
+ * (its port is known only once it listens), nor when HOST is loopback.
+ */
+export function enrollmentLinks(
+  config: Pick<Config, 'port' | 'host' | 'https'>,
+  enrollCode: string,
+  addresses?: string[],
+): { enrollUrl: string; lanEnrollUrls: string[] } {
+  const fragment = `/#enroll=${enrollCode}`;
+  const httpsPort = config.https?.port ?? 0;
+  const lan = httpsPort === 0 ? [] : lanAddresses(config.host, addresses);
+  return {
+    enrollUrl: `http://localhost:${config.port}${fragment}`,
+    lanEnrollUrls: lan.map((address) => `${originOf('https', address, httpsPort)}${fragment}`),
+  };
+}
 
 export function enrollStation(db: Database.Database, input: unknown, now: string): EnrollResult {
   const s = parseOrThrow(enrollStationSchema, input, 'station');

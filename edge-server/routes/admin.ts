@@ -1,5 +1,6 @@
 /** @module Admin API: routings, job tickets, stations, operators and users (admin role). */
 import { Hono } from 'hono';
+import { renderSVG } from 'uqr';
 import type { AuthEnv } from '../auth';
 import { requireRole } from '../auth';
 import { addOperator, addUser } from '../admin/people';
@@ -24,9 +25,10 @@ export function adminRoutes(site: Site): Hono<AuthEnv> {
       )
       .post('/stations', async (c) => {
         const enrolled = enrollStation(site.db, await readJsonBody(c.req.raw), now());
-        // The link a supervisor shows as a QR code: opening it enrolls that browser, once.
+        // The link a supervisor shows as a QR code: opening it enrolls that browser, once. It cannot be
+        // fetched again (only the code's hash is kept), so the QR code comes with it.
         const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
-        return c.json({ ...enrolled, enrollUrl }, 201);
+        return c.json({ ...enrolled, enrollUrl, enrollQrSvg: renderSVG(enrollUrl, { border: 4 }) }, 201);
       })
       .delete('/stations/:name', (c) => {
         revokeStation(site.db, c.req.param('name'), now());

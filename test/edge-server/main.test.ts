@@ -31,8 +31,16 @@ describe('npm start', () => {
       ['WC-ASM', 'WC-CUT', 'WC-EDGE', 'WC-FIN', 'WC-PACK', 'WC-QC', 'WC-SEW', 'WC-STITCH'].sort(),
     );
     for (const station of demo.stations) {
-      expect(Object.keys(station).sort()).toEqual(['enrollUrl', 'name', 'nodeCodes', 'token', 'workCenter']);
+      expect(Object.keys(station).sort()).toEqual([
+        'enrollUrl',
+        'lanEnrollUrls',
+        'name',
+        'nodeCodes',
+        'token',
+        'workCenter',
+      ]);
       expect(station.enrollUrl).toMatch(/^http:\/\/localhost:\d+\/#enroll=enr_/);
+      expect(station.lanEnrollUrls).toEqual([]); // HOST=127.0.0.1: no LAN address
       expect(station.nodeCodes.length).toBeGreaterThan(0);
     }
     expect(demo.stations.find((s) => s.workCenter === 'WC-EDGE')?.nodeCodes.sort()).toEqual([

@@ -26,6 +26,8 @@ export async function stopAllEdges(): Promise<void> {
 export interface EdgeProcess {
   child: ChildProcess;
   url: string;
+  /** The HTTPS listener (HTTPS_PORT=0 here: a free port), or null with HTTPS=off. */
+  httpsUrl: string | null;
   exited: Promise<void>;
   /** The last log lines (stdout and stderr), for failure messages. */
   logs: string[];
@@ -42,6 +44,7 @@ function childEnv(dataDir: string, overrides: Record<string, string>): NodeJS.Pr
     ...env,
     DATA_DIR: dataDir,
     PORT: '0',
+    HTTPS_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     STATION_RATE_PER_SECOND: '100000',
@@ -70,14 +73,14 @@ export async function startEdge(dataDir: string, env: Record<string, string> = {
     logs.push(line);
     if (logs.length > 100) logs.shift();
   };
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, httpsUrl } = await new Promise<{ url: string; httpsUrl: string | null }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the edge server did not start within 30 s:\n${logs.join('\n')}`));
     }, 30_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       keep(line);
-      let entry: { level?: number; msg?: string; url?: unknown };
+      let entry: { level?: number; msg?: string; url?: unknown; httpsUrl?: unknown };
       try {
         entry = JSON.parse(line) as typeof entry;
       } catch {
@@ -86,7 +89,7 @@ export async function startEdge(dataDir: string, env: Record<string, string> = {
       if ((entry.level ?? 0) >= 50) errors.push(line);
       if (entry.msg === 'edge server listening' && typeof entry.url === 'string') {
         clearTimeout(timer);
-        resolve(entry.url);
+        resolve({ url: entry.url, httpsUrl: typeof entry.httpsUrl === 'string' ? entry.httpsUrl : null });
       }
     });
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) =>
@@ -99,7 +102,7 @@ export async function startEdge(dataDir: string, env: Record<string, string> = {
       );
     });
   });
-  return { child, url, exited, logs, errors };
+  return { child, url, httpsUrl, exited, logs, errors };
 }
 
 export async function killEdge(edge: EdgeProcess): Promise<void> {
