@@ -1,8 +1,10 @@
 /**
  * @module The demo site: both fixture routings, tickets DEMO-TOTE (BV-DEMO-0001…0010) and
- * DEMO-WALLET (WL-DEMO-0001…0005), operators OP-0001…OP-0005, a supervisor, and one station per
- * work center serving that work center's operation nodes. Writes DATA_DIR/demo.json.
+ * DEMO-WALLET (WL-DEMO-0001…0005), operators OP-0001…OP-0005 and OP-0006 with a PIN, a
+ * supervisor, and one station per work center serving that work center's operation nodes.
+ * Writes DATA_DIR/demo.json.
  */
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,8 @@ export interface DemoFile {
     /** For tablets: https://<LAN address>:HTTPS_PORT per address; see enrollmentLinks for when it is empty. */
     lanEnrollUrls: string[];
   }[];
+  /** An operator who signs in with a PIN (checked on the tablet, offline too). */
+  pinOperator: { badge: string; pin: string };
   supervisor: { username: string; password: string };
   admin: { username: string; password: string };
 }
@@ -64,6 +68,8 @@ export function loadDemo(site: Site): DemoFile {
   for (let i = 1; i <= 5; i++) {
     addOperator(site.db, { badge: `OP-${String(i).padStart(4, '0')}`, name: `Operator ${i}` }, now);
   }
+  const pinOperator = { badge: 'OP-0006', pin: String(1000 + randomInt(9000)) };
+  addOperator(site.db, { ...pinOperator, name: 'Operator 6 (PIN)' }, now);
   const supervisor = { username: 'supervisor', password: newSecret(12) };
   const admin = { username: 'admin', password: newSecret(12) };
   addUser(site.db, { ...supervisor, role: 'supervisor' }, now);
@@ -80,7 +86,7 @@ export function loadDemo(site: Site): DemoFile {
       ...enrollmentLinks(site.config, enrolled.enrollCode),
     };
   });
-  const demo: DemoFile = { stations, supervisor, admin };
+  const demo: DemoFile = { stations, pinOperator, supervisor, admin };
   fs.writeFileSync(path.join(site.config.dataDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, {
     mode: 0o600,
   });

@@ -48,6 +48,7 @@ describe('npm start', () => {
       'EDGE-BODY',
     ]);
     expect(demo.supervisor.username).toBe('supervisor');
+    expect(demo.pinOperator).toEqual({ badge: 'OP-0006', pin: expect.stringMatching(/^\d{4}$/) });
     const snapshot = await fetch(`${edge.url}/api/v1/station/snapshot`, {
       headers: { authorization: `Bearer ${demo.stations.find((s) => s.workCenter === 'WC-CUT')?.token}` },
     });
