@@ -16,8 +16,12 @@
  * (the figures are the output); non-zero only when something broke (e.g. an event that did not
  * apply, or an upstream that does not hold what was forwarded).
  *
+ * Then the station app in Debian's Chromium: scan to durable outbox and a 10,000-event drain
+ * (bench/client-station.ts), and each camera decoder on 1280x720 frames with the initial
+ * JavaScript size (bench/client-decode.ts).
+ *
  * BENCH_SCALE=0.2 shrinks every event count and the forwarding backlog (for a quick check); the
- * default is 1. BENCH_FORWARD=0 leaves the forwarding section out.
+ * default is 1. BENCH_FORWARD=0 leaves the forwarding section out, BENCH_STATION=0 the station app's.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +29,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
 import { DATABASE_PRAGMAS } from '../edge-server/db/open';
+import type { StationBenchResult } from './client-station';
+import { formatStationTable, runStationBench } from './client-station';
+import type { DecodeBenchResult } from './client-decode';
+import { formatDecodeBench, runDecodeBench } from './client-decode';
 import type { ForwardingReport } from './forward';
 import { formatForwarding, runForwardingBench } from './forward';
 import { measureHttp, measureInProcess } from './ingest';
@@ -136,6 +144,20 @@ async function main(): Promise<void> {
     });
     console.log(`\n${formatForwarding(forwarding)}\n`);
   }
+  let station: StationBenchResult | null = null;
+  let decode: DecodeBenchResult | null = null;
+  if (process.env['BENCH_STATION'] !== '0') {
+    console.log('station app bench (Chromium): scan to durable outbox, a 10,000-event drain');
+    station = await runStationBench({
+      samples: Math.max(20, Math.round(120 * scale)),
+      drainEvents: Math.max(500, Math.round(10_000 * scale)),
+      log: (line) => console.log(`  ${line}`),
+    });
+    console.log(`\n${formatStationTable(station)}\n`);
+    console.log('camera decoders (Chromium): 1280x720 frames, and the initial JavaScript');
+    decode = await runDecodeBench();
+    console.log(`\n${formatDecodeBench(decode)}\n`);
+  }
   const totalSeconds = (performance.now() - began) / 1000;
   console.log(`total ${totalSeconds.toFixed(1)} s`);
 
@@ -156,11 +178,17 @@ async function main(): Promise<void> {
     totalSeconds,
     results: rows,
     forwarding,
+    station,
+    decode,
   };
   // Formatted as the repository's `prettier --check .` expects (it does not read bench/results/.gitignore).
   const options = (await prettier.resolveConfig(file)) ?? {};
   fs.writeFileSync(file, await prettier.format(JSON.stringify(report), { ...options, parser: 'json' }));
   console.log(`figures written to ${path.relative(process.cwd(), file)}`);
+  if (station && !station.drain.verification.ok) {
+    console.error('station: the edge server does not hold what the station queued');
+    process.exitCode = 1;
+  }
   if (forwarding?.drains.some((d) => !d.verification.ok)) {
     console.error('forwarding: an upstream does not hold what was forwarded (see "verified")');
     process.exitCode = 1;
