@@ -306,7 +306,9 @@ export async function runDecodeBench(): Promise<DecodeBenchResult> {
           frame: name,
           p50Ms: percentile(sorted, 50),
           p95Ms: percentile(sorted, 95),
-          read: sample.texts.size === 1 && sample.texts.has(text),
+          // Read: the right text came, and nothing else did (zxing-js misses on the attempts it
+          // spends on the frame turned a quarter, which the camera loop makes up for).
+          read: sample.texts.has(text) && [...sample.texts].every((t) => t === text || t === null),
         };
       });
       const loop = (await page.evaluate(([d, s]) => (window as any).harness.loop(d, 'code128', s), [

@@ -1,7 +1,7 @@
 /**
- * The camera's decoders in Debian's Chromium, on generated 1280x720 frames: each decoder this
- * browser has reads the same Code 128, GS1 QR code and GS1 DataMatrix from a canvas, an ImageData
- * and an ImageBitmap, and finds nothing in an empty frame; pickDecoder() falls back when
+ * The camera's decoders in Debian's Chromium, on generated 1280x720 frames: zxing-js and
+ * zxing-wasm read the same Code 128 (also turned 90°), GS1 QR code and GS1 DataMatrix from a
+ * canvas, an ImageData and an ImageBitmap, and find nothing in an empty frame; pickDecoder() falls back when
  * WebAssembly is missing; the .wasm comes from the page's own origin and is the one the ponyfill
  * was built for.
  */
@@ -19,10 +19,16 @@ import {
   openHarness,
   startDecodeHarness,
 } from '../../bench/client-decode';
-import { blankFrame, code128Frame, matrixFrame } from '../support/barcode-video';
+import { blankFrame, code128Frame, matrixFrame, rotated } from '../support/barcode-video';
 
 const FRAMES = [
   { name: 'code128', frame: code128Frame('BV-DEMO-0001', { noise: 6 }), text: 'BV-DEMO-0001' },
+  // A label lying across a tablet held upright: the bars are horizontal in the frame.
+  {
+    name: 'code128-turned',
+    frame: rotated(code128Frame('BV-DEMO-0002', { moduleWidth: 2 }), 90),
+    text: 'BV-DEMO-0002',
+  },
   { name: 'qr', frame: matrixFrame('qr_code', GS1_TEXT, { noise: 6 }), text: GS1_TEXT },
   { name: 'datamatrix', frame: matrixFrame('data_matrix', GS1_TEXT, { noise: 6 }), text: GS1_TEXT },
   { name: 'empty', frame: blankFrame(), text: null },
@@ -59,17 +65,17 @@ describe('camera decoders in Chromium', () => {
     );
   });
 
-  for (const decoder of ['zxing-js', 'zxing-wasm', 'native'] as const) {
-    it(`${decoder} reads each frame from a canvas, an ImageData and an ImageBitmap`, async () => {
-      const load = (await harnessCall('load', decoder)) as { ok: boolean };
-      if (!load.ok) return; // the native detector, on Linux
+  // The camera loop tries about 8 frames a second; zxing-js reads every other one turned a quarter,
+  // so a decoder is asked to read each frame within two attempts.
+  for (const decoder of ['zxing-js', 'zxing-wasm'] as const) {
+    it(`${decoder} reads each frame, upright or turned, within two attempts, from a canvas, an ImageData and an ImageBitmap`, async () => {
+      expect(await harnessCall('load', decoder)).toMatchObject({ ok: true });
       for (const { name, text } of FRAMES) {
         for (const as of ['canvas', 'imagedata', 'bitmap']) {
-          expect({ name, as, text: await harnessCall('decode', decoder, name, as) }).toEqual({
-            name,
-            as,
-            text,
-          });
+          const read =
+            (await harnessCall('decode', decoder, name, as)) ??
+            (await harnessCall('decode', decoder, name, as));
+          expect({ name, as, text: read }).toEqual({ name, as, text });
         }
       }
     });
