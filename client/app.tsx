@@ -108,7 +108,8 @@ function Station({ token, update }: { token: string; update: UpdateOffer | null 
   const [choices, setChoices] = useState<SnapshotToken[]>([]);
   const [pendingAction, setPendingAction] = useState<OperatorEventType | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
-  const [pending, setPending] = useState(0);
+  // null until the outbox was read: never "0 pending" on a tablet that has a backlog.
+  const [pending, setPending] = useState<number | null>(null);
   const [refused, setRefused] = useState<StoredEntry[]>([]);
   const [recent, setRecent] = useState<StoredEntry[]>([]);
   const [cameraOpen, setCameraOpen] = useState(false);
@@ -151,7 +152,7 @@ function Station({ token, update }: { token: string; update: UpdateOffer | null 
   const showOutbox = useCallback(async () => {
     const count = await outbox.pendingCount();
     setPending((before) => {
-      if (count < before || count === 0) lastMovedMs.current = Date.now();
+      if (before === null || count < before || count === 0) lastMovedMs.current = Date.now();
       return count;
     });
     setRefused(await outbox.refused());
@@ -413,7 +414,7 @@ function Station({ token, update }: { token: string; update: UpdateOffer | null 
         });
   }, [Camera, tell]);
 
-  const stalled = stalledMinutes({ pending, online, lastMovedMs: lastMovedMs.current, nowMs });
+  const stalled = stalledMinutes({ pending: pending ?? 0, online, lastMovedMs: lastMovedMs.current, nowMs });
   const [manual, setManual] = useState('');
   const current = status ?? engine.current();
   const activeOperator = session.signedIn.find((o) => o.badge === session.active) ?? null;

@@ -4,6 +4,19 @@
  * is then kept. (A link may also carry a station token itself, as tools and tests use.)
  */
 const KEY = 'scan-station.token';
+/** What belongs to the station a credential names; a different credential starts without it. */
+const STATION_STATE_KEYS = ['scan-station.snapshot', 'scan-station.local-overlay', 'scan-station.operators'];
+
+/**
+ * Keeps a new credential, and forgets the previous station's cached work list, local view and
+ * operators when it changes: a snapshot delta since the old station's cursor would miss what the
+ * new station should see. (The outbox stays: events queued before go out under the new credential
+ * and, if it does not serve their nodes, are refused and listed, never dropped silently.)
+ */
+function keepCredential(storage: Storage, token: string): void {
+  if (storage.getItem(KEY) !== token) for (const key of STATION_STATE_KEYS) storage.removeItem(key);
+  storage.setItem(KEY, token);
+}
 
 export interface Enrollment {
   token: string | null;
@@ -25,13 +38,13 @@ export async function enroll(location: Location, storage: Storage): Promise<Enro
           body: JSON.stringify({ code: value }),
         });
         const body = (await res.json()) as { token?: string; error?: { message?: string } };
-        if (res.status === 200 && body.token) storage.setItem(KEY, body.token);
+        if (res.status === 200 && body.token) keepCredential(storage, body.token);
         else problem = body.error?.message ?? `The enrollment link was refused (${res.status})`;
       } catch {
         problem = 'The edge server cannot be reached to enroll this tablet; open the link again when online';
       }
     } else {
-      storage.setItem(KEY, value);
+      keepCredential(storage, value);
     }
   }
   return { token: storage.getItem(KEY), problem };

@@ -12,7 +12,8 @@ function duration(seconds: number): string {
 export function StatusBar(props: {
   online: boolean;
   status: SyncStatus;
-  pending: number;
+  /** null while the outbox is being read. */
+  pending: number | null;
   stationName: string;
   onSyncNow: () => void;
 }) {
@@ -21,8 +22,8 @@ export function StatusBar(props: {
   return (
     <header class="status" data-testid="status">
       <span class={online ? 'online' : 'offline'}>{online ? 'Online' : 'Offline'}</span>
-      <span data-testid="pending" class={pending > 0 ? 'pending' : ''}>
-        {pending} pending
+      <span data-testid="pending" class={pending !== 0 ? 'pending' : ''}>
+        {pending ?? '…'} pending
       </span>
       <span data-testid="last-sync">
         {status.lastSuccessAt

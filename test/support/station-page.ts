@@ -1,0 +1,301 @@
+/**
+ * @module The station app in real Chromium for e2e tests: Debian's browser through playwright-core,
+ * opening (and enrolling) a station, signing in, keyboard-wedge scans, recording through the token
+ * card exactly as an operator does, reading the page's IndexedDB outbox, and the app's own outbox
+ * code (bundled with esbuild) for queueing many events at once.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { expect } from 'vitest';
+import type { OperatorEventType } from '../../shared/domain';
+import { ACTION_LABEL } from '../../shared/token-machine';
+import type { EventDraft, StoredEntry } from '../../client/db/outbox-store';
+import { CLIENT_DIST, clientBuilt } from '../../edge-server/static-app';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ROOT = path.join(import.meta.dirname, '../..');
+
+/** Long enough for a push, a snapshot pull (every 5 s) and a loaded 2-core CI machine. */
+export const SYNC_TIMEOUT_MS = 30_000;
+
+/** `npm test` builds the app first; a lone run of a file builds it where the edge server serves it. */
+export function buildClientIfMissing(): void {
+  if (clientBuilt()) return;
+  execFileSync(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--logLevel',
+      'warn',
+      '--outDir',
+      CLIENT_DIST,
+      '--emptyOutDir',
+    ],
+    { cwd: ROOT },
+  );
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** One event as the test records it and expects the edge server to hold it. */
+export interface RecordedEvent {
+  code: string;
+  type: OperatorEventType;
+  node: string;
+  operator: string;
+}
+
+/** Opens `url` (an enrollment link, or the app) in a new tab and waits for the station screen. */
+export async function openStation(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect.poll(() => page.getByTestId('status').count(), { timeout: SYNC_TIMEOUT_MS }).toBe(1);
+  return page;
+}
+
+/** Waits until the service worker controls the page, so that it opens with no network. */
+export async function controlledByServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  if (await page.evaluate(() => navigator.serviceWorker.controller !== null)) return;
+  await page.reload();
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), {
+      timeout: SYNC_TIMEOUT_MS,
+    })
+    .toBe(true);
+  await expect.poll(() => page.getByTestId('status').count(), { timeout: SYNC_TIMEOUT_MS }).toBe(1);
+}
+
+/** Types the badge into the scan field, as an operator with no scanner would. */
+export async function signIn(page: Page, badge: string): Promise<void> {
+  // The operator list comes with the station's snapshot (pulled, or cached when offline).
+  await expect
+    .poll(() => page.locator('.station-name').textContent(), { timeout: SYNC_TIMEOUT_MS })
+    .not.toBe('');
+  await page.getByRole('textbox').fill(badge);
+  await page.getByRole('textbox').press('Enter');
+  await expect.poll(() => page.getByText(`Operator ${badge}`).count()).toBe(1);
+}
+
+/** A keyboard-wedge scanner: a fast keystroke burst ending in Enter, outside any text field. */
+export async function wedgeScan(page: Page, text: string): Promise<void> {
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.press('Enter');
+}
+
+export async function pendingCount(page: Page): Promise<number> {
+  const text = (await page.getByTestId('pending').textContent()) ?? '';
+  return Number(/^(\d+) pending$/.exec(text)?.[1] ?? NaN);
+}
+
+/** The token's line in the station's list ("BV-DEMO-0003 (EDGE-BODY) · EDGE-BODY · ready"). */
+export function queueLine(page: Page, code: string, node: string, status: string) {
+  return page
+    .locator('.queue button')
+    .filter({ hasText: `${code}` })
+    .filter({ hasText: ` · ${node} · ${status}` });
+}
+
+/**
+ * Waits until the station lists the token at `node`. The app pulls its snapshot every 5 s; the
+ * operator's "Sync now" (pressed while it is not listed yet) is quicker.
+ */
+export async function waitForToken(page: Page, code: string, node: string, status = 'ready'): Promise<void> {
+  const syncButton = page.getByRole('button', { name: 'Sync now' });
+  const press = every(1000);
+  await expect
+    .poll(
+      async () => {
+        const n = await queueLine(page, code, node, status).count();
+        if (n === 0 && press() && (await syncButton.isEnabled())) await syncButton.click();
+        return n;
+      },
+      { timeout: SYNC_TIMEOUT_MS, interval: 200 },
+    )
+    .toBe(1);
+}
+
+/** True at most once per `ms`: paces a retry inside a poll that looks more often. */
+function every(ms: number): () => boolean {
+  let last = Date.now();
+  return () => {
+    if (Date.now() - last < ms) return false;
+    last = Date.now();
+    return true;
+  };
+}
+
+/** What the detail field of QC fail, Note and Bind component is labelled. */
+const DETAIL_LABEL: Partial<Record<OperatorEventType, string>> = {
+  qc_fail: 'Reason for the QC fail',
+  note: 'Note',
+  bind_component: 'Component serial',
+};
+
+/**
+ * Scans `code` by wedge, checks the card shows it at `node`, records `type` from the card (typing
+ * the detail when the action asks for one), waits for "recorded" (or "recorded offline"), and
+ * returns the event as the edge server should end up holding it.
+ */
+export async function recordOnCard(
+  page: Page,
+  event: { code: string; type: OperatorEventType; node: string; operator: string; detail?: string },
+): Promise<RecordedEvent> {
+  try {
+    await recordSteps(page, event);
+  } catch (error) {
+    throw new Error(
+      `${ACTION_LABEL[event.type]} ${event.code} at ${event.node} failed; the screen shows:\n${await screenText(page)}`,
+      { cause: error },
+    );
+  }
+  return { code: event.code, type: event.type, node: event.node, operator: event.operator };
+}
+
+async function recordSteps(
+  page: Page,
+  event: { code: string; type: OperatorEventType; node: string; operator: string; detail?: string },
+): Promise<void> {
+  const label = ACTION_LABEL[event.type];
+  const card = page.getByTestId('card');
+  // The edge server runs in the test's own process: while it applies a big push, the keystrokes
+  // of a burst can leave more than the wedge's 100 ms apart and read as typing. Scan again then.
+  await wedgeScan(page, event.code);
+  const rescan = every(1000);
+  await expect
+    .poll(
+      async () => {
+        const shown = await card.filter({ hasText: `${event.node}: ` }).count();
+        if (shown === 0 && rescan()) await wedgeScan(page, event.code);
+        return shown;
+      },
+      { timeout: 15_000, interval: 100 },
+    )
+    .toBe(1);
+  const offline = await page.evaluate(() => !navigator.onLine);
+  const click = async (): Promise<void> => {
+    await card.getByRole('button', { name: label, exact: true }).click({ timeout: 10_000 });
+    const field = DETAIL_LABEL[event.type];
+    if (field) {
+      await card.getByLabel(field).fill(event.detail ?? `${label} by ${event.operator}`);
+      await card.getByRole('button', { name: `Record ${label}` }).click();
+    }
+  };
+  await click();
+  // Longer than the duplicate window: each press inside it restarts the window.
+  const pressAgain = every(1600);
+  const message = page.getByTestId('message');
+  const expected = `${label} ${event.code}: recorded${offline ? ' offline' : ''}`;
+  // The same code and action within the duplicate window (1.5 s) is one scan: press again after it.
+  await expect
+    .poll(
+      async () => {
+        const text = (await message.textContent()) ?? '';
+        if (text.includes('was just recorded') && pressAgain() && (await card.count()) === 1) {
+          if (DETAIL_LABEL[event.type]) await card.getByRole('button', { name: 'Back' }).click();
+          await click();
+        }
+        return text;
+      },
+      { timeout: 15_000, interval: 100 },
+    )
+    .toBe(expected);
+  await expect.poll(() => card.count()).toBe(0);
+}
+
+/** What the station screen shows, for failure messages. */
+export async function screenText(page: Page): Promise<string> {
+  return page
+    .locator('main')
+    .innerText({ timeout: 5000 })
+    .catch((error: unknown) => `(unreadable: ${String(error)})`);
+}
+
+/** Every entry of the page's outbox (the app's IndexedDB database), read directly. */
+export async function outboxEntries(page: Page): Promise<StoredEntry[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredEntry[]>((resolve, reject) => {
+        const open = indexedDB.open('scan-station');
+        open.onerror = () => reject(open.error ?? new Error('cannot open the outbox'));
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('outbox')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const all = db.transaction('outbox').objectStore('outbox').getAll();
+          all.onerror = () => reject(all.error ?? new Error('cannot read the outbox'));
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result as StoredEntry[]);
+          };
+        };
+      }),
+  );
+}
+
+let bundled: Promise<string> | null = null;
+
+/** The app's outbox code (client/db/outbox-store.ts) and uuidv7, as a script that sets `window.Outbox`. */
+export function outboxBundle(): Promise<string> {
+  bundled ??= build({
+    stdin: {
+      contents: [
+        "export { OutboxStore, StationDb } from './client/db/outbox-store';",
+        "export { uuidv7 } from 'uuidv7';",
+      ].join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    globalName: 'Outbox',
+    target: 'es2022',
+    write: false,
+  }).then((result) => result.outputFiles[0]?.text ?? '');
+  return bundled;
+}
+
+/**
+ * Queues events in the page's outbox through the app's own OutboxStore (same database, next seq,
+ * one transaction each), as the screen does when an operator records. Returns the drafts' ids.
+ */
+export async function injectEvents(page: Page, drafts: Omit<EventDraft, 'id'>[]): Promise<string[]> {
+  if (!(await page.evaluate(() => 'Outbox' in window)))
+    await page.addScriptTag({ content: await outboxBundle() });
+  return page.evaluate(async (all) => {
+    const lib = (window as any).Outbox;
+    const store = new lib.OutboxStore(new lib.StationDb());
+    const ids: string[] = [];
+    for (const draft of all) {
+      const id: string = lib.uuidv7();
+      await store.record({ ...draft, id }, new Date().toISOString());
+      ids.push(id);
+    }
+    return ids;
+  }, drafts);
+}
