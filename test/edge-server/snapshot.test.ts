@@ -119,8 +119,10 @@ describe('station snapshot', () => {
       'EDGE->FINISH',
     ]);
 
-    expect(full.operators.map((o: any) => o.badge).sort()).toEqual(serials('OP-', 5));
+    expect(full.operators.map((o: any) => o.badge).sort()).toEqual(serials('OP-', 6));
     expect(full.operators).toContainEqual({ badge: 'OP-0001', name: 'Operator 1', pinHash: null });
+    // The demo's PIN operator: the hash the tablet checks the PIN against, offline.
+    expect(full.operators.find((o: any) => o.badge === 'OP-0006').pinHash).toMatch(/^pbkdf2-sha256\$20000\$/);
   });
 
   it('deltas since a cursor: what left a station (by id), what arrived at another, and nothing when nothing changed', async () => {
@@ -190,15 +192,15 @@ describe('station snapshot', () => {
     const added = await fetch(`${edge.url}/api/v1/admin/operators`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ badge: 'OP-0006', name: 'Operator 6' }),
+      body: JSON.stringify({ badge: 'OP-0042', name: 'Operator 42' }),
     });
     expect(added.status).toBe(201);
 
     const delta = await ok('WC-CUT', quiet.cursor);
     expect(delta).toMatchObject({ full: false, tokens: [], removed: [] });
     expect(delta.cursor).not.toBe(quiet.cursor);
-    expect(delta.operators.map((o: any) => o.badge).sort()).toEqual(serials('OP-', 6));
-    expect(delta.operators).toContainEqual({ badge: 'OP-0006', name: 'Operator 6', pinHash: null });
+    expect(delta.operators.map((o: any) => o.badge).sort()).toEqual([...serials('OP-', 6), 'OP-0042']);
+    expect(delta.operators).toContainEqual({ badge: 'OP-0042', name: 'Operator 42', pinHash: null });
     expect(delta.routings.map((g: any) => g.code).sort()).toEqual(['BAG-TOTE', 'WALLET-LINEAR']);
 
     const after = await ok('WC-CUT', delta.cursor);
