@@ -11,12 +11,11 @@ import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_EVENTS_PER_BATCH } from '../../shared/push-response';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
 import {
   SYNC_TIMEOUT_MS,
-  buildClientIfMissing,
   injectEvents,
-  launchChromium,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
   openStation,
   outboxEntries,
   pendingCount,
@@ -34,15 +33,10 @@ let edge: TestEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  buildClientIfMissing();
-  edge = await startTestEdge();
-  browser = await launchChromium();
+  ({ edge, browser } = await startEdgeAndChromium());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await edge?.close();
-});
+afterAll(() => stopEdgeAndChromium(edge, browser));
 
 function rowsOf(ids: readonly string[]): { eventId: string; status: string }[] {
   const wanted = new Set(ids);

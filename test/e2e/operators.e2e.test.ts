@@ -5,25 +5,16 @@
  * Lock (and the CMD:LOCK command barcode) hands the station back to the badge reader; command
  * barcodes record hands-free; the printable page draws each command as a Code 128 barcode.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientBuilt } from '../../edge-server/static-app';
+import { startEdgeAndChromium, stopEdgeAndChromium, wedgeScan } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
 
-const ROOT = path.join(import.meta.dirname, '../..');
 let edge: TestEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!clientBuilt())
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-      cwd: ROOT,
-    });
-  edge = await startTestEdge();
+  ({ edge, browser } = await startEdgeAndChromium());
   const admin = await edge.login('admin');
   const res = await fetch(`${edge.url}/api/v1/admin/operators`, {
     method: 'POST',
@@ -31,22 +22,9 @@ beforeAll(async () => {
     body: JSON.stringify({ badge: 'OP-PIN', name: 'Pat Pin', pin: '4711' }),
   });
   expect(res.status).toBe(201);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await edge?.close();
-});
-
-async function wedgeScan(page: Page, text: string): Promise<void> {
-  await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
+afterAll(() => stopEdgeAndChromium(edge, browser));
 
 function stationEvents(code: string): { type: string; operator: string }[] {
   return edge.site.db

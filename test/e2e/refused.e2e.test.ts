@@ -10,11 +10,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
 import {
   SYNC_TIMEOUT_MS,
-  buildClientIfMissing,
-  launchChromium,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
   openStation,
   outboxEntries,
   pendingCount,
@@ -30,15 +29,10 @@ let edge: TestEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  buildClientIfMissing();
-  edge = await startTestEdge();
-  browser = await launchChromium();
+  ({ edge, browser } = await startEdgeAndChromium());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await edge?.close();
-});
+afterAll(() => stopEdgeAndChromium(edge, browser));
 
 function enrollLink(workCenter: string): string {
   const station = edge.demo.stations.find((s) => s.workCenter === workCenter);

@@ -4,48 +4,19 @@
  * offline, reload (the app still opens from its service worker), record again; come back online,
  * and the edge server holds each event exactly once.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientBuilt } from '../../edge-server/static-app';
+import { startEdgeAndChromium, stopEdgeAndChromium, wedgeScan } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.join(import.meta.dirname, '../..');
 
 let edge: TestEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  // `npm test` builds the app before the tests; a lone run of this file builds it here.
-  if (!clientBuilt())
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-      cwd: ROOT,
-    });
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
-  edge = await startTestEdge();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  ({ edge, browser } = await startEdgeAndChromium());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await edge?.close();
-});
+afterAll(() => stopEdgeAndChromium(edge, browser));
 
 function eventsOf(code: string): { type: string; status: string; n: number }[] {
   return edge.site.db
@@ -54,12 +25,6 @@ function eventsOf(code: string): { type: string; status: string; n: number }[] {
        WHERE code = ? AND origin = 'station' GROUP BY event_id ORDER BY id`,
     )
     .all(code) as { type: string; status: string; n: number }[];
-}
-
-async function wedgeScan(page: Page, text: string): Promise<void> {
-  await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.type(text, { delay: 8 });
-  await page.keyboard.press('Enter');
 }
 
 describe('station app in Chromium', () => {

@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { launchChromium, wedgeScan } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge } from '../support/edge';
 
@@ -31,10 +31,7 @@ beforeAll(async () => {
     });
   fs.cpSync(built, served, { recursive: true });
   edge = await startTestEdge();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -42,12 +39,6 @@ afterAll(async () => {
   await edge?.close();
   fs.rmSync(served, { recursive: true, force: true });
 });
-
-async function wedgeScan(page: Page, text: string): Promise<void> {
-  await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 describe('app updates in Chromium', () => {
   it('offers a new release, applies it only with an empty outbox, and keeps every scan', async () => {

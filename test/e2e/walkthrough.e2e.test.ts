@@ -17,13 +17,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
 import type { RecordedEvent } from '../support/station-page';
 import {
   SYNC_TIMEOUT_MS,
-  buildClientIfMissing,
   controlledByServiceWorker,
-  launchChromium,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
   openStation,
   outboxEntries,
   pendingCount,
@@ -38,15 +37,10 @@ let edge: TestEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  buildClientIfMissing();
-  edge = await startTestEdge();
-  browser = await launchChromium();
+  ({ edge, browser } = await startEdgeAndChromium());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await edge?.close();
-});
+afterAll(() => stopEdgeAndChromium(edge, browser));
 
 /** Enrolls a station for these nodes by the admin API; returns its one-time enrollment link. */
 async function enrollLineStation(name: string, nodeCodes: string[]): Promise<string> {

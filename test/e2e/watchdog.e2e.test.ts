@@ -4,35 +4,19 @@
  * again the alarm clears. The page's timer also keeps to the engine's backoff instead of pushing
  * every 5 s against a failing server.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientBuilt } from '../../edge-server/static-app';
+import { startEdgeAndChromium, stopEdgeAndChromium } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
 
-const ROOT = path.join(import.meta.dirname, '../..');
 let edge: TestEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!clientBuilt())
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-      cwd: ROOT,
-    });
-  edge = await startTestEdge();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  ({ edge, browser } = await startEdgeAndChromium());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await edge?.close();
-});
+afterAll(() => stopEdgeAndChromium(edge, browser));
 
 describe('stall watchdog in Chromium', () => {
   it('raises the alarm when a scan has not moved for three minutes online, backs off meanwhile, and clears', async () => {

@@ -15,6 +15,8 @@ import type { OperatorEventType } from '../../shared/domain';
 import { ACTION_LABEL } from '../../shared/token-machine';
 import type { EventDraft, StoredEntry } from '../../client/db/outbox-store';
 import { CLIENT_DIST, clientBuilt } from '../../edge-server/static-app';
+import type { TestEdge } from './edge';
+import { startTestEdge } from './edge';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.join(import.meta.dirname, '../..');
@@ -54,6 +56,20 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A test file's fixtures: the app built, a fresh demo edge server, Debian's Chromium. */
+export async function startEdgeAndChromium(): Promise<{ edge: TestEdge; browser: Browser }> {
+  buildClientIfMissing();
+  return { edge: await startTestEdge(), browser: await launchChromium() };
+}
+
+export async function stopEdgeAndChromium(
+  edge: TestEdge | undefined,
+  browser: Browser | undefined,
+): Promise<void> {
+  await browser?.close();
+  await edge?.close();
 }
 
 /** One event as the test records it and expects the edge server to hold it. */
@@ -101,7 +117,7 @@ export async function signIn(page: Page, badge: string): Promise<void> {
 /** A keyboard-wedge scanner: a fast keystroke burst ending in Enter, outside any text field. */
 export async function wedgeScan(page: Page, text: string): Promise<void> {
   await page.locator('body').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.type(text, { delay: 8 });
+  await page.keyboard.type(text); // no pause: a loaded machine must not stretch gaps past the wedge's 100 ms
   await page.keyboard.press('Enter');
 }
 
