@@ -6,7 +6,12 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdgeAndChromium, stopEdgeAndChromium, wedgeScan } from '../support/station-page';
+import {
+  controlledByServiceWorker,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
+  wedgeScan,
+} from '../support/station-page';
 import type { TestEdge } from '../support/edge';
 
 let edge: TestEdge;
@@ -59,13 +64,7 @@ describe('station app in Chromium', () => {
     expect(eventsOf('BV-DEMO-0001')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
 
     // The service worker takes over; then the network goes away and the page is reloaded.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
-      .toBe(true);
+    await controlledByServiceWorker(page);
     await context.setOffline(true);
     await page.reload();
     await expect

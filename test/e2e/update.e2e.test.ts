@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { launchChromium, wedgeScan } from '../support/station-page';
+import { controlledByServiceWorker, launchChromium, wedgeScan } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge } from '../support/edge';
 
@@ -45,13 +45,7 @@ describe('app updates in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
-      .toBe(true);
+    await controlledByServiceWorker(page);
 
     // A scan that cannot be delivered yet: pushes fail.
     await page.route('**/api/v1/events', (route) => route.abort('connectionrefused'));
