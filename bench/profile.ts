@@ -176,7 +176,7 @@ async function sections(): Promise<void> {
           receive(
             family,
             [],
-            { id: e.id, station: '1', seq: e.seq, action: actionOf(e) },
+            { id: e.id, station: '1', seq: e.seq, occurredAt: e.occurredAt, action: actionOf(e) },
             {
               graph: graph.indexed,
               newTokenKey: newKeyAllocator(),

@@ -5,7 +5,7 @@
  * Either way the family's other parked events are retried, since what blocked them may be gone.
  */
 import { z } from 'zod';
-import type { Outcome } from '../shared/parking';
+import type { RetryOutcome } from '../shared/parking';
 import { receive, retryParked } from '../shared/parking';
 import type { TokenRef } from '../shared/protocol';
 import type { Family, MachineContext } from '../shared/token-machine';
@@ -39,7 +39,7 @@ function settleFamily(
     graph: GraphEntry,
   ) => {
     family: Family;
-    own?: { row: ParkedRow; outcome: Outcome };
+    own?: { row: ParkedRow; outcome: RetryOutcome };
     afterSave?: (ctx: FamilyContext) => void;
   },
 ): { before: Family; ctx: FamilyContext; changed: ReturnType<NonNullable<typeof change>> | null } {

@@ -35,6 +35,7 @@ export interface NewEventRow {
 export interface StoredEventRow {
   id: number;
   event_id: string;
+  station_id: number | null;
   content_hash: string;
   status: StoredStatus;
   result_json: string;
@@ -70,7 +71,7 @@ export class EventLog {
 
   constructor(db: Database.Database) {
     this.byEventIdStmt = db.prepare(
-      'SELECT id, event_id, content_hash, status, result_json FROM token_event WHERE event_id = ?',
+      'SELECT id, event_id, station_id, content_hash, status, result_json FROM token_event WHERE event_id = ?',
     );
     this.insertStmt = db.prepare(
       `INSERT INTO token_event (event_id, content_hash, origin, event_type, station_id, seq, code, node_code,

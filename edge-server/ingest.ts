@@ -8,14 +8,14 @@ import type Database from 'better-sqlite3';
 import type { EventResult, Reason, StationEvent, TokenRef } from '../shared/protocol';
 import { describeIssues, stationEventSchema } from '../shared/protocol';
 import type { PendingEvent } from '../shared/parking';
-import { receive } from '../shared/parking';
-import type { MachineContext, OperatorAction } from '../shared/token-machine';
+import { decideIncoming, retryParked } from '../shared/parking';
+import type { Family, MachineContext, OperatorAction } from '../shared/token-machine';
 import type { EventLog, ParkedRow } from './event-log';
 import type { FamilyContext } from './outcomes';
 import { Outcomes } from './outcomes';
-import type { ReferenceData, StationEntry } from './reference-data';
-import { servedKey } from './reference-data';
-import type { RootRow, TokenStore } from './token-store';
+import type { GraphEntry, ReferenceData, StationEntry } from './reference-data';
+import { serves } from './reference-data';
+import type { RootRow, TokenStore, WorkspaceEntry } from './token-store';
 import { FamilyWorkspace, newKeyAllocator } from './token-store';
 import { canonicalJson } from './canonical-json';
 import { currentChangeSeq, setChangeSeq } from './change-counter';
@@ -96,6 +96,56 @@ export function createIngest(
         }
         return rows;
       };
+      const touched = new Map<number, { entry: WorkspaceEntry; graph: GraphEntry; ctx: MachineContext }>();
+      /** Parked events are parsed once per batch, not once per retry. */
+      const pendingByRow = new Map<number, PendingEvent>();
+      const pendingOf = (row: ParkedRow): PendingEvent => {
+        let pending = pendingByRow.get(row.event_row_id);
+        if (!pending) {
+          pending = pendingFromRow(row);
+          pendingByRow.set(row.event_row_id, pending);
+        }
+        return pending;
+      };
+      /** The family and time bound each family's parked events were last tried with. */
+      const lastTry = new Map<number, { family: Family; before: string | undefined }>();
+      /** Retries a family's parked events (those that occurred before `before`, if given) and records what they did. */
+      const retryParkedOf = (
+        entry: WorkspaceEntry,
+        graph: GraphEntry,
+        ctx: MachineContext,
+        before?: string,
+      ): void => {
+        const rows = parkedOf(entry.root.id);
+        if (rows.length === 0) return;
+        const start = entry.current;
+        const last = lastTry.get(entry.root.id);
+        // Nothing changed and no parked event came into the time window since the last try.
+        if (
+          last?.family === start &&
+          (before === undefined
+            ? last.before === undefined
+            : last.before === undefined ||
+              !rows.some(
+                (r) => r.occurred_at_corrected >= (last.before as string) && r.occurred_at_corrected < before,
+              ))
+        ) {
+          return;
+        }
+        const retried = retryParked(start, rows.map(pendingOf), ctx, before);
+        if (retried.outcomes.length > 0) {
+          const keys = families.update(entry, retried.family);
+          const fctx: FamilyContext = { root: entry.root, graph, keys, nowIso };
+          const released = outcomes.settleAll(fctx, rows, retried.outcomes, start);
+          counts.unparked += released.applied;
+          counts.conflicts += released.conflict;
+          const settled = new Set(retried.outcomes.map((o) => o.event.id));
+          for (let i = rows.length - 1; i >= 0; i--) {
+            if (settled.has((rows[i] as ParkedRow).event_id)) rows.splice(i, 1);
+          }
+        }
+        lastTry.set(entry.root.id, { family: entry.current, before });
+      };
       const counts: BatchCounts = {
         applied: 0,
         duplicate: 0,
@@ -142,6 +192,15 @@ export function createIngest(
         const contentHash = createHash('sha256').update(contentOf(event)).digest('hex');
         const existing = log.find(event.id);
         if (existing) {
+          // An event is its station's: another station sending the same id is not a resend.
+          if (existing.station_id !== station.id) {
+            trackSeq(event.seq);
+            counts.rejected++;
+            return rejected(event.id, {
+              code: 'IDEMPOTENCY_KEY_REUSED',
+              message: `Event id ${event.id} was already used by another station; give each event a new id`,
+            });
+          }
           if (existing.content_hash !== contentHash) {
             trackSeq(event.seq);
             counts.rejected++;
@@ -192,7 +251,7 @@ export function createIngest(
         }
         const { root } = entry;
         const graph = reference.graph(root.graph_id);
-        if (!station.servedNodes.has(servedKey(root.graph_id, event.nodeCode))) {
+        if (!serves(station, graph, event.nodeCode)) {
           return reject(
             {
               code: 'NODE_NOT_SERVED',
@@ -212,23 +271,24 @@ export function createIngest(
           );
         }
 
-        const family = entry.current;
         const parkedRows = parkedOf(root.id);
         const ctx: MachineContext = { graph: graph.indexed, newTokenKey: newKeyAllocator() };
+        // PK-6: parked events of other stations that happened before this one go first.
+        retryParkedOf(entry, graph, ctx, occurredCorrected);
+        const family = entry.current;
         const incoming: PendingEvent = {
           id: event.id,
           station: String(station.id),
           seq: event.seq,
+          occurredAt: occurredCorrected,
           action: actionOf(event),
         };
-        const settled = receive(family, parkedRows.map(pendingFromRow), incoming, ctx);
-        if (settled.incoming.kind === 'rejected') return reject(settled.incoming.reason, root);
+        const { decision } = decideIncoming(family, parkedRows.map(pendingOf), incoming, ctx);
+        if (decision.kind === 'rejected') return reject(decision.reason, root);
+        touched.set(root.id, { entry, graph, ctx });
 
-        const keys = families.update(entry, settled.family);
+        const keys = families.update(entry, decision.kind === 'applied' ? decision.family : family);
         const fctx: FamilyContext = { root, graph, keys, nowIso };
-
-        // The incoming event.
-        const decision = settled.incoming;
         const token = Outcomes.tokenAfter(fctx, decision, family);
         const result: EventResult =
           decision.kind === 'applied'
@@ -283,18 +343,11 @@ export function createIngest(
             occurred_at_corrected: occurredCorrected,
           });
         }
-
-        // Parked events that this one let through (PK-2), in the order they applied.
-        const released = outcomes.settleAll(fctx, parkedRows, settled.retried, family);
-        counts.unparked += released.applied;
-        counts.conflicts += released.conflict;
-        for (const outcome of settled.retried) {
-          const i = parkedRows.findIndex((p) => p.event_id === outcome.event.id);
-          if (i >= 0) parkedRows.splice(i, 1);
-        }
         return result;
       });
 
+      // PK-2, PK-6: when the batch ends, every parked event of the families it touched is retried.
+      for (const { entry, graph, ctx } of touched.values()) retryParkedOf(entry, graph, ctx);
       const changed = families.flush();
       if (changed) setChangeSeq(db, changeSeq);
       const skewChanged =
@@ -395,6 +448,7 @@ export function pendingFromRow(row: ParkedRow): PendingEvent {
     id: row.event_id,
     station: String(row.station_id),
     seq: row.seq,
+    occurredAt: row.occurred_at_corrected,
     action: {
       type: row.event_type as OperatorAction['type'],
       nodeCode: row.node_code,

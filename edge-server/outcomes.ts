@@ -3,7 +3,7 @@
  * resolution): the event's outcome, the upstream outbox row, the system events of its effects,
  * component bindings, and the parked events it released.
  */
-import type { Outcome } from '../shared/parking';
+import type { RetryOutcome } from '../shared/parking';
 import type { TokenRef } from '../shared/protocol';
 import type { Decision, Effect, Family } from '../shared/token-machine';
 import { tokenRef } from '../shared/token-machine';
@@ -65,7 +65,12 @@ export class Outcomes {
   }
 
   /** A parked event's final outcome: applied (queued upstream with its effects) or a conflict. */
-  settleParked(ctx: FamilyContext, row: ParkedRow, outcome: Outcome, before: Family): 'applied' | 'conflict' {
+  settleParked(
+    ctx: FamilyContext,
+    row: ParkedRow,
+    outcome: RetryOutcome,
+    before: Family,
+  ): 'applied' | 'conflict' {
     const { decision } = outcome;
     this.log.unpark(row.event_row_id);
     if (decision.kind === 'applied') {
@@ -97,7 +102,7 @@ export class Outcomes {
   settleAll(
     ctx: FamilyContext,
     parkedRows: readonly ParkedRow[],
-    outcomes: readonly Outcome[],
+    outcomes: readonly RetryOutcome[],
     before: Family,
   ) {
     const counts = { applied: 0, conflict: 0 };

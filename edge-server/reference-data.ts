@@ -6,7 +6,8 @@
 import type Database from 'better-sqlite3';
 import type { IndexedGraph } from '../shared/routing-graph';
 import { indexGraph } from '../shared/routing-graph';
-import { routingGraphFromInput, routingInputSchema } from '../shared/routing-import';
+import type { RoutingInput } from '../shared/routing-import';
+import { routingGraphFromInput } from '../shared/routing-import';
 
 export interface GraphEntry {
   id: number;
@@ -14,13 +15,36 @@ export interface GraphEntry {
   nodeIds: ReadonlyMap<string, number>;
 }
 
+/** A routing read from its stored source when first used: a 10,000-node one costs tens of ms to index. */
+class LazyGraphEntry implements GraphEntry {
+  private index: IndexedGraph | null = null;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly id: number,
+    readonly nodeIds: ReadonlyMap<string, number>,
+  ) {}
+
+  get indexed(): IndexedGraph {
+    if (!this.index) {
+      const source = this.db
+        .prepare('SELECT source_json FROM routing_graph WHERE id = ?')
+        .pluck()
+        .get(this.id) as string;
+      // Stored only after the import checked it (schema and publish rules).
+      this.index = indexGraph(routingGraphFromInput(JSON.parse(source) as RoutingInput));
+    }
+    return this.index;
+  }
+}
+
 export interface StationEntry {
   id: number;
   name: string;
   workCenter: string | null;
   revoked: boolean;
-  /** `${graphId}:${nodeCode}` for every node the station reports at. */
-  servedNodes: ReadonlySet<string>;
+  /** The ids (routing_node) of every node the station reports at. */
+  servedNodes: ReadonlySet<number>;
   /** The node codes it reports at, whatever the graph. */
   servedCodes: ReadonlySet<string>;
 }
@@ -39,8 +63,21 @@ export class StationRevokedError extends Error {
   }
 }
 
-export function servedKey(graphId: number, nodeCode: string): string {
-  return `${graphId}:${nodeCode}`;
+/**
+ * The code a routing has while its rows are being written (admin/routings.ts): routing codes are
+ * trimmed, so none starts with a space.
+ */
+export const STAGING_PREFIX = ' staging ';
+
+/** SQL condition on `routing_graph` (aliased or not): routings that are published, not being written. */
+export function publishedRouting(alias = ''): string {
+  return `${alias === '' ? '' : `${alias}.`}code NOT LIKE '${STAGING_PREFIX}%'`;
+}
+
+/** Whether the station reports at the node of that code on that routing. */
+export function serves(station: StationEntry, graph: GraphEntry, nodeCode: string): boolean {
+  const nodeId = graph.nodeIds.get(nodeCode);
+  return nodeId !== undefined && station.servedNodes.has(nodeId);
 }
 
 /** Bumps the reference counter; call inside the transaction that changed reference data. */
@@ -60,6 +97,9 @@ export class ReferenceData {
   private stationsByHash = new Map<string, StationEntry>();
   private stationsById = new Map<number, StationEntry>();
   private operators = new Map<string, OperatorEntry>();
+  /** Every published node's code by its id. */
+  private readonly nodeCodes = new Map<number, string>();
+  private served = new Map<number, { signature: string; nodes: Set<number>; codes: Set<string> }>();
   private readonly seqStatement: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
@@ -106,26 +146,38 @@ export class ReferenceData {
   }
 
   private load(seq: number): void {
+    // Everything is kept between loads and only what changed is read again: a site with a
+    // 10,000-node routing must not pay for all of it on every admin change.
+    // A published routing never changes (a change is a new version), so each is read once.
     const graphs = new Map<number, GraphEntry>();
-    const graphRows = this.db.prepare('SELECT id, source_json FROM routing_graph').all() as {
-      id: number;
-      source_json: string;
-    }[];
-    const nodeRows = this.db.prepare('SELECT id, graph_id, code FROM routing_node').all() as {
-      id: number;
-      graph_id: number;
-      code: string;
-    }[];
-    for (const row of graphRows) {
-      const input = routingInputSchema.parse(JSON.parse(row.source_json));
-      const nodeIds = new Map(nodeRows.filter((n) => n.graph_id === row.id).map((n) => [n.code, n.id]));
-      graphs.set(row.id, { id: row.id, indexed: indexGraph(routingGraphFromInput(input)), nodeIds });
+    const graphIds = this.db
+      .prepare(`SELECT id FROM routing_graph WHERE ${publishedRouting()}`)
+      .pluck()
+      .all() as number[];
+    for (const id of graphIds) {
+      const known = this.graphs.get(id);
+      if (known) {
+        graphs.set(id, known);
+        continue;
+      }
+      const nodeRows = this.db.prepare('SELECT id, code FROM routing_node WHERE graph_id = ?').all(id) as {
+        id: number;
+        code: string;
+      }[];
+      for (const n of nodeRows) this.nodeCodes.set(n.id, n.code);
+      graphs.set(id, new LazyGraphEntry(this.db, id, new Map(nodeRows.map((n) => [n.code, n.id]))));
     }
-    const nodeById = new Map(nodeRows.map((n) => [n.id, n]));
-    const served = this.db.prepare('SELECT station_id, node_id FROM station_node').all() as {
-      station_id: number;
-      node_id: number;
-    }[];
+    // A station's nodes are read again only when its rows in station_node changed.
+    const signatures = new Map(
+      (
+        this.db
+          .prepare(
+            `SELECT station_id, count(*) || ':' || max(rowid) || ':' || sum(node_id) AS signature
+             FROM station_node GROUP BY station_id`,
+          )
+          .all() as { station_id: number; signature: string }[]
+      ).map((r) => [r.station_id, r.signature]),
+    );
     const stationRows = this.db
       .prepare(
         `SELECT s.id, s.name, s.token_hash, s.revoked_at, wc.code AS work_center
@@ -140,19 +192,33 @@ export class ReferenceData {
     }[];
     const byHash = new Map<string, StationEntry>();
     const byId = new Map<number, StationEntry>();
+    const nodesOf = this.db.prepare('SELECT node_id FROM station_node WHERE station_id = ?').pluck();
+    const served = new Map<number, { signature: string; nodes: Set<number>; codes: Set<string> }>();
     for (const row of stationRows) {
-      const nodes = served.filter((s) => s.station_id === row.id).map((s) => nodeById.get(s.node_id));
+      const signature = signatures.get(row.id) ?? '';
+      let known = this.served.get(row.id);
+      if (known?.signature !== signature) {
+        const nodes = new Set(nodesOf.all(row.id) as number[]);
+        const codes = new Set<string>();
+        for (const id of nodes) {
+          const code = this.nodeCodes.get(id);
+          if (code !== undefined) codes.add(code);
+        }
+        known = { signature, nodes, codes };
+      }
+      served.set(row.id, known);
       const entry: StationEntry = {
         id: row.id,
         name: row.name,
         workCenter: row.work_center,
         revoked: row.revoked_at !== null,
-        servedNodes: new Set(nodes.flatMap((n) => (n ? [servedKey(n.graph_id, n.code)] : []))),
-        servedCodes: new Set(nodes.flatMap((n) => (n ? [n.code] : []))),
+        servedNodes: known.nodes,
+        servedCodes: known.codes,
       };
       byHash.set(row.token_hash, entry);
       byId.set(row.id, entry);
     }
+    this.served = served;
     const devices = this.db.prepare('SELECT token_hash, station_id FROM station_device').all() as {
       token_hash: string;
       station_id: number;

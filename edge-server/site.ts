@@ -3,6 +3,8 @@
  * schema check at open, reference data, the token store, the event log and ingest.
  */
 import type Database from 'better-sqlite3';
+import { RoutingChecker } from './admin/routing-checker';
+import { deleteStagedRoutings } from './admin/routings';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
@@ -36,6 +38,8 @@ export interface Site {
   upstream: UpstreamOutbox;
   /** Set while a forwarder runs (an upstream is configured and the server is up). */
   forwarder: Forwarder | null;
+  /** Routing imports are checked on a worker thread. */
+  routingChecker: RoutingChecker;
   close: () => void;
 }
 
@@ -56,6 +60,8 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
     for (const m of applied) log.info({ migration: m.name }, 'applied migration');
     const report = verifySchema(db);
     if (!report.ok) throw new SchemaMismatchError(formatSchemaReport(report));
+    const staged = deleteStagedRoutings(db);
+    if (staged > 0) log.warn({ routings: staged }, 'removed routings whose import stopped half-way');
   } catch (error) {
     db.close();
     throw error;
@@ -66,6 +72,7 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
   const system = new SystemEventRecorder(events);
   // Upstream records carry the site code the server runs with now.
   db.prepare('UPDATE site_info SET site_code = ? WHERE id = 1').run(config.siteCode);
+  const routingChecker = new RoutingChecker();
   const ingest = createIngest({
     db,
     reference,
@@ -87,6 +94,10 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
     metrics: createMetrics(db, { defaultMetrics: options.defaultMetrics ?? true }),
     upstream: new UpstreamOutbox(db),
     forwarder: null,
-    close: () => db.close(),
+    routingChecker,
+    close: () => {
+      void routingChecker.close();
+      db.close();
+    },
   };
 }

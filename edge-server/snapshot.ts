@@ -12,7 +12,7 @@ import type { Snapshot, SnapshotToken } from '../shared/snapshot';
 import { currentChangeSeq } from './change-counter';
 import { ApiError } from './errors';
 import type { ReferenceData, StationEntry } from './reference-data';
-import { readReferenceSeq, servedKey } from './reference-data';
+import { readReferenceSeq, serves } from './reference-data';
 
 const LIVE: ReadonlySet<string> = new Set(['ready', 'active', 'paused']);
 
@@ -44,11 +44,11 @@ export function buildSnapshot(
     const referenceSeq = readReferenceSeq(db);
     const graphs = reference
       .allGraphs()
-      .filter((g) => [...g.nodeIds.keys()].some((code) => station.servedNodes.has(servedKey(g.id, code))));
+      .filter((g) => [...g.nodeIds.values()].some((id) => station.servedNodes.has(id)));
     const graphIds = graphs.map((g) => g.id);
     const nodes = graphs.flatMap((g) =>
       g.indexed.graph.nodes
-        .filter((n) => station.servedNodes.has(servedKey(g.id, n.code)))
+        .filter((n) => serves(station, g, n.code))
         .map((n) => ({
           routing: g.indexed.graph.code,
           routingVersion: g.indexed.graph.version,
@@ -90,7 +90,7 @@ export function buildSnapshot(
     const tokens: SnapshotToken[] = [];
     const removed: number[] = [];
     for (const row of rows) {
-      if (LIVE.has(row.status) && station.servedNodes.has(servedKey(row.graph_id, row.node_code))) {
+      if (LIVE.has(row.status) && serves(station, reference.graph(row.graph_id), row.node_code)) {
         tokens.push({
           id: row.id,
           code: row.code,

@@ -3,6 +3,7 @@
  * skew), conflicts and parked events, and the full history of one serial.
  */
 import type Database from 'better-sqlite3';
+import { publishedRouting } from './reference-data';
 import { ApiError } from './errors';
 
 export function stationHealth(db: Database.Database, skewThresholdMs: number, now: Date) {
@@ -66,7 +67,7 @@ export function stationQueues(db: Database.Database, now: Date) {
     .prepare(
       `SELECT n.graph_id, g.code AS routing, g.version, n.code, n.name, wc.code AS work_center
        FROM routing_node n JOIN routing_graph g ON g.id = n.graph_id LEFT JOIN work_center wc ON wc.id = n.work_center_id
-       WHERE n.node_type IN ('operation', 'join') ORDER BY g.code, g.version, n.position`,
+       WHERE n.node_type IN ('operation', 'join') AND ${publishedRouting('g')} ORDER BY g.code, g.version, n.position`,
     )
     .all() as {
     graph_id: number;

@@ -1,7 +1,7 @@
 /** @module A routing graph as both sides hold it, and an index for walking it. */
 import type { EdgeType, NodeType, RoutingMode } from './domain';
 import { QC_BEHAVIOR } from './domain';
-import { matchJoinsToSplits } from './graph-validation';
+import { indexForward, reachableFrom, splitStructure } from './graph-walk';
 
 export interface RoutingNode {
   code: string;
@@ -45,6 +45,8 @@ export interface IndexedGraph {
   isQc(code: string): boolean;
   /** Whether `to` can be reached from `from` along forward edges (or is `from`). */
   reaches(from: string, to: string): boolean;
+  /** Whether work at `from` can still come to `to`, rework edges included (or is `from`). */
+  mayReturnTo(from: string, to: string): boolean;
   /** The innermost split whose branches contain the node (null at the top level, RG-7 regions). */
   regionOf(code: string): string | null;
 }
@@ -53,41 +55,35 @@ export function indexGraph(graph: RoutingGraph): IndexedGraph {
   const nodes = new Map(graph.nodes.map((n) => [n.code, n]));
   const forward = new Map<string, RoutingEdge[]>();
   const rework = new Map<string, RoutingEdge>();
-  const incoming = new Set<string>();
   for (const edge of graph.edges) {
     if (edge.type === 'rework') {
       rework.set(edge.from, edge);
       continue;
     }
-    incoming.add(edge.to);
     const list = forward.get(edge.from) ?? [];
     list.push(edge);
     forward.set(edge.from, list);
   }
-  const start = graph.nodes.find((n) => !incoming.has(n.code));
-  const reachCache = new Map<string, Set<string>>();
-  const reachableFrom = (from: string): Set<string> => {
-    let seen = reachCache.get(from);
-    if (seen) return seen;
-    seen = new Set([from]);
-    const stack = [from];
-    while (stack.length > 0) {
-      const current = stack.pop() as string;
-      for (const edge of forward.get(current) ?? []) {
-        if (!seen.has(edge.to)) {
-          seen.add(edge.to);
-          stack.push(edge.to);
-        }
-      }
-    }
-    reachCache.set(from, seen);
-    return seen;
-  };
-  const startNode = start?.code ?? graph.nodes[0]?.code ?? '';
-  let regions: Map<string, string | null> | null = null;
+  const walk = indexForward(graph.nodes, graph.edges);
+  const start = walk.codes.findIndex((_, i) => walk.pred[i]?.length === 0);
+  const startNode = walk.codes[start] ?? graph.nodes[0]?.code ?? '';
+  const withRework = walk.succ.map((next) => [...next]);
+  for (const edge of rework.values()) {
+    const from = walk.indexOf.get(edge.from);
+    const to = walk.indexOf.get(edge.to);
+    if (from !== undefined && to !== undefined) withRework[from]?.push(to);
+  }
+  const reaches = reachability(walk.indexOf, walk.succ);
+  const mayReturnTo = reachability(walk.indexOf, withRework);
+  let region: Int32Array | null = null;
   const regionOf = (code: string): string | null => {
-    regions ??= computeRegions(graph, startNode, reachableFrom);
-    return regions.get(code) ?? null;
+    region ??= splitStructure(
+      walk,
+      Math.max(start, 0),
+      graph.nodes.map((n) => n.type),
+    ).region;
+    const split = region[walk.indexOf.get(code) ?? -1] ?? -1;
+    return split < 0 ? null : (walk.codes[split] ?? null);
   };
   return {
     graph,
@@ -97,41 +93,26 @@ export function indexGraph(graph: RoutingGraph): IndexedGraph {
     forward: (code) => forward.get(code) ?? [],
     rework: (code) => rework.get(code),
     isQc: (code) => nodes.get(code)?.behavior === QC_BEHAVIOR,
-    reaches: (from, to) => reachableFrom(from).has(to),
+    reaches,
+    mayReturnTo,
   };
 }
 
-function computeRegions(
-  graph: RoutingGraph,
-  startNode: string,
-  reachableFrom: (from: string) => Set<string>,
-): Map<string, string | null> {
-  const forwardEdges = graph.edges.filter((e) => e.type !== 'rework');
-  const { pairs } = matchJoinsToSplits(graph, startNode, forwardEdges);
-  const regions = new Map<string, string | null>();
-  for (const node of graph.nodes) {
-    let innermost: string | null = null;
-    let size = Infinity;
-    for (const [join, split] of pairs) {
-      const inside = reachableFrom(split);
-      if (
-        node.code !== split &&
-        node.code !== join &&
-        inside.has(node.code) &&
-        reachableFrom(node.code).has(join)
-      ) {
-        if (inside.size < size) {
-          size = inside.size;
-          innermost = split;
-        }
-      }
+/** Reachability answered from one cached walk per source node. */
+function reachability(
+  indexOf: ReadonlyMap<string, number>,
+  succ: readonly (readonly number[])[],
+): (from: string, to: string) => boolean {
+  const cache = new Map<number, Uint8Array>();
+  return (from, to) => {
+    const a = indexOf.get(from);
+    const b = indexOf.get(to);
+    if (a === undefined || b === undefined) return false;
+    let seen = cache.get(a);
+    if (!seen) {
+      seen = reachableFrom(succ, a);
+      cache.set(a, seen);
     }
-    regions.set(node.code, innermost);
-  }
-  return regions;
-}
-
-/** The operation nodes of a graph that belong to a work center. */
-export function operationNodesOf(graph: RoutingGraph, workCenter: string): RoutingNode[] {
-  return graph.nodes.filter((n) => n.type === 'operation' && n.workCenter === workCenter);
+    return seen[b] === 1;
+  };
 }

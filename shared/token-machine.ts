@@ -210,6 +210,18 @@ export function decide(family: Family, action: OperatorAction, ctx: MachineConte
         },
       };
     }
+    // PK-4: work that has left a node for good (a joined branch, a node behind the decision
+    // taken) never comes back to it, so waiting would only hold the event for its whole window.
+    if (!canStillReach(family, action.nodeCode, ctx.graph)) {
+      return {
+        kind: 'conflict',
+        addressedKey: target.key,
+        reason: {
+          code: 'NODE_PASSED',
+          message: `${describe(target)} is ${target.status} at ${target.nodeCode} and will not come back to ${action.nodeCode}; ${label} there can never apply`,
+        },
+      };
+    }
     return {
       kind: 'parked',
       addressedKey: target.key,
@@ -241,6 +253,14 @@ export function decide(family: Family, action: OperatorAction, ctx: MachineConte
     };
   }
   return transition(family, target.key, action, ctx);
+}
+
+/** Whether some live member of the family can still arrive at the node (rework included). */
+function canStillReach(family: Family, nodeCode: string, graph: IndexedGraph): boolean {
+  // A split parent goes on from its join, where its waiting children already stand.
+  return family.members.some(
+    (m) => m.status !== 'split' && !FINAL_STATUSES.has(m.status) && graph.mayReturnTo(m.nodeCode, nodeCode),
+  );
 }
 
 function describe(token: TokenState): string {

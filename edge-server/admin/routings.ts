@@ -2,14 +2,17 @@
  * @module Publishing routings: validated against the publish rules (RG-*), stored with their
  * nodes and edges; re-importing the same routing or the same work centers is harmless.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { validateGraph } from '../../shared/graph-validation';
+import type { ErrorBody, ErrorCode } from '../../shared/protocol';
+import { describeIssues } from '../../shared/protocol';
+import type { RoutingGraph } from '../../shared/routing-graph';
+import type { WorkCenterInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
 import { canonicalJson } from '../canonical-json';
 import { ApiError } from '../errors';
-import { bumpReferenceSeq } from '../reference-data';
-import { parseOrThrow } from './parse';
+import { STAGING_PREFIX, bumpReferenceSeq } from '../reference-data';
 
 export interface ImportResult {
   graphId: number;
@@ -20,37 +23,164 @@ export interface ImportResult {
   workCenters: { created: string[]; unchanged: string[] };
 }
 
-/** Publishes a routing; re-importing the same one (or the same work centers) is harmless. */
-export function importRouting(db: Database.Database, input: unknown, now: string): ImportResult {
-  const routing = parseOrThrow(routingInputSchema, input, 'routing');
-  const graph = routingGraphFromInput(routing);
-  const errors = validateGraph(graph, new Set(routing.workCenters.map((w) => w.code)));
-  const seen = new Set<string>();
-  for (const wc of routing.workCenters) {
-    if (seen.has(wc.code)) {
-      errors.push({ rule: 'RG-1', message: `work center ${wc.code} is listed twice`, nodes: [] });
-    }
-    seen.add(wc.code);
+/** A routing that passed every publish rule, ready to store (what the check worker hands back). */
+export interface CheckedRouting {
+  code: string;
+  name: string;
+  version: number;
+  workCenters: WorkCenterInput[];
+  graph: RoutingGraph;
+  /** What the routing means (its graph and work centers), hashed: re-importing it is harmless. */
+  contentHash: string;
+  sourceJson: string;
+}
+
+export type RoutingCheck = { ok: true; routing: CheckedRouting } | { ok: false; error: ErrorBody['error'] };
+
+/** Parses and validates a routing (RG-*), nothing stored; every error names its nodes. */
+export function checkRouting(input: unknown): RoutingCheck {
+  const parsed = routingInputSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: `Invalid routing: ${describeIssues(parsed.error)}`,
+        details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      },
+    };
   }
+  const routing = parsed.data;
+  const graph = routingGraphFromInput(routing);
+  const errors = validateGraph(
+    graph,
+    routing.workCenters.map((w) => w.code),
+  );
   if (errors.length > 0) {
-    throw new ApiError(
-      'BAD_REQUEST',
-      `Routing ${routing.code} cannot be published: ${errors.map((e) => `${e.rule} ${e.message}`).join('; ')}`,
-      errors,
-    );
+    return {
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: `Routing ${routing.code} cannot be published: ${errors.map((e) => `${e.rule} ${e.message}`).join('; ')}`,
+        details: errors,
+      },
+    };
   }
   // Hash what the routing means (the graph and its work centers), not how it was written.
   const contentHash = createHash('sha256')
     .update(canonicalJson({ graph, workCenters: routing.workCenters }))
     .digest('hex');
+  return {
+    ok: true,
+    routing: {
+      code: routing.code,
+      name: routing.name,
+      version: routing.version,
+      workCenters: routing.workCenters,
+      graph,
+      contentHash,
+      sourceJson: JSON.stringify(routing),
+    },
+  };
+}
+
+/** The checked routing, or the 400 that names what is wrong. */
+export function checkedOrThrow(check: RoutingCheck): CheckedRouting {
+  if (check.ok) return check.routing;
+  throw new ApiError(check.error.code as ErrorCode, check.error.message, check.error.details);
+}
+
+/** Publishes a routing synchronously (the CLI and the demo; the API checks in a worker first). */
+export function importRouting(db: Database.Database, input: unknown, now: string): ImportResult {
+  return publishRouting(db, checkedOrThrow(checkRouting(input)), now);
+}
+
+/**
+ * A routing's nodes and edges are written a few thousand rows per transaction (a few ms each), so
+ * that stations' pushes go on between them, under a staging code (STAGING_PREFIX); one short
+ * transaction then gives it its code. Until then no reader sees it.
+ */
+const ROWS_PER_STEP = 2_000;
+
+/** Stores a checked routing in one go (small routings, the CLI). */
+export function publishRouting(db: Database.Database, routing: CheckedRouting, now: string): ImportResult {
+  const steps = publishSteps(db, routing, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Stores a checked routing in steps, letting other requests run between them. */
+export async function publishRoutingInSteps(
+  db: Database.Database,
+  routing: CheckedRouting,
+  now: string,
+): Promise<ImportResult> {
+  const steps = publishSteps(db, routing, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resume) => setImmediate(resume));
+  }
+}
+
+/** Removes what an import that stopped half-way (a crash) staged; run at start. */
+export function deleteStagedRoutings(db: Database.Database): number {
   return db
-    .transaction((): ImportResult => {
+    .transaction(() => {
+      const ids = db
+        .prepare(`SELECT id FROM routing_graph WHERE code LIKE '${STAGING_PREFIX}%'`)
+        .pluck()
+        .all() as number[];
+      for (const id of ids) deleteGraphRows(db, id);
+      return ids.length;
+    })
+    .immediate();
+}
+
+function deleteGraphRows(db: Database.Database, graphId: number): void {
+  db.prepare('DELETE FROM routing_edge WHERE graph_id = ?').run(graphId);
+  db.prepare('DELETE FROM routing_node WHERE graph_id = ?').run(graphId);
+  db.prepare('DELETE FROM routing_graph WHERE id = ?').run(graphId);
+}
+
+/** Each `yield` ends a transaction; the caller may let other work run before the next. */
+function* publishSteps(
+  db: Database.Database,
+  routing: CheckedRouting,
+  now: string,
+): Generator<void, ImportResult, void> {
+  const { graph } = routing;
+  const existingStmt = db.prepare(
+    'SELECT id, content_hash FROM routing_graph WHERE code = ? AND version = ?',
+  );
+  const existingOrConflict = (): number | null => {
+    const existing = existingStmt.get(routing.code, routing.version) as
+      { id: number; content_hash: string } | undefined;
+    if (!existing) return null;
+    if (existing.content_hash !== routing.contentHash) {
+      throw new ApiError(
+        'CONFLICT',
+        `Routing ${routing.code} version ${routing.version} is already published with other content; publish the change as a new version`,
+        [{ routing: routing.code, version: routing.version }],
+      );
+    }
+    return existing.id;
+  };
+
+  // 1. Work centers (created or checked), and the routing's own row under a staging code.
+  const first = db
+    .transaction(() => {
       const created: string[] = [];
       const unchanged: string[] = [];
       const wcIds = new Map<string, number>();
+      const find = db.prepare('SELECT id, behavior FROM work_center WHERE code = ?');
+      const insert = db.prepare(
+        'INSERT INTO work_center (code, name, behavior, created_at) VALUES (?, ?, ?, ?)',
+      );
       for (const wc of routing.workCenters) {
-        const row = db.prepare('SELECT id, behavior FROM work_center WHERE code = ?').get(wc.code) as
-          { id: number; behavior: string } | undefined;
+        const row = find.get(wc.code) as { id: number; behavior: string } | undefined;
         if (row && row.behavior !== wc.behavior) {
           throw new ApiError(
             'CONFLICT',
@@ -62,83 +192,101 @@ export function importRouting(db: Database.Database, input: unknown, now: string
           unchanged.push(wc.code);
           wcIds.set(wc.code, row.id);
         } else {
-          const info = db
-            .prepare('INSERT INTO work_center (code, name, behavior, created_at) VALUES (?, ?, ?, ?)')
-            .run(wc.code, wc.name, wc.behavior, now);
           created.push(wc.code);
-          wcIds.set(wc.code, Number(info.lastInsertRowid));
+          wcIds.set(wc.code, Number(insert.run(wc.code, wc.name, wc.behavior, now).lastInsertRowid));
         }
       }
-      const existing = db
-        .prepare('SELECT id, content_hash FROM routing_graph WHERE code = ? AND version = ?')
-        .get(routing.code, routing.version) as { id: number; content_hash: string } | undefined;
-      const result = {
-        code: routing.code,
-        version: routing.version,
-        routingMode: graph.routingMode,
-        workCenters: { created, unchanged },
-      };
-      if (existing) {
-        if (existing.content_hash !== contentHash) {
-          throw new ApiError(
-            'CONFLICT',
-            `Routing ${routing.code} version ${routing.version} is already published with other content; publish the change as a new version`,
-            [{ routing: routing.code, version: routing.version }],
-          );
-        }
-        if (created.length > 0) bumpReferenceSeq(db);
-        return { ...result, graphId: existing.id, created: false };
-      }
-      const info = db
+      if (created.length > 0) bumpReferenceSeq(db);
+      const existing = existingOrConflict();
+      if (existing !== null) return { created, unchanged, wcIds, existing, graphId: existing };
+      const staged = db
         .prepare(
           `INSERT INTO routing_graph (code, version, name, routing_mode, content_hash, source_json, published_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          routing.code,
+          `${STAGING_PREFIX}${randomUUID()}`,
           routing.version,
           routing.name,
           graph.routingMode,
-          contentHash,
-          JSON.stringify(routing),
+          routing.contentHash,
+          routing.sourceJson,
           now,
         );
-      const graphId = Number(info.lastInsertRowid);
-      const nodeIds = new Map<string, number>();
-      graph.nodes.forEach((node, position) => {
-        const n = db
-          .prepare(
-            'INSERT INTO routing_node (graph_id, code, node_type, name, work_center_id, position) VALUES (?, ?, ?, ?, ?, ?)',
-          )
-          .run(
+      return { created, unchanged, wcIds, existing: null, graphId: Number(staged.lastInsertRowid) };
+    })
+    .immediate();
+  const result = {
+    code: routing.code,
+    version: routing.version,
+    routingMode: graph.routingMode,
+    workCenters: { created: first.created, unchanged: first.unchanged },
+  };
+  if (first.existing !== null) return { ...result, graphId: first.existing, created: false };
+  const graphId = first.graphId;
+
+  try {
+    // 2. Nodes, then edges, a slice per transaction.
+    const insertNode = db.prepare(
+      'INSERT INTO routing_node (graph_id, code, node_type, name, work_center_id, position) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const insertEdge = db.prepare(
+      `INSERT INTO routing_edge (graph_id, from_node_id, to_node_id, edge_type, rule_json, is_default, position)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const nodeIds = new Map<string, number>();
+    for (let from = 0; from < graph.nodes.length; from += ROWS_PER_STEP) {
+      yield;
+      db.transaction(() => {
+        graph.nodes.slice(from, from + ROWS_PER_STEP).forEach((node, i) => {
+          const info = insertNode.run(
             graphId,
             node.code,
             node.type,
             node.name,
-            node.workCenter ? (wcIds.get(node.workCenter) ?? null) : null,
-            position,
+            node.workCenter ? (first.wcIds.get(node.workCenter) ?? null) : null,
+            from + i,
           );
-        nodeIds.set(node.code, Number(n.lastInsertRowid));
-      });
-      linkNewNodesToStations(db, graphId);
-      graph.edges.forEach((edge, position) => {
-        db.prepare(
-          `INSERT INTO routing_edge (graph_id, from_node_id, to_node_id, edge_type, rule_json, is_default, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          graphId,
-          nodeIds.get(edge.from),
-          nodeIds.get(edge.to),
-          edge.type,
-          edge.when ? JSON.stringify(edge.when) : null,
-          edge.isDefault ? 1 : 0,
-          position,
-        );
-      });
-      bumpReferenceSeq(db);
-      return { ...result, graphId, created: true };
-    })
-    .immediate();
+          nodeIds.set(node.code, Number(info.lastInsertRowid));
+        });
+      }).immediate();
+    }
+    for (let from = 0; from < graph.edges.length; from += ROWS_PER_STEP) {
+      yield;
+      db.transaction(() => {
+        graph.edges.slice(from, from + ROWS_PER_STEP).forEach((edge, i) => {
+          insertEdge.run(
+            graphId,
+            nodeIds.get(edge.from),
+            nodeIds.get(edge.to),
+            edge.type,
+            edge.when ? JSON.stringify(edge.when) : null,
+            edge.isDefault ? 1 : 0,
+            from + i,
+          );
+        });
+      }).immediate();
+    }
+    yield;
+    // 3. Published: its code, its stations, and the reference data reloads.
+    return db
+      .transaction((): ImportResult => {
+        const existing = existingOrConflict();
+        if (existing !== null) {
+          // Another import of the same routing finished first.
+          deleteGraphRows(db, graphId);
+          return { ...result, graphId: existing, created: false };
+        }
+        db.prepare('UPDATE routing_graph SET code = ? WHERE id = ?').run(routing.code, graphId);
+        linkNewNodesToStations(db, graphId);
+        bumpReferenceSeq(db);
+        return { ...result, graphId, created: true };
+      })
+      .immediate();
+  } catch (error) {
+    db.transaction(() => deleteGraphRows(db, graphId)).immediate();
+    throw error;
+  }
 }
 
 /**

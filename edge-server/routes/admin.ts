@@ -4,12 +4,15 @@ import { renderSVG } from 'uqr';
 import type { AuthEnv } from '../auth';
 import { requireRole } from '../auth';
 import { addOperator, addUser } from '../admin/people';
-import { importRouting } from '../admin/routings';
+import { checkedOrThrow, publishRoutingInSteps } from '../admin/routings';
 import { enrollStation, revokeStation } from '../admin/stations';
 import { createTicket } from '../admin/tickets';
 import { enrollSite } from '../hub';
 import type { Site } from '../site';
-import { readJsonBody } from './body';
+import { readBodyText, readJsonBody } from './body';
+
+/** A routing of 10,000 nodes with names fits; the check runs off the event loop. */
+const MAX_ROUTING_BYTES = 4 * 1024 * 1024;
 
 export function adminRoutes(site: Site): Hono<AuthEnv> {
   const now = (): string => site.clock().toISOString();
@@ -17,7 +20,9 @@ export function adminRoutes(site: Site): Hono<AuthEnv> {
     new Hono<AuthEnv>()
       .use(requireRole('admin'))
       .post('/routings', async (c) => {
-        const result = importRouting(site.db, await readJsonBody(c.req.raw), now());
+        // Checked on a worker thread: a large routing must not hold up the stations' pushes.
+        const check = await site.routingChecker.check(await readBodyText(c.req.raw, MAX_ROUTING_BYTES));
+        const result = await publishRoutingInSteps(site.db, checkedOrThrow(check), now());
         return c.json(result, result.created ? 201 : 200);
       })
       .post('/tickets', async (c) =>

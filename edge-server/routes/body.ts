@@ -1,9 +1,16 @@
-/** @module Reading a JSON body with the limits of protocol.md, so that no input can cause a 500. */
+/** @module Reading a request body with the limits of protocol.md, so that no input can cause a 500. */
 import { MAX_BODY_BYTES } from '../../shared/protocol';
 import { ApiError } from '../errors';
 
-/** Reads at most MAX_BODY_BYTES (413 beyond) and parses it as JSON (400 if it is not). */
-export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+/**
+ * Reads at most `limit` bytes of a JSON body as text (413 beyond, 400 if it is not JSON by its
+ * Content-Type, or if the client hung up before sending all of it). `optional`: an empty body is ''.
+ */
+export async function readBodyText(
+  request: Request,
+  limit = MAX_BODY_BYTES,
+  options: { optional?: boolean } = {},
+): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? 'NaN');
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const type = request.headers.get('content-type') ?? '';
@@ -18,18 +25,37 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   if (request.body) {
     const reader = request.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        // The connection closed mid-body: nobody waits for an answer, and it is not our error.
+        throw new ApiError('BAD_REQUEST', 'The request body ended early: the client closed the connection');
+      }
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
       if (size > limit) {
-        await reader.cancel();
+        await reader.cancel().catch(() => undefined);
         throw tooLarge(limit);
       }
-      chunks.push(value);
+      chunks.push(chunk.value);
     }
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new ApiError('BAD_REQUEST', 'The request has no body; send a JSON object');
+  if (text.trim() === '' && !options.optional) {
+    throw new ApiError('BAD_REQUEST', 'The request has no body; send a JSON object');
+  }
+  return text;
+}
+
+/** Reads at most `limit` bytes (413 beyond) and parses them as JSON (400 if they are not). */
+export async function readJsonBody(
+  request: Request,
+  limit = MAX_BODY_BYTES,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
+  const text = await readBodyText(request, limit, options);
+  if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

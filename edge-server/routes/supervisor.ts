@@ -35,13 +35,8 @@ export function supervisorRoutes(site: Site): Hono<AuthEnv> {
     .get('/upstream/dead', (c) => c.json({ dead: site.upstream.deadLetters() }))
     .post('/upstream/dead/resend', async (c) => {
       // No body or {} sends every dead letter again; {"outboxId": n} sends one.
-      const text = await c.req.text();
-      let body: unknown = {};
-      try {
-        if (text.trim() !== '') body = JSON.parse(text);
-      } catch {
-        throw new ApiError('BAD_REQUEST', 'The body is not valid JSON');
-      }
+      const read = await readJsonBody(c.req.raw, 16 * 1024, { optional: true });
+      const body = read === undefined ? {} : read;
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         throw new ApiError('BAD_REQUEST', 'The body is {} for every dead letter, or {"outboxId": n} for one');
       }

@@ -264,6 +264,76 @@ describe('TM-8 / PK-1 events that do not fit yet are parked, with the reason in 
   });
 });
 
+describe('PK-4 a node the family has left for good', () => {
+  const joined = (ctx: ReturnType<typeof machine>) =>
+    run(
+      afterCut(ctx),
+      [
+        act('start', 'EDGE-BODY'),
+        act('complete', 'EDGE-BODY'),
+        act('start', 'STITCH-STRAP'),
+        act('complete', 'STITCH-STRAP'),
+      ],
+      ctx,
+    );
+
+  it('PK-4: a start at EDGE-BODY after the branches joined is a NODE_PASSED conflict at once, not parked for its window', () => {
+    const ctx = machine(BAG);
+    expect(decide(joined(ctx), act('start', 'EDGE-BODY'), ctx)).toEqual({
+      kind: 'conflict',
+      addressedKey: ROOT,
+      reason: {
+        code: 'NODE_PASSED',
+        message:
+          'BT-0001 is ready at ASSEMBLE and will not come back to EDGE-BODY; Start there can never apply',
+      },
+    });
+  });
+
+  it('PK-4: a start at ASSEMBLE while the piece is at QC-FINAL is parked: a QC fail sends it back there', () => {
+    const ctx = machine(BAG);
+    const atQc = run(joined(ctx), [act('start', 'ASSEMBLE'), act('complete', 'ASSEMBLE')], ctx);
+    expect(decide(atQc, act('start', 'ASSEMBLE'), ctx)).toMatchObject({
+      kind: 'parked',
+      reason: { code: 'NOT_AT_NODE' },
+    });
+  });
+
+  it('PK-4: past the grade decision, a start at the other packing node (or at ASSEMBLE) can never apply', () => {
+    const ctx = machine(BAG);
+    const atPack = run(
+      joined(ctx),
+      [
+        act('start', 'ASSEMBLE'),
+        act('complete', 'ASSEMBLE'),
+        act('start', 'QC-FINAL'),
+        act('qc_pass', 'QC-FINAL', { data: { grade: 'A' } }),
+      ],
+      ctx,
+    );
+    expect(atPack.members[0]).toMatchObject({ nodeCode: 'PACK', status: 'ready' });
+    for (const node of ['PACK-OUTLET', 'ASSEMBLE', 'CUT']) {
+      expect(decide(atPack, act('start', node), ctx)).toMatchObject({
+        kind: 'conflict',
+        reason: { code: 'NODE_PASSED' },
+      });
+    }
+  });
+
+  it('PK-4: while one branch waits at the join, the other branch’s node is still ahead of its member', () => {
+    const ctx = machine(BAG);
+    const bodyWaits = run(afterCut(ctx), [act('start', 'EDGE-BODY'), act('complete', 'EDGE-BODY')], ctx);
+    expect(decide(bodyWaits, act('pause', 'STITCH-STRAP'), ctx)).toMatchObject({
+      kind: 'parked',
+      reason: { code: 'WRONG_STATUS' },
+    });
+    expect(decide(bodyWaits, act('start', 'EDGE-BODY'), ctx)).toMatchObject({
+      kind: 'conflict',
+      reason: { code: 'NODE_PASSED' },
+    });
+  });
+});
+
 describe('TM-7 scrap', () => {
   it('TM-7: scrapping the strap scraps the whole family (parent and both children), where each one is', () => {
     const ctx = machine(BAG);

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OperatorEventType, ProcessMode, TokenStatus } from '../../shared/domain';
 import { FINAL_STATUSES } from '../../shared/domain';
-import type { PendingEvent } from '../../shared/parking';
-import { receive } from '../../shared/parking';
+import type { BatchStep, PendingEvent } from '../../shared/parking';
+import { receiveBatch } from '../../shared/parking';
 import type { RoutingInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
 import type { IndexedGraph, RoutingGraph } from '../../shared/routing-graph';
@@ -122,8 +122,8 @@ export function run(family: Family, actions: readonly OperatorAction[], ctx: Mac
 // ---------------------------------------------------------------------------------------------
 // Graphs drawn in code, for the publishing rules.
 
-type NodeInput = Extract<RoutingInput, { nodes: unknown }>['nodes'][number];
-type EdgeInput = Extract<RoutingInput, { nodes: unknown }>['edges'][number];
+export type NodeInput = Extract<RoutingInput, { nodes: unknown }>['nodes'][number];
+export type EdgeInput = Extract<RoutingInput, { nodes: unknown }>['edges'][number];
 
 /** An operation node of the work center WC-OP (behavior ASSEMBLY). */
 export const op = (code: string): NodeInput => ({ code, type: 'operation', workCenter: 'WC-OP' });
@@ -221,6 +221,8 @@ export class InMemoryEdge {
   private readonly seen = new Set<string>();
   /** Events that became conflicts (at once or when retried), in order. */
   readonly conflicts: { event: PendingEvent; decision: Decision }[] = [];
+  /** Every request's steps, in the order they took effect. */
+  readonly steps: BatchStep[][] = [];
 
   constructor(seeds: readonly TokenSeed[]) {
     const newTokenKey = keyCounter('child-');
@@ -235,19 +237,55 @@ export class InMemoryEdge {
   }
 
   deliver(event: LoggedEvent): Delivery {
-    if (this.seen.has(event.id)) return 'duplicate';
-    this.seen.add(event.id);
-    const held = this.held.get(event.code);
-    if (!held) return 'rejected';
-    const { id, station, seq, action } = event;
-    const settled = receive(held.family, held.parked, { id, station, seq, action }, held.ctx);
-    held.family = settled.family;
-    held.parked = settled.parked;
-    if (settled.incoming.kind === 'conflict') this.conflicts.push({ event, decision: settled.incoming });
-    for (const outcome of settled.retried) {
-      if (outcome.decision.kind === 'conflict') this.conflicts.push(outcome);
+    return this.deliverBatch([event])[0] ?? 'duplicate';
+  }
+
+  /**
+   * One push request: each event in order (parked events that happened before it are retried
+   * first), then every family it touched retries its parked events (PK-2, PK-6), as ingest does.
+   */
+  deliverBatch(events: readonly LoggedEvent[]): Delivery[] {
+    const deliveries: Delivery[] = [];
+    const byCode = new Map<string, { indexes: number[]; events: LoggedEvent[] }>();
+    events.forEach((event, i) => {
+      if (this.seen.has(event.id)) {
+        deliveries[i] = 'duplicate';
+        return;
+      }
+      this.seen.add(event.id);
+      if (!this.held.has(event.code)) {
+        deliveries[i] = 'rejected';
+        return;
+      }
+      const group = byCode.get(event.code) ?? { indexes: [], events: [] };
+      group.indexes.push(i);
+      group.events.push(event);
+      byCode.set(event.code, group);
+    });
+    // Families are independent, so taking a request family by family is the same as in its order.
+    for (const [code, group] of byCode) {
+      const held = this.held.get(code) as Held;
+      const pending = group.events.map(({ id, station, seq, occurredAt, action }) => ({
+        id,
+        station,
+        seq,
+        occurredAt,
+        action,
+      }));
+      const batch = receiveBatch(held.family, held.parked, pending, held.ctx);
+      this.steps.push(batch.steps);
+      held.family = batch.family;
+      held.parked = batch.parked;
+      batch.settled.forEach((settled, k) => {
+        const event = group.events[k] as LoggedEvent;
+        for (const outcome of settled.retried) {
+          if (outcome.decision.kind === 'conflict') this.conflicts.push(outcome);
+        }
+        if (settled.incoming.kind === 'conflict') this.conflicts.push({ event, decision: settled.incoming });
+        deliveries[group.indexes[k] as number] = settled.incoming.kind;
+      });
     }
-    return settled.incoming.kind;
+    return deliveries;
   }
 
   deliverAll(events: readonly LoggedEvent[]): Delivery[] {
@@ -301,10 +339,17 @@ export const DEFAULT_WEIGHTS: ActionWeights = {
 
 const LIVE: ReadonlySet<TokenStatus> = new Set(['ready', 'active', 'paused']);
 
+/** The time of the n-th event of a history: one a minute, from the start of a shift. */
+export function minute(n: number): string {
+  return new Date(Date.UTC(2026, 10, 30, 6, 0) + n * 60_000).toISOString();
+}
+
 /**
- * Plays random valid actions on a few token families, one station per work center (the station
- * is named after it), each station numbering its own events. Every event it logs applied when
- * it happened, so the log in order is the truth that other orders of arrival must reproduce.
+ * Plays random valid actions on a few token families, each station numbering its own events, one
+ * a minute. By default one station per work center (named after it); with `stationsPerWorkCenter`
+ * the step's detail picks which of them acts (`WC-CUT`, `WC-CUT/2`, …), so several stations work
+ * one token at one node. Every event it logs applied when it happened, so the log in order is the
+ * truth that other orders of arrival must reproduce.
  */
 export class TrueHistory {
   readonly log: LoggedEvent[] = [];
@@ -313,7 +358,10 @@ export class TrueHistory {
   private readonly seqs = new Map<string, number>();
   private readonly newTokenKey = keyCounter('child-');
 
-  constructor(readonly seeds: readonly TokenSeed[]) {
+  constructor(
+    readonly seeds: readonly TokenSeed[],
+    private readonly stationsPerWorkCenter = 1,
+  ) {
     for (const seed of seeds) {
       const graph = ROUTINGS[seed.routing];
       this.families.set(seed.code, newFamily(graph, seed.code, seed.processMode, seed.qty));
@@ -376,7 +424,9 @@ export class TrueHistory {
   perform(code: string, target: TokenState, type: OperatorEventType, detail: number): LoggedEvent {
     const graph = this.graphOf(code);
     const family = this.family(code);
-    const station = graph.node(target.nodeCode)?.workCenter ?? 'NO-STATION';
+    const workCenter = graph.node(target.nodeCode)?.workCenter ?? 'NO-STATION';
+    const which = Math.floor(detail / 6) % this.stationsPerWorkCenter;
+    const station = which === 0 ? workCenter : `${workCenter}/${which + 1}`;
     const seq = (this.seqs.get(station) ?? 0) + 1;
     this.seqs.set(station, seq);
     const action = act(type, target.nodeCode, {
@@ -392,7 +442,14 @@ export class TrueHistory {
       throw new Error(`the simulator chose an action that does not apply: ${JSON.stringify(decision)}`);
     }
     this.families.set(code, decision.family);
-    const event: LoggedEvent = { id: `${station}#${seq}`, station, seq, code, action };
+    const event: LoggedEvent = {
+      id: `${station}#${seq}`,
+      station,
+      seq,
+      occurredAt: minute(this.log.length),
+      code,
+      action,
+    };
     this.log.push(event);
     return event;
   }
