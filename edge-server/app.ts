@@ -10,6 +10,7 @@ import { authenticate } from './auth';
 import { ApiError } from './errors';
 import { redeemEnrollment } from './enrollment';
 import { readJsonBody } from './routes/body';
+import { securityHeaders } from './routes/security-headers';
 import { serveClient } from './static-app';
 import { StationRevokedError } from './reference-data';
 import { openApiDocument } from './openapi';
@@ -60,6 +61,7 @@ export function createApp(site: Site, options: { https?: CaPageSource | null } =
     ),
   );
 
+  app.use(securityHeaders());
   // One log line and one counter per request; at debug level so a busy site's log stays readable.
   app.use(async (c, next) => {
     const started = performance.now();

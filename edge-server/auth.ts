@@ -47,13 +47,10 @@ export function authenticate(site: Site) {
       throw new ApiError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
     }
     const hash = hashToken(token);
-    // Reference data is re-read only for a token it does not know yet (a new enrollment); a
-    // revocation is caught inside the request's own transaction (ingest, snapshot).
-    let station = site.reference.stationByTokenHash(hash);
-    if (!station) {
-      site.reference.refresh();
-      station = site.reference.stationByTokenHash(hash);
-    }
+    // One read of the reference counter: an enrollment or a revocation made by the CLI (another
+    // process) counts from this request on, on every route.
+    site.reference.refresh();
+    const station = site.reference.stationByTokenHash(hash);
     if (station && !station.revoked) {
       c.set('principal', { kind: 'station', station });
       return next();

@@ -1,39 +1,58 @@
 /** @module POST /api/v1/auth/login and /logout: supervisor and admin sessions. */
+import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
 import { describeIssues } from '../../shared/protocol';
 import { login, logout } from '../auth';
 import { ApiError } from '../errors';
-import { RateLimiter } from '../rate-limit';
+import { LoginThrottle } from '../login-throttle';
 import type { Site } from '../site';
 import { readJsonBody } from './body';
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 
-/** Password guesses per username: a burst of 5, then one every 5 s. */
-const LOGIN_RATE_PER_SECOND = 0.2;
-const LOGIN_BURST = 5;
-
 export function authRoutes(site: Site): Hono {
-  const limiter = new RateLimiter(LOGIN_RATE_PER_SECOND, LOGIN_BURST);
+  const throttle = new LoginThrottle();
   return new Hono()
     .post('/login', async (c) => {
       const parsed = loginSchema.safeParse(await readJsonBody(c.req.raw, 16 * 1024));
       if (!parsed.success)
         throw new ApiError('BAD_REQUEST', `Invalid login: ${describeIssues(parsed.error)}`);
-      const wait = limiter.take(`user:${parsed.data.username}`, site.clock().getTime());
-      if (wait > 0) {
+      const { username, password } = parsed.data;
+      const address = clientAddress(c);
+      const now = site.clock().getTime();
+      const waitMs = throttle.waitFor(username, address, now);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
         throw new ApiError(
           'RATE_LIMITED',
-          `Too many sign-in attempts for ${parsed.data.username}; retry in ${wait} s`,
+          `Too many failed sign-ins from this device or for ${username}; try again in ${seconds} s`,
           [],
-          { 'Retry-After': String(wait) },
+          { 'Retry-After': String(seconds) },
         );
       }
-      return c.json(await login(site.db, parsed.data.username, parsed.data.password, site.clock()));
+      try {
+        const session = await login(site.db, username, password, site.clock());
+        throttle.succeeded(username, address);
+        return c.json(session);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'UNAUTHORIZED')
+          throttle.failed(username, address, now);
+        throw error;
+      }
     })
     .post('/logout', (c) => {
       logout(site.db, c.req.header('authorization'));
       return c.body(null, 204);
     });
+}
+
+/** The TCP peer's address (no proxy sits in front of an edge server, so headers are not trusted). */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // app.request() in tests has no socket
+  }
 }

@@ -2,6 +2,7 @@
  * @module The CA page: /ca (install steps, fingerprint, no script), /ca.crt (DER) and /ca.pem, so
  * that a tablet trusts the certificate of the HTTPS listener. Public: a CA certificate is no secret.
  */
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { ApiError } from '../errors';
 import type { TlsMaterial } from '../tls';
@@ -12,6 +13,16 @@ export interface CaPageSource {
   httpsPort: () => number | null;
 }
 
+const STYLE = `
+body { font: 18px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 1rem auto; padding: 0 1rem; }
+code { word-break: break-all; }
+a.button { display: inline-block; padding: .8rem 1.2rem; background: #1456b8; color: #fff; border-radius: .4rem; text-decoration: none; }
+li { margin: .3rem 0; }
+`;
+
+/** The page has no script and one style block, allowed by its hash. */
+const PAGE_POLICY = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
@@ -21,12 +32,7 @@ function page(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>
-body { font: 18px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 1rem auto; padding: 0 1rem; }
-code { word-break: break-all; }
-a.button { display: inline-block; padding: .8rem 1.2rem; background: #1456b8; color: #fff; border-radius: .4rem; text-decoration: none; }
-li { margin: .3rem 0; }
-</style>
+<style>${STYLE}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
@@ -103,7 +109,12 @@ export function caRoutes(source: CaPageSource | null): Hono {
     return cert;
   };
   return new Hono()
-    .get('/ca', (c) => c.html(caPage(source, c.req.url), 200, { 'Cache-Control': 'no-cache' }))
+    .get('/ca', (c) =>
+      c.html(caPage(source, c.req.url), 200, {
+        'Cache-Control': 'no-cache',
+        'Content-Security-Policy': PAGE_POLICY,
+      }),
+    )
     .get('/ca.crt', (c) =>
       c.body(new Uint8Array(ca().der), 200, {
         'Content-Type': 'application/x-x509-ca-cert',

@@ -8,7 +8,8 @@ import type { Config } from '../../edge-server/config';
 import { loadConfig } from '../../edge-server/config';
 import type { DemoFile } from '../../edge-server/demo';
 import { loadDemo } from '../../edge-server/demo';
-import type { RunningServer } from '../../edge-server/server';
+import type { HttpsListener, RunningServer } from '../../edge-server/server';
+import type { Logger } from '../../edge-server/logger';
 import { startServer } from '../../edge-server/server';
 import type { Site } from '../../edge-server/site';
 import { openSite } from '../../edge-server/site';
@@ -37,17 +38,17 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
 
 /** Starts an edge server with the demo loaded; pass `clock` to control time. */
 export async function startTestEdge(
-  options: { env?: Record<string, string>; clock?: () => Date } = {},
+  options: { env?: Record<string, string>; clock?: () => Date; log?: Logger; https?: HttpsListener } = {},
 ): Promise<TestEdge> {
   const dataDir = tempDir();
   const config = testConfig(dataDir, options.env);
   const site = openSite(config, {
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     defaultMetrics: false,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const demo = loadDemo(site);
-  const server = await startServer(site, 0, '127.0.0.1');
+  const server = await startServer(site, 0, '127.0.0.1', options.https ?? null);
   const url = `http://127.0.0.1:${server.port}`;
   return {
     site,
