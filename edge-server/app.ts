@@ -4,12 +4,13 @@
  */
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
-import { currentSchemaVersion } from './db/migrate';
 import type { AuthEnv } from './auth';
 import { authenticate } from './auth';
 import { ApiError } from './errors';
 import { redeemEnrollment } from './enrollment';
 import { readJsonBody } from './routes/body';
+import { siteHealth } from './health';
+import { STORAGE_MESSAGES, storageProblem } from './storage-health';
 import { securityHeaders } from './routes/security-headers';
 import { serveClient } from './static-app';
 import { StationRevokedError } from './reference-data';
@@ -42,6 +43,24 @@ export function createApp(site: Site, options: { https?: CaPageSource | null } =
           error: { code: 'UNAVAILABLE', message: 'The database is busy; try again in a second', details: [] },
         },
         503,
+      );
+    }
+    const problem = storageProblem(error);
+    if (problem) {
+      // The disk, not a bug: the transaction rolled back, nothing of this request was stored.
+      site.storage.failed(problem, site.clock());
+      site.log.warn({ err: error, path: c.req.path }, 'storage problem');
+      const full = problem === 'full';
+      c.header('Retry-After', full ? '30' : '5');
+      return c.json(
+        {
+          error: {
+            code: full ? 'STORAGE_FULL' : 'UNAVAILABLE',
+            message: `${STORAGE_MESSAGES[problem]}; nothing of this request was stored, send it again later`,
+            details: [],
+          },
+        },
+        full ? 507 : 503,
       );
     }
     if (error instanceof ApiError) {
@@ -79,14 +98,10 @@ export function createApp(site: Site, options: { https?: CaPageSource | null } =
     );
   });
 
-  app.get('/api/v1/health', (c) =>
-    c.json({
-      status: 'ok',
-      site: site.config.siteCode,
-      schemaVersion: currentSchemaVersion(site.db),
-      serverTime: site.clock().toISOString(),
-    }),
-  );
+  app.get('/api/v1/health', (c) => {
+    const health = siteHealth(site);
+    return c.json(health, health.status === 'failing' ? 503 : 200);
+  });
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/metrics', async (c) => {
     c.header('Content-Type', site.metrics.registry.contentType);

@@ -50,6 +50,8 @@ const envSchema = z.object({
   FORWARD_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),
   /** How often an idle forwarder looks for new records (ingest also wakes it at once). */
   FORWARD_IDLE_MS: z.coerce.number().positive().default(1000),
+  /** The health endpoint warns when the disk holding DATA_DIR has less free space than this. */
+  DISK_WARN_FREE_MB: z.coerce.number().nonnegative().default(1024),
 });
 
 export type UpstreamConfig =
@@ -76,6 +78,7 @@ export interface Config {
   stationRatePerSecond: number;
   clockSkewThresholdMs: number;
   logLevel: string;
+  diskWarnFreeBytes: number;
   upstream: UpstreamConfig;
   forward: {
     batchSize: number;
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stationRatePerSecond: e.STATION_RATE_PER_SECOND,
     clockSkewThresholdMs: e.CLOCK_SKEW_THRESHOLD_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    diskWarnFreeBytes: e.DISK_WARN_FREE_MB * 1024 * 1024,
     upstream,
     forward: {
       batchSize: e.FORWARD_BATCH_SIZE,

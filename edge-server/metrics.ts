@@ -1,6 +1,8 @@
 /** @module Prometheus metrics for one site (its own registry, so several servers can share a process). */
 import type Database from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StorageState } from './storage-health';
+import { diskSpace } from './storage-health';
 
 export interface Metrics {
   registry: Registry;
@@ -11,7 +13,10 @@ export interface Metrics {
   requests: Counter<'route' | 'status'>;
 }
 
-export function createMetrics(db: Database.Database, options: { defaultMetrics?: boolean } = {}): Metrics {
+export function createMetrics(
+  db: Database.Database,
+  options: { defaultMetrics?: boolean; dataDir?: string; storage?: StorageState } = {},
+): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
@@ -66,6 +71,27 @@ export function createMetrics(db: Database.Database, options: { defaultMetrics?:
       this.set(count("SELECT count(*) AS n FROM upstream_outbox WHERE status = 'dead'"));
     },
   });
+  const { dataDir, storage } = options;
+  if (dataDir !== undefined) {
+    new Gauge({
+      name: 'scan_disk_free_bytes',
+      help: 'Free bytes on the disk holding the database (alert well before 0)',
+      registers: [registry],
+      collect() {
+        this.set(diskSpace(dataDir)?.freeBytes ?? 0);
+      },
+    });
+  }
+  if (storage) {
+    new Gauge({
+      name: 'scan_storage_writable',
+      help: '1 while writes to the database succeed, 0 after one failed for lack of space or an I/O error',
+      registers: [registry],
+      collect() {
+        this.set(storage.status().writable ? 1 : 0);
+      },
+    });
+  }
   return {
     registry,
     upstreamForwarded: new Counter({

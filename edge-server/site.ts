@@ -20,6 +20,7 @@ import type { Metrics } from './metrics';
 import { createMetrics } from './metrics';
 import { ReferenceData } from './reference-data';
 import type { StationEntry } from './reference-data';
+import { StorageState } from './storage-health';
 import { SystemEventRecorder } from './system-events';
 import { TokenStore } from './token-store';
 
@@ -40,6 +41,8 @@ export interface Site {
   forwarder: Forwarder | null;
   /** Routing imports are checked on a worker thread. */
   routingChecker: RoutingChecker;
+  /** Whether writes to the disk succeed (a full disk is shown, not a 500). */
+  storage: StorageState;
   close: () => void;
 }
 
@@ -73,6 +76,7 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
   // Upstream records carry the site code the server runs with now.
   db.prepare('UPDATE site_info SET site_code = ? WHERE id = 1').run(config.siteCode);
   const routingChecker = new RoutingChecker();
+  const storage = new StorageState();
   const ingest = createIngest({
     db,
     reference,
@@ -91,10 +95,11 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
     ingest,
     clock: options.clock ?? (() => new Date()),
     log,
-    metrics: createMetrics(db, { defaultMetrics: options.defaultMetrics ?? true }),
+    metrics: createMetrics(db, { defaultMetrics: options.defaultMetrics ?? true, dataDir: config.dataDir, storage }),
     upstream: new UpstreamOutbox(db),
     forwarder: null,
     routingChecker,
+    storage,
     close: () => {
       void routingChecker.close();
       db.close();

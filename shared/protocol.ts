@@ -124,6 +124,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  /** The edge server's disk is full: nothing of the request was stored; send it again later. */
+  STORAGE_FULL: 507,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -58,6 +58,8 @@ export interface DrainProgress {
 export interface ForwarderHooks {
   onForwarded?: (count: number) => void;
   onFailure?: (kind: 'retryable' | 'permanent' | 'dead') => void;
+  /** A step failed on our side (the database, a full disk); returns how to describe it, if known. */
+  onStepError?: (error: unknown) => string | null;
 }
 
 export type StepResult =
@@ -121,8 +123,11 @@ export class Forwarder {
         try {
           result = await this.step();
         } catch (error) {
-          // A bug or the database: log it and keep the site's other work going.
-          this.log.error({ err: error }, 'forwarder step failed');
+          // The database (a full disk) or a bug: say so, back off and keep the site's other work going.
+          const known = this.hooks.onStepError?.(error) ?? null;
+          if (known) this.log.warn({ err: error }, known);
+          else this.log.error({ err: error }, 'forwarder step failed');
+          this.lastError = known ?? `forwarder step failed: ${error instanceof Error ? error.message : String(error)}`;
           result = { kind: 'failed', waitMs: this.backoff() };
         }
         if (result.kind === 'idle') {

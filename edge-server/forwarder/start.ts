@@ -1,5 +1,6 @@
 /** @module Starts the forwarder for the configured upstream (none, HTTP or JetStream). */
 import type { Site } from '../site';
+import { STORAGE_MESSAGES, storageProblem } from '../storage-health';
 import type { ForwarderOptions } from './forwarder';
 import { Forwarder } from './forwarder';
 import { HttpSink } from './http-sink';
@@ -46,8 +47,17 @@ export function startForwarder(site: Site, options: Partial<ForwarderOptions> = 
       ...options,
     },
     {
-      onForwarded: (n) => site.metrics.upstreamForwarded.inc(n),
+      onForwarded: (n) => {
+        site.metrics.upstreamForwarded.inc(n);
+        site.storage.succeeded(); // marking them forwarded was a write that went through
+      },
       onFailure: (kind) => site.metrics.upstreamFailures.inc({ kind }),
+      onStepError: (error) => {
+        const problem = storageProblem(error);
+        if (!problem) return null;
+        site.storage.failed(problem, site.clock());
+        return `cannot record what was forwarded: ${STORAGE_MESSAGES[problem]}`;
+      },
     },
   );
   site.forwarder = forwarder;

@@ -18,6 +18,8 @@ export function upstreamStatus(site: Site, activityLimit: number) {
     throughputPerSecond: site.upstream.throughput(site.clock(), 60),
     lastSuccessAt: forwarder?.lastSuccessAt ?? null,
     lastError: forwarder?.lastError ?? null,
+    /** Whether this site can write to its disk (a full disk stops forwarding from being recorded). */
+    storage: site.storage.status(),
     progress: forwarder?.drainProgress() ?? null,
     activity: site.upstream.recentActivity(Math.min(Math.max(1, activityLimit || 50), 1000)),
   };

@@ -60,6 +60,7 @@ export function eventRoutes(site: Site): Hono<AuthEnv> {
     for (const [status, n] of Object.entries(outcome.counts) as [string, number][]) {
       if (n > 0) site.metrics.events.inc({ status }, n);
     }
+    site.storage.succeeded();
     site.forwarder?.wake();
     const response: PushResponse = { serverTime: site.clock().toISOString(), results: outcome.results };
     return c.json(response);
