@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderUnicodeCompact } from 'uqr';
 import { addOperator, addUser } from './admin/people';
@@ -19,6 +20,9 @@ import { ApiError } from './errors';
 import { enrollSite } from './hub';
 import { createLogger } from './logger';
 import { openSite } from './site';
+import { backupNow, restoreBackup } from './ops/backup';
+import { runningServer } from './ops/server-lock';
+import { serviceUnit } from './ops/service-unit';
 
 const USAGE = `usage: npm run edge -- <command> [options]
 
@@ -33,7 +37,14 @@ const USAGE = `usage: npm run edge -- <command> [options]
   add-user --username U --role supervisor|admin --password P
   enroll-site --code SITE [--relays]   hub mode: a credential for a site that forwards here (shown
                                  once); --relays for a hub that passes on other sites' records
-  backup FILE                    online backup of the database to FILE
+  backup [FILE]                  online backup of the database to FILE (consistent while the server
+                                 runs), or into BACKUP_DIR keeping the newest BACKUP_KEEP
+  restore FILE                   replace the database with a backup, after checking it (integrity,
+                                 foreign keys, migrations, schema); the server must be stopped
+  archive                        move settled, delivered events older than RETENTION_DAYS to the
+                                 monthly archive files now (the server also does it every hour)
+  service-unit [--user U] [--out FILE]   write a systemd unit for this checkout (default
+                                 ./scan-station-edge.service) and print how to install it
   demo                           load the demo data into an empty site
 
 settings come from the environment: DATA_DIR (default ./data), SITE_CODE, ...`;
@@ -73,6 +84,8 @@ async function run(argv: string[]): Promise<number> {
       role: { type: 'string' },
       password: { type: 'string' },
       relays: { type: 'boolean' },
+      user: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -100,12 +113,50 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === 'backup') {
     const target = positionals[0];
-    if (!target) throw new ApiError('BAD_REQUEST', 'backup needs a target FILE');
     const db = openDatabase(config.databaseFile);
-    fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-    await db.backup(target);
-    db.close();
-    console.log(`backed up ${config.databaseFile} to ${path.resolve(target)}`);
+    try {
+      if (target) {
+        fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+        await db.backup(target);
+        console.log(`backed up ${config.databaseFile} to ${path.resolve(target)}`);
+      } else if (config.backup) {
+        print(await backupNow(db, { ...config.backup, archiveDir: config.archiveDir }, new Date()));
+      } else {
+        throw new ApiError('BAD_REQUEST', 'backup needs a target FILE, or BACKUP_DIR in the environment');
+      }
+    } finally {
+      db.close();
+    }
+    return 0;
+  }
+  if (command === 'restore') {
+    const source = positionals[0];
+    if (!source) throw new ApiError('BAD_REQUEST', 'restore needs the backup FILE');
+    const holder = runningServer(config.dataDir);
+    if (holder !== null) {
+      console.error(`an edge server (pid ${holder}) is running on ${config.dataDir}: stop it, then restore`);
+      return 1;
+    }
+    print(restoreBackup(path.resolve(source), config.databaseFile, config.archiveDir, new Date()));
+    return 0;
+  }
+  if (command === 'service-unit') {
+    const out = path.resolve(values.out ?? 'scan-station-edge.service');
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    fs.writeFileSync(
+      out,
+      serviceUnit({
+        root,
+        node: process.execPath,
+        dataDir: config.dataDir,
+        user: values.user,
+        env: process.env,
+      }),
+    );
+    console.log(`wrote ${out}; to install it:
+  sudo cp ${out} /etc/systemd/system/scan-station-edge.service
+  sudo systemctl daemon-reload && sudo systemctl enable --now scan-station-edge
+  journalctl -u scan-station-edge -f     # its logs`);
     return 0;
   }
 
@@ -169,6 +220,9 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       case 'add-operator':
         print(addOperator(site.db, { badge: values.badge, name: values.name, pin: values.pin }, now));
+        return 0;
+      case 'archive':
+        print(site.archive.run(new Date()));
         return 0;
       case 'enroll-site':
         print(enrollSite(site.db, { code: values.code, relays: values.relays ?? false }, now));

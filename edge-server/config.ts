@@ -29,6 +29,8 @@ const envSchema = z.object({
   /** A station whose clock is off by more than this is flagged to supervisors. */
   CLOCK_SKEW_THRESHOLD_SECONDS: z.coerce.number().positive().default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: readable lines on a terminal, JSON lines otherwise (journald, files, collectors). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** HTTP upstream: the ERP adapter or a hub edge server, and this site's credential there. */
   UPSTREAM_URL: z.url().optional(),
   UPSTREAM_CREDENTIAL: z.string().min(1).optional(),
@@ -50,6 +52,16 @@ const envSchema = z.object({
   FORWARD_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),
   /** How often an idle forwarder looks for new records (ingest also wakes it at once). */
   FORWARD_IDLE_MS: z.coerce.number().positive().default(1000),
+  /** Settled, delivered events older than this move to monthly archive files (traceability reads them). */
+  RETENTION_DAYS: z.coerce.number().min(7).default(180),
+  /** Where the monthly archive files go. */
+  ARCHIVE_DIR: z.string().min(1).optional(),
+  /** How often the server moves due events to the archive. */
+  ARCHIVE_INTERVAL_HOURS: z.coerce.number().positive().default(1),
+  /** Scheduled online backups go here (none when unset), every BACKUP_INTERVAL_HOURS, the newest BACKUP_KEEP kept. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_INTERVAL_HOURS: z.coerce.number().positive().default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
   /** The health endpoint warns when the disk holding DATA_DIR has less free space than this. */
   DISK_WARN_FREE_MB: z.coerce.number().nonnegative().default(1024),
 });
@@ -78,7 +90,13 @@ export interface Config {
   stationRatePerSecond: number;
   clockSkewThresholdMs: number;
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   diskWarnFreeBytes: number;
+  retentionMs: number;
+  archiveDir: string;
+  archiveIntervalMs: number;
+  /** null: no scheduled backups. */
+  backup: { dir: string; intervalMs: number; keep: number } | null;
   upstream: UpstreamConfig;
   forward: {
     batchSize: number;
@@ -140,7 +158,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stationRatePerSecond: e.STATION_RATE_PER_SECOND,
     clockSkewThresholdMs: e.CLOCK_SKEW_THRESHOLD_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     diskWarnFreeBytes: e.DISK_WARN_FREE_MB * 1024 * 1024,
+    retentionMs: e.RETENTION_DAYS * 24 * HOUR_MS,
+    archiveDir: path.resolve(e.ARCHIVE_DIR ?? path.join(e.DATA_DIR, 'archive')),
+    archiveIntervalMs: e.ARCHIVE_INTERVAL_HOURS * HOUR_MS,
+    backup: e.BACKUP_DIR
+      ? {
+          dir: path.resolve(e.BACKUP_DIR),
+          intervalMs: e.BACKUP_INTERVAL_HOURS * HOUR_MS,
+          keep: e.BACKUP_KEEP,
+        }
+      : null,
     upstream,
     forward: {
       batchSize: e.FORWARD_BATCH_SIZE,

@@ -7,8 +7,17 @@ import { startServer } from './server';
 import { CLIENT_DIST, clientBuilt } from './static-app';
 import { openSite } from './site';
 import { lanAddresses, loadTls, originOf } from './tls';
+import { claimServerLock } from './ops/server-lock';
+
+/** The Node this project runs and is tested on (.node-version; scripts/node24 fetches it). */
+const NODE_MAJOR = 24;
 
 async function main(): Promise<void> {
+  if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
+    throw new Error(
+      `the edge server runs on Node ${NODE_MAJOR} (this is ${process.version}): start it with scripts/node24 npm start`,
+    );
+  }
   const config = loadConfig();
   if (!clientBuilt()) {
     // First start of a fresh checkout: build the station app the server hands to tablets.
@@ -20,10 +29,12 @@ async function main(): Promise<void> {
       build: { outDir: CLIENT_DIST, emptyOutDir: true },
     });
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat);
+  const lock = claimServerLock(config.dataDir);
   // Before the database: a TLS_CERT_FILE that cannot be read stops the start with its own message.
   const tls = config.https ? await loadTls(config, { log }) : null;
   const site = openSite(config, { log });
+  site.log.info({ node: process.version, pid: process.pid }, 'starting');
   const demo = config.demo && isEmptySite(site) ? loadDemo(site) : null;
   if (demo) {
     site.log.info(
@@ -59,15 +70,32 @@ async function main(): Promise<void> {
       'demo station enrollment link',
     );
   }
+  // SIGTERM (systemd's stop) and Ctrl-C: requests in progress finish (a push is committed and
+  // answered), the forwarder and the upkeep jobs stop, the database closes, exit 0. A second
+  // signal stops at once: SQLite's journal keeps the database whole either way.
+  let stopping = false;
   const stop = (signal: string): void => {
-    site.log.info({ signal }, 'stopping');
-    void server.close().then(() => {
-      site.close();
-      process.exit(0);
-    });
+    if (stopping) {
+      site.log.warn({ signal }, 'second signal: stopping now');
+      process.exit(1);
+    }
+    stopping = true;
+    site.log.info({ signal }, 'stopping: finishing requests in progress');
+    void server
+      .close()
+      .then(() => {
+        site.close();
+        lock.release();
+        site.log.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        site.log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      });
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * @module Starts and stops a site's listeners (plain HTTP, and HTTPS for tablets when given a
- * certificate), with the parking-window sweeper beside them.
+ * certificate), with the forwarder and the upkeep jobs (ops/maintenance.ts) beside them.
  *
  *   HTTP  HOST:PORT        loopback: everything, as always (the app, the API, /metrics)
  *                          LAN: the API (hubs and ERP adapters call it machine to machine), the CA
@@ -13,14 +13,11 @@ import type { Duplex } from 'node:stream';
 import type { ServerType } from '@hono/node-server';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
-import { expireParkedEvents } from './conflicts';
 import { startForwarder } from './forwarder/start';
+import { startMaintenance } from './ops/maintenance';
 import type { Site } from './site';
 import type { TlsMaterial } from './tls';
 import { isLoopback } from './tls';
-
-/** How often parked events are checked against their window; a minute is fine for a 24 h window. */
-const SWEEP_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   port: number;
@@ -89,10 +86,22 @@ function listen(options: Parameters<typeof serve>[0]): Promise<{ server: ServerT
   });
 }
 
-function closeServer(server: ServerType): Promise<void> {
+/** How long a stop waits for requests in progress (a push being committed) before cutting them. */
+const STOP_GRACE_MS = 10_000;
+
+/** Stops accepting connections, lets requests in progress finish (up to the grace), then closes. */
+function closeServer(server: ServerType, graceMs = STOP_GRACE_MS): Promise<void> {
   return new Promise((done) => {
-    server.close(() => done());
-    if ('closeAllConnections' in server) server.closeAllConnections();
+    const force = setTimeout(() => {
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      done();
+    });
+    // Keep-alive connections with no request in progress would hold close() open for nothing.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
   });
 }
 
@@ -107,22 +116,11 @@ export async function startServer(
   const app = createApp(site, {
     https: httpsListener ? { tls: httpsListener.tls, httpsPort: () => httpsPort } : null,
   });
-  const sweep = (): void => {
-    try {
-      const n = expireParkedEvents(site, site.clock());
-      if (n > 0) site.log.warn({ conflicts: n }, 'parked events outlived their window and became conflicts');
-    } catch (error) {
-      site.log.error({ err: error }, 'parking sweep failed');
-    }
-  };
-  sweep();
-  const timer = setInterval(sweep, Math.min(SWEEP_INTERVAL_MS, site.config.parkingWindowMs));
-  timer.unref();
+  const maintenance = startMaintenance(site);
   const stopBeside = async (): Promise<void> => {
-    clearInterval(timer);
     const stopped = forwarder ? forwarder.stop() : Promise.resolve();
     site.forwarder = null;
-    await stopped;
+    await Promise.all([stopped, maintenance.stop()]);
   };
 
   const listening = await Promise.allSettled([
@@ -163,7 +161,10 @@ export async function startServer(
     httpsPort,
     httpsUrl: httpsPort === null ? null : `https://${shown}:${httpsPort}`,
     close: async () => {
-      await Promise.all([...servers.map(closeServer), stopBeside()]);
+      // Requests in progress finish first (a push is committed and answered), then the forwarder
+      // and the upkeep jobs stop; the caller closes the database after that.
+      await Promise.all(servers.map((server) => closeServer(server)));
+      await stopBeside();
     },
   };
 }

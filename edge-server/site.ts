@@ -20,6 +20,7 @@ import type { Metrics } from './metrics';
 import { createMetrics } from './metrics';
 import { ReferenceData } from './reference-data';
 import type { StationEntry } from './reference-data';
+import { EventArchive } from './ops/archive';
 import { StorageState } from './storage-health';
 import { SystemEventRecorder } from './system-events';
 import { TokenStore } from './token-store';
@@ -43,6 +44,8 @@ export interface Site {
   routingChecker: RoutingChecker;
   /** Whether writes to the disk succeed (a full disk is shown, not a 500). */
   storage: StorageState;
+  /** Old events in monthly files: keeps the live database bounded, traceability reads both. */
+  archive: EventArchive;
   close: () => void;
 }
 
@@ -56,7 +59,7 @@ export interface OpenSiteOptions {
 
 /** Opens (creating if needed) the site's database, migrates it and refuses a schema that drifted. */
 export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const db = openDatabase(config.databaseFile);
   try {
     const { applied } = migrate(db);
@@ -77,6 +80,11 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
   db.prepare('UPDATE site_info SET site_code = ? WHERE id = 1').run(config.siteCode);
   const routingChecker = new RoutingChecker();
   const storage = new StorageState();
+  const archive = new EventArchive(db, {
+    dir: config.archiveDir,
+    retentionMs: config.retentionMs,
+    upstream: config.upstream.kind === 'none' ? 'none' : 'forwarded',
+  });
   const ingest = createIngest({
     db,
     reference,
@@ -95,13 +103,19 @@ export function openSite(config: Config, options: OpenSiteOptions = {}): Site {
     ingest,
     clock: options.clock ?? (() => new Date()),
     log,
-    metrics: createMetrics(db, { defaultMetrics: options.defaultMetrics ?? true, dataDir: config.dataDir, storage }),
+    metrics: createMetrics(db, {
+      defaultMetrics: options.defaultMetrics ?? true,
+      dataDir: config.dataDir,
+      storage,
+    }),
     upstream: new UpstreamOutbox(db),
     forwarder: null,
     routingChecker,
     storage,
+    archive,
     close: () => {
       void routingChecker.close();
+      archive.close();
       db.close();
     },
   };

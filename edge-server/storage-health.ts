@@ -28,7 +28,7 @@ export interface StorageStatus {
 
 export const STORAGE_MESSAGES: Record<StorageProblem, string> = {
   full: "The edge server's disk (or its database size limit) is full: nothing more can be stored until space is freed",
-  io: "The edge server could not write to its disk (an I/O error): check the disk",
+  io: 'The edge server could not write to its disk (an I/O error): check the disk',
 };
 
 /** The last thing writes said about the disk. */

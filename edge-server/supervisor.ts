@@ -3,6 +3,7 @@
  * skew), conflicts and parked events, and the full history of one serial.
  */
 import type Database from 'better-sqlite3';
+import type { EventArchive } from './ops/archive';
 import { publishedRouting } from './reference-data';
 import { ApiError } from './errors';
 
@@ -160,8 +161,19 @@ export function listParked(db: Database.Database) {
     .all();
 }
 
-/** Traceability: every event of a serial (station and system), its family and bound components. */
-export function traceToken(db: Database.Database, code: string) {
+type TraceRow = Record<string, unknown> & {
+  rowId: number;
+  id: string;
+  data_json: string;
+  token_after_json: string | null;
+  archived: number;
+};
+
+/**
+ * Traceability: every event of a serial (station and system, from the live database and the
+ * archive files alike, in the order they were received), its family and bound components.
+ */
+export function traceToken(db: Database.Database, code: string, archive?: EventArchive) {
   const root = db
     .prepare(
       `SELECT t.id, t.code, j.code AS ticket, j.process_mode, j.routing_mode, g.code AS routing, g.version
@@ -188,13 +200,45 @@ export function traceToken(db: Database.Database, code: string) {
     .all(root.id);
   const events = db
     .prepare(
-      `SELECT e.event_id AS id, e.origin, e.event_type AS type, s.name AS station, e.seq, e.node_code AS nodeCode,
+      `SELECT e.id AS rowId, e.event_id AS id, e.origin, e.event_type AS type, s.name AS station, e.seq, e.node_code AS nodeCode,
          e.operator_badge AS operatorBadge, e.occurred_at AS occurredAt, e.occurred_at_corrected AS occurredAtCorrected,
          e.received_at AS receivedAt, e.applied_at AS appliedAt, e.status, e.reason_code AS reasonCode,
-         e.reason_message AS reason, e.qty, e.data_json, e.token_after_json
+         e.reason_message AS reason, e.qty, e.data_json, e.token_after_json, 0 AS archived
        FROM token_event e LEFT JOIN station s ON s.id = e.station_id WHERE e.root_token_id = ? ORDER BY e.id`,
     )
-    .all(root.id) as (Record<string, unknown> & { data_json: string; token_after_json: string | null })[];
+    .all(root.id) as TraceRow[];
+  // Archived events keep their row ids; an event caught in both (an archive run cut short) is read live.
+  const live = new Set(events.map((e) => e.id));
+  const stationNames = new Map(
+    (db.prepare('SELECT id, name FROM station').all() as { id: number; name: string }[]).map((s) => [
+      s.id,
+      s.name,
+    ]),
+  );
+  const archived: TraceRow[] = (archive?.eventsOfFamily(root.id) ?? [])
+    .filter((e) => !live.has(e.event_id as string))
+    .map((e) => ({
+      rowId: e.id as number,
+      id: e.event_id as string,
+      origin: e.origin,
+      type: e.event_type,
+      station: e.station_id === null ? null : (stationNames.get(e.station_id as number) ?? null),
+      seq: e.seq,
+      nodeCode: e.node_code,
+      operatorBadge: e.operator_badge,
+      occurredAt: e.occurred_at,
+      occurredAtCorrected: e.occurred_at_corrected,
+      receivedAt: e.received_at,
+      appliedAt: e.applied_at,
+      status: e.status,
+      reasonCode: e.reason_code,
+      reason: e.reason_message,
+      qty: e.qty,
+      data_json: e.data_json as string,
+      token_after_json: e.token_after_json as string | null,
+      archived: 1,
+    }));
+  const all = [...archived, ...events].sort((a, b) => a.rowId - b.rowId);
   const components = db
     .prepare(
       `SELECT b.component_serial AS componentSerial, b.bound_at AS boundAt, t.branch FROM component_binding b
@@ -209,10 +253,11 @@ export function traceToken(db: Database.Database, code: string) {
     routing: { code: root.routing, version: root.version },
     members,
     components,
-    events: events.map(({ data_json, token_after_json, ...e }) => ({
+    events: all.map(({ rowId: _rowId, data_json, token_after_json, archived: inArchive, ...e }) => ({
       ...e,
       data: JSON.parse(data_json) as unknown,
       token: token_after_json === null ? null : (JSON.parse(token_after_json) as unknown),
+      archived: inArchive === 1,
     })),
   };
 }

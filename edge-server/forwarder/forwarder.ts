@@ -127,7 +127,8 @@ export class Forwarder {
           const known = this.hooks.onStepError?.(error) ?? null;
           if (known) this.log.warn({ err: error }, known);
           else this.log.error({ err: error }, 'forwarder step failed');
-          this.lastError = known ?? `forwarder step failed: ${error instanceof Error ? error.message : String(error)}`;
+          this.lastError =
+            known ?? `forwarder step failed: ${error instanceof Error ? error.message : String(error)}`;
           result = { kind: 'failed', waitMs: this.backoff() };
         }
         if (result.kind === 'idle') {

@@ -143,13 +143,16 @@ export class UpstreamOutbox {
   statusOf(stationId: number, eventIds: readonly string[]): Map<string, ForwardingStatus> {
     // A station sees its own events only.
     const stmt = this.db.prepare(
-      `SELECT o.status FROM token_event e JOIN upstream_outbox o ON o.event_row_id = e.id
+      // Delivered outbox rows are pruned after a week (ops/archive.ts): an applied event without
+      // one was forwarded; pending and dead rows are never pruned.
+      `SELECT coalesce(o.status, CASE WHEN e.status = 'applied' THEN 'forwarded' END) AS status
+       FROM token_event e LEFT JOIN upstream_outbox o ON o.event_row_id = e.id
        WHERE e.event_id = ? AND e.station_id = ?`,
     );
     const result = new Map<string, ForwardingStatus>();
     for (const id of eventIds) {
-      const row = stmt.get(id, stationId) as { status: ForwardingStatus } | undefined;
-      if (row) result.set(id, row.status);
+      const row = stmt.get(id, stationId) as { status: ForwardingStatus | null } | undefined;
+      if (row?.status) result.set(id, row.status);
     }
     return result;
   }

@@ -51,5 +51,5 @@ export function supervisorRoutes(site: Site): Hono<AuthEnv> {
       site.forwarder?.wake();
       return c.json({ resent });
     })
-    .get('/tokens/:code', (c) => c.json(traceToken(site.db, c.req.param('code'))));
+    .get('/tokens/:code', (c) => c.json(traceToken(site.db, c.req.param('code'), site.archive)));
 }

@@ -2,9 +2,12 @@
  * A year on an edge box: a full disk, a database kept bounded by archiving, backups and restores,
  * and a graceful stop, each against a real edge server on a real SQLite file over real HTTP.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestEdge } from '../support/edge';
-import { push, startTestEdge, stationEvent } from '../support/edge';
+import { TestStation, push, startTestEdge, stationEvent, tok } from '../support/edge';
 import { waitFor } from '../support/wait';
 
 let edges: TestEdge[] = [];
@@ -14,8 +17,8 @@ afterEach(async () => {
   edges = [];
 });
 
-async function edge(env: Record<string, string> = {}): Promise<TestEdge> {
-  const e = await startTestEdge({ env: { DISK_WARN_FREE_MB: '0', ...env } });
+async function edge(env: Record<string, string> = {}, clock?: () => Date): Promise<TestEdge> {
+  const e = await startTestEdge({ env: { DISK_WARN_FREE_MB: '0', ...env }, ...(clock ? { clock } : {}) });
   edges.push(e);
   return e;
 }
@@ -29,7 +32,8 @@ async function json(e: TestEdge, token: string | null, method: string, url: stri
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json().catch(() => null)) as any };
+  const parsed: any = await res.json().catch(() => null);
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 /** A hub, and a site forwarding to it over HTTP with quick retries. */
@@ -71,7 +75,8 @@ describe('a full disk', () => {
     db.pragma(`max_page_count = ${pages + 40}`);
 
     const acknowledged: string[] = [];
-    let refused: { events: Record<string, unknown>[]; answer: Awaited<ReturnType<typeof push>> } | null = null;
+    let refused: { events: Record<string, unknown>[]; answer: Awaited<ReturnType<typeof push>> } | null =
+      null;
     for (let batch = 0; batch < 100 && !refused; batch++) {
       const events = notes(batch * 20 + 1, 20);
       const answer = await push(site.url, token, events);
@@ -125,7 +130,10 @@ describe('a full disk', () => {
       { what: 'every note at the hub' },
     );
     expect(
-      hub.site.db.prepare('SELECT count(*) FROM hub_record WHERE record_id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(all)),
+      hub.site.db
+        .prepare('SELECT count(*) FROM hub_record WHERE record_id IN (SELECT value FROM json_each(?))')
+        .pluck()
+        .get(JSON.stringify(all)),
     ).toBe(all.length);
   });
 
@@ -134,7 +142,107 @@ describe('a full disk', () => {
     const health = await json(e, null, 'GET', '/api/v1/health');
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('warning');
-    expect(health.body.warnings[0]).toMatch(/^Only \d+ MB free on the disk holding .* \(warning below 1073741824 MB\)/);
+    expect(health.body.warnings[0]).toMatch(
+      /^Only \d+ MB free on the disk holding .* \(warning below 1073741824 MB\)/,
+    );
     expect(health.body.disk.warnBelowBytes).toBe(1024 ** 5);
+  });
+});
+
+describe('a bounded database', () => {
+  it('events older than RETENTION_DAYS move to a monthly archive file by the server itself; a serial’s trace reads both; parked events and bindings stay live', async () => {
+    let now = Date.parse('2026-09-10T08:00:00.000Z');
+    // The server's own archive job, run often here; its clock is the test's.
+    const e = await edge({ RETENTION_DAYS: '30', ARCHIVE_INTERVAL_HOURS: '0.0002' }, () => new Date(now));
+    const [cut, edgeSt, strap, pack] = ['WC-CUT', 'WC-EDGE', 'WC-STITCH', 'WC-PACK'].map(
+      (wc) => new TestStation(e.url, e.stationToken(wc)),
+    ) as [TestStation, TestStation, TestStation, TestStation];
+    await cut.send('start', 'BV-DEMO-0001', 'CUT');
+    await cut.send('complete', 'BV-DEMO-0001', 'CUT');
+    await edgeSt.send('start', 'BV-DEMO-0001', 'EDGE-BODY');
+    await edgeSt.send('bind_component', 'BV-DEMO-0001', 'EDGE-BODY', { componentSerial: 'LEATHER-77' });
+    const early = await pack.send('start', 'BV-DEMO-0001', 'PACK');
+    expect(early.status).toBe('parked');
+    const db = e.site.db;
+    const septemberRows = db.prepare('SELECT count(*) FROM token_event').pluck().get() as number;
+
+    now = Date.parse('2026-11-20T08:00:00.000Z');
+    await edgeSt.send('complete', 'BV-DEMO-0001', 'EDGE-BODY');
+    await strap.send('start', 'BV-DEMO-0001', 'STITCH-STRAP');
+    const file = path.join(e.dataDir, 'archive', 'events-2026-09.sqlite');
+    await waitFor(
+      () =>
+        fs.existsSync(file) &&
+        db.prepare('SELECT count(*) FROM token_event WHERE received_at < ?').pluck().get('2026-10-01') === 2,
+      {
+        what: 'September’s settled events in the archive',
+      },
+    );
+
+    // Kept live: the parked start (it may still apply) and the binding's event (recalls need it).
+    const live = db
+      .prepare(
+        "SELECT event_type, status FROM token_event WHERE received_at < '2026-10-01' AND origin = 'station' ORDER BY id",
+      )
+      .all();
+    expect(live).toEqual([
+      { event_type: 'bind_component', status: 'applied' },
+      { event_type: 'start', status: 'parked' },
+    ]);
+    const root = db
+      .prepare("SELECT id FROM flow_token WHERE code = 'BV-DEMO-0001' AND parent_token_id IS NULL")
+      .pluck()
+      .get();
+    const archived = new Database(file, { readonly: true });
+    const inFile = archived.prepare('SELECT count(*) FROM token_event').pluck().get() as number;
+    const familyInFile = archived
+      .prepare('SELECT count(*) FROM token_event WHERE root_token_id = ?')
+      .pluck()
+      .get(root) as number;
+    archived.close();
+    expect(inFile).toBe(septemberRows - 2);
+    const familyLive = db
+      .prepare('SELECT count(*) FROM token_event WHERE root_token_id = ?')
+      .pluck()
+      .get(root) as number;
+
+    const supervisor = await e.login('supervisor');
+    const trace = await json(e, supervisor, 'GET', '/api/v1/supervisor/tokens/BV-DEMO-0001');
+    const stationEvents = trace.body.events.filter((ev: any) => ev.origin === 'station');
+    expect(stationEvents.map((ev: any) => [ev.type, ev.nodeCode, ev.archived])).toEqual([
+      ['start', 'CUT', true],
+      ['complete', 'CUT', true],
+      ['start', 'EDGE-BODY', true],
+      ['bind_component', 'EDGE-BODY', false],
+      ['start', 'PACK', false],
+      ['complete', 'EDGE-BODY', false],
+      ['start', 'STITCH-STRAP', false],
+    ]);
+    expect(stationEvents[0]).toMatchObject({
+      station: 'WC-CUT-1',
+      operatorBadge: 'OP-0001',
+      status: 'applied',
+    });
+    expect(trace.body.events.length).toBe(familyInFile + familyLive);
+    expect(familyInFile).toBeGreaterThan(3);
+    expect((await json(e, supervisor, 'GET', '/api/v1/supervisor/parked')).body.parked).toHaveLength(1);
+    // The tote goes on; the archive changes nothing for the stations.
+    expect((await strap.send('complete', 'BV-DEMO-0001', 'STITCH-STRAP')).token).toEqual(
+      tok('BV-DEMO-0001', 'STITCH-STRAP', 'JOIN-PANELS', 'completed'),
+    );
+  });
+
+  it('with an upstream, events not yet delivered stay live however old they are', async () => {
+    let now = Date.parse('2026-09-10T08:00:00.000Z');
+    // An upstream that never answers: nothing is ever delivered.
+    const e = await edge(
+      { RETENTION_DAYS: '30', UPSTREAM_URL: 'http://127.0.0.1:9', UPSTREAM_CREDENTIAL: 'x' },
+      () => new Date(now),
+    );
+    await new TestStation(e.url, e.stationToken('WC-CUT')).send('start', 'BV-DEMO-0001', 'CUT');
+    const before = e.site.db.prepare('SELECT count(*) FROM token_event').pluck().get();
+    now = Date.parse('2026-11-30T08:00:00.000Z');
+    expect(e.site.archive.run(new Date(now)).events).toBe(0);
+    expect(e.site.db.prepare('SELECT count(*) FROM token_event').pluck().get()).toBe(before);
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * @module A systemd unit for this checkout: `npm run edge -- service-unit` writes it, an integrator
+ * copies it to /etc/systemd/system. It runs the server with this checkout's Node (the one the CLI
+ * runs under: scripts/node24 gives Node 24), restarts it whenever it stops, and stops it with
+ * SIGTERM, which finishes requests in progress, stops the forwarder and backups cleanly, then
+ * exits (main.ts); after TimeoutStopSec systemd would SIGKILL, which SQLite also survives.
+ */
+import path from 'node:path';
+
+/** Settings carried into the unit when they are set where the CLI runs. */
+const CARRIED = [
+  'PORT',
+  'HTTPS_PORT',
+  'HTTPS',
+  'TLS_CERT_FILE',
+  'TLS_KEY_FILE',
+  'HOST',
+  'DEMO',
+  'SITE_CODE',
+  'PARKING_WINDOW_HOURS',
+  'STATION_RATE_PER_SECOND',
+  'CLOCK_SKEW_THRESHOLD_SECONDS',
+  'LOG_LEVEL',
+  'UPSTREAM_URL',
+  'UPSTREAM_CREDENTIAL',
+  'NATS_URL',
+  'NATS_STREAM',
+  'NATS_SUBJECT_PREFIX',
+  'NATS_DUPLICATE_WINDOW_SECONDS',
+  'RETENTION_DAYS',
+  'ARCHIVE_DIR',
+  'BACKUP_DIR',
+  'BACKUP_INTERVAL_HOURS',
+  'BACKUP_KEEP',
+  'DISK_WARN_FREE_MB',
+] as const;
+
+export interface UnitOptions {
+  /** The checkout (the folder with package.json). */
+  root: string;
+  /** The Node executable to run (absolute). */
+  node: string;
+  dataDir: string;
+  /** The user to run as; none: root (systemd's default). */
+  user?: string | undefined;
+  env: NodeJS.ProcessEnv;
+}
+
+/** systemd's quoting for one Environment= assignment. */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function serviceUnit(options: UnitOptions): string {
+  const env = [`DATA_DIR=${path.resolve(options.dataDir)}`, 'LOG_FORMAT=json'];
+  for (const name of CARRIED) {
+    const value = options.env[name];
+    if (value !== undefined && value !== '') env.push(`${name}=${value}`);
+  }
+  return `[Unit]
+Description=Scan station edge server (${options.root})
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+WorkingDirectory=${options.root}
+${env.map((e) => `Environment=${quote(e)}`).join('\n')}
+ExecStart=${options.node} --enable-source-maps --import tsx ${path.join(options.root, 'edge-server', 'main.ts')}
+Restart=always
+RestartSec=2
+KillSignal=SIGTERM
+TimeoutStopSec=30
+${options.user ? `User=${options.user}\n` : ''}NoNewPrivileges=true
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
