@@ -16,6 +16,10 @@
  * (the figures are the output); non-zero only when something broke (e.g. an event that did not
  * apply, or an upstream that does not hold what was forwarded).
  *
+ * Then routing checks at scale (bench/routings.ts): the publish rules and the whole import check
+ * on 5,000- and 10,000-node routings beside JSON.parse of the same body, and the event loop's
+ * longest stall during an HTTP import of one (BENCH_ROUTINGS=0 leaves it out).
+ *
  * Then the station app in Debian's Chromium: scan to durable outbox and a 10,000-event drain
  * (bench/client-station.ts), and each camera decoder on 1280x720 frames with the initial
  * JavaScript size (bench/client-decode.ts).
@@ -38,6 +42,8 @@ import { formatForwarding, runForwardingBench } from './forward';
 import { measureHttp, measureInProcess } from './ingest';
 import { measureRawCeiling } from './raw';
 import { measureRawWrites } from './raw-writes';
+import type { RoutingBenchResult } from './routings';
+import { formatRoutingBench, runRoutingBench } from './routings';
 import type { Row, Scenario } from './report';
 import { SCENARIOS, TARGETS, formatTable, judge } from './report';
 import type { Measurement } from './stats';
@@ -130,6 +136,15 @@ async function main(): Promise<void> {
 
   console.log(`\n${formatTable(rows)}\n`);
 
+  let routings: RoutingBenchResult | null = null;
+  if (process.env['BENCH_ROUTINGS'] !== '0') {
+    console.log(
+      'routing checks: chains, wide and nested splits of 5,000 and 10,000 nodes; the event loop during an import',
+    );
+    routings = await runRoutingBench();
+    console.log(`\n${formatRoutingBench(routings)}\n`);
+  }
+
   let forwarding: ForwardingReport | null = null;
   const ingest100 = rows.find((r) => r.scenario === 'in-process' && r.batch === 100);
   if (process.env['BENCH_FORWARD'] !== '0' && ingest100) {
@@ -177,6 +192,7 @@ async function main(): Promise<void> {
     targets: TARGETS,
     totalSeconds,
     results: rows,
+    routings,
     forwarding,
     station,
     decode,

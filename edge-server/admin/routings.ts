@@ -12,7 +12,7 @@ import type { WorkCenterInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
 import { canonicalJson } from '../canonical-json';
 import { ApiError } from '../errors';
-import { STAGING_PREFIX, bumpReferenceSeq } from '../reference-data';
+import { STAGING_PREFIX, bumpReferenceSeq, publishedRouting } from '../reference-data';
 
 export interface ImportResult {
   graphId: number;
@@ -140,6 +140,9 @@ export function deleteStagedRoutings(db: Database.Database): number {
 }
 
 function deleteGraphRows(db: Database.Database, graphId: number): void {
+  db.prepare(
+    'DELETE FROM station_node WHERE node_id IN (SELECT id FROM routing_node WHERE graph_id = ?)',
+  ).run(graphId);
   db.prepare('DELETE FROM routing_edge WHERE graph_id = ?').run(graphId);
   db.prepare('DELETE FROM routing_node WHERE graph_id = ?').run(graphId);
   db.prepare('DELETE FROM routing_graph WHERE id = ?').run(graphId);
@@ -267,8 +270,18 @@ function* publishSteps(
         });
       }).immediate();
     }
+    // 3. The stations that serve its nodes, a slice per transaction.
+    const links = stationsServing(db, graph, nodeIds, first.wcIds);
+    const insertLink = db.prepare('INSERT OR IGNORE INTO station_node (station_id, node_id) VALUES (?, ?)');
+    for (let from = 0; from < links.length; from += ROWS_PER_STEP) {
+      yield;
+      db.transaction(() => {
+        for (const [stationId, nodeId] of links.slice(from, from + ROWS_PER_STEP))
+          insertLink.run(stationId, nodeId);
+      }).immediate();
+    }
     yield;
-    // 3. Published: its code, its stations, and the reference data reloads.
+    // 4. Published: its code, and the reference data reloads.
     return db
       .transaction((): ImportResult => {
         const existing = existingOrConflict();
@@ -278,7 +291,6 @@ function* publishSteps(
           return { ...result, graphId: existing, created: false };
         }
         db.prepare('UPDATE routing_graph SET code = ? WHERE id = ?').run(routing.code, graphId);
-        linkNewNodesToStations(db, graphId);
         bumpReferenceSeq(db);
         return { ...result, graphId, created: true };
       })
@@ -292,14 +304,39 @@ function* publishSteps(
 /**
  * A new routing (or version) is served by the stations already enrolled for it: those enrolled for
  * the node's work center, and those that serve a node of the same code on another routing.
+ * Worked out in memory (a join per node would cost seconds on a 10,000-node routing).
  */
-function linkNewNodesToStations(db: Database.Database, graphId: number): void {
-  db.prepare(
-    `INSERT OR IGNORE INTO station_node (station_id, node_id)
-     SELECT s.id, n.id FROM routing_node n JOIN station s ON s.revoked_at IS NULL
-     WHERE n.graph_id = ? AND n.node_type = 'operation' AND (
-       (s.serves_work_center = 1 AND s.work_center_id = n.work_center_id)
-       OR EXISTS (SELECT 1 FROM station_node sn JOIN routing_node o ON o.id = sn.node_id
-                  WHERE sn.station_id = s.id AND o.code = n.code AND o.graph_id <> n.graph_id))`,
-  ).run(graphId);
+function stationsServing(
+  db: Database.Database,
+  graph: RoutingGraph,
+  nodeIds: ReadonlyMap<string, number>,
+  workCenterIds: ReadonlyMap<string, number>,
+): [number, number][] {
+  const stations = db
+    .prepare('SELECT id, work_center_id, serves_work_center FROM station WHERE revoked_at IS NULL')
+    .all() as { id: number; work_center_id: number | null; serves_work_center: number }[];
+  const servedCodes = new Map<number, Set<string>>();
+  const rows = db
+    .prepare(
+      `SELECT sn.station_id, n.code FROM station_node sn JOIN routing_node n ON n.id = sn.node_id
+       JOIN routing_graph g ON g.id = n.graph_id WHERE ${publishedRouting('g')}`,
+    )
+    .all() as { station_id: number; code: string }[];
+  for (const row of rows) {
+    const codes = servedCodes.get(row.station_id) ?? new Set<string>();
+    codes.add(row.code);
+    servedCodes.set(row.station_id, codes);
+  }
+  const links: [number, number][] = [];
+  for (const node of graph.nodes) {
+    if (node.type !== 'operation') continue;
+    const nodeId = nodeIds.get(node.code);
+    const workCenterId = node.workCenter === null ? undefined : workCenterIds.get(node.workCenter);
+    if (nodeId === undefined) continue;
+    for (const station of stations) {
+      const byWorkCenter = station.serves_work_center === 1 && station.work_center_id === workCenterId;
+      if (byWorkCenter || servedCodes.get(station.id)?.has(node.code)) links.push([station.id, nodeId]);
+    }
+  }
+  return links;
 }
