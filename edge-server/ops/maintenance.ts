@@ -25,12 +25,7 @@ export function startMaintenance(site: Site): Maintenance {
   let stopped = false;
 
   /** Runs `job` now and then every `everyMs` (after `firstMs`), never two at once. */
-  const every = (
-    name: string,
-    everyMs: number,
-    firstMs: number,
-    job: () => unknown,
-  ): void => {
+  const every = (name: string, everyMs: number, firstMs: number, job: () => unknown): void => {
     const tick = (): void => {
       if (stopped) return;
       const run = (async () => {

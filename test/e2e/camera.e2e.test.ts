@@ -9,12 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_POLLS } from '../support/station-page';
 import { CLIENT_DIST, clientBuilt } from '../../edge-server/static-app';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/client-decode';
 import { writeBarcodeVideo } from '../support/barcode-video';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge, tempDir } from '../support/edge';
+
+// expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
+vi.setConfig(E2E_POLLS);
 
 const ROOT = path.join(import.meta.dirname, '../..');
 
@@ -87,7 +91,7 @@ async function stationPage(context: BrowserContext): Promise<Page> {
   const token = edge.stationToken('WC-CUT');
   await page.goto(`${edge.url}/#enroll=${encodeURIComponent(token)}`);
   await expect
-    .poll(() => page.getByText('BV-DEMO-0002 · CUT · ready').count(), { timeout: 15_000 }) // no test records it
+    .poll(() => page.getByText('BV-DEMO-0002 · CUT · ready').count()) // no test records it
     .toBe(1);
   await page.getByRole('textbox').fill('OP-0001');
   await page.getByRole('textbox').press('Enter');
@@ -108,25 +112,30 @@ describe('camera scanning in Chromium', () => {
     const page = await stationPage(context);
 
     await page.getByRole('button', { name: 'Camera', exact: true }).click();
+    await expect.poll(() => page.getByTestId('card').textContent()).toContain('BV-DEMO-0001');
+    // The decoder this browser got, and the loop's pace: ~8 attempts a second, not more. A loaded
+    // machine only slows it (an attempt waits for the one before), so the pace is awaited: some
+    // figure (refreshed every second) above @zxing/browser's own 2 a second, and none above 9.
     await expect
-      .poll(() => page.getByTestId('card').textContent(), { timeout: 20_000 })
-      .toContain('BV-DEMO-0001');
-    // The decoder this browser got, and the loop's pace: ~8 attempts a second, not more.
-    await expect
-      .poll(() => page.getByTestId('camera-info').textContent(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('camera-info').textContent())
       .toMatch(/^zxing-js · \d+(\.\d)? attempts\/s/);
-    const rate = Number(
-      /([\d.]+) attempts/.exec((await page.getByTestId('camera-info').textContent()) ?? '')?.[1],
-    );
-    expect(rate).toBeGreaterThan(2.5); // @zxing/browser's own default would be 2 a second
-    expect(rate).toBeLessThanOrEqual(9);
+    const rates: number[] = [];
+    await expect
+      .poll(async () => {
+        const info = (await page.getByTestId('camera-info').textContent()) ?? '';
+        const rate = Number(/([\d.]+) attempts/.exec(info)?.[1]);
+        if (Number.isFinite(rate)) rates.push(rate);
+        return rate;
+      })
+      .toBeGreaterThan(2.5);
+    expect(Math.max(...rates)).toBeLessThanOrEqual(9);
     expect(await page.getByRole('button', { name: 'Torch' }).count()).toBe(0); // the fake camera has none
 
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect
       .poll(() => page.getByTestId('message').textContent())
       .toContain('Start BV-DEMO-0001: recorded');
-    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 15_000 }).toBe('0 pending');
+    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
     expect(eventsOf('BV-DEMO-0001')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
 
     expect(await trackStates(page)).toEqual(['live']);
@@ -140,14 +149,14 @@ describe('camera scanning in Chromium', () => {
     const context = await browser.newContext();
     const page = await stationPage(context);
     await page.getByRole('button', { name: 'Camera', exact: true }).click();
-    await expect.poll(() => trackStates(page), { timeout: 15_000 }).toEqual(['live']);
+    await expect.poll(() => trackStates(page)).toEqual(['live']);
 
     await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
     await expect.poll(() => trackStates(page)).toEqual(['ended']);
     await expect.poll(() => page.getByText('Camera paused').count()).toBe(1);
 
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-    await expect.poll(() => trackStates(page), { timeout: 15_000 }).toEqual(['ended', 'live']);
+    await expect.poll(() => trackStates(page)).toEqual(['ended', 'live']);
     await page.getByRole('button', { name: 'Close camera' }).click();
     await expect.poll(() => trackStates(page)).toEqual(['ended', 'ended']);
     await context.close();
@@ -160,9 +169,7 @@ describe('camera scanning in Chromium', () => {
       await navigator.serviceWorker.ready;
     });
     await page.reload();
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
-      .toBe(true);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     const precached = await page.evaluate(async () => {
       const urls: string[] = [];
       for (const name of await caches.keys())
@@ -175,17 +182,13 @@ describe('camera scanning in Chromium', () => {
 
     await context.setOffline(true);
     await page.reload();
-    await expect
-      .poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 })
-      .toContain('Offline');
+    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Offline');
     if ((await page.getByText('Operator OP-0001').count()) === 0) {
       await page.getByRole('textbox').fill('OP-0001');
       await page.getByRole('textbox').press('Enter');
     }
     await page.getByRole('button', { name: 'Camera', exact: true }).click();
-    await expect
-      .poll(() => page.getByTestId('card').textContent(), { timeout: 20_000 })
-      .toContain('BV-DEMO-0001');
+    await expect.poll(() => page.getByTestId('card').textContent()).toContain('BV-DEMO-0001');
     await page.getByRole('button', { name: 'Close camera' }).click();
     await expect.poll(() => trackStates(page)).toEqual(['ended']);
     await context.close();
@@ -199,9 +202,7 @@ describe('camera scanning in Chromium', () => {
     });
     const page = await stationPage(context);
     await page.getByRole('button', { name: 'Camera', exact: true }).click();
-    await expect
-      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
-      .toContain('Camera permission is denied');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Camera permission is denied');
     expect(await trackStates(page)).toEqual([]);
     await context.close();
   }, 90_000);

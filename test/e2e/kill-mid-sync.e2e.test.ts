@@ -8,10 +8,11 @@
  * each event exactly once.
  */
 import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_EVENTS_PER_BATCH } from '../../shared/push-response';
 import type { TestEdge } from '../support/edge';
 import {
+  E2E_POLLS,
   SYNC_TIMEOUT_MS,
   injectEvents,
   startEdgeAndChromium,
@@ -23,6 +24,9 @@ import {
   signIn,
   waitForToken,
 } from '../support/station-page';
+
+// expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
+vi.setConfig(E2E_POLLS);
 
 /** More than one push can carry. */
 const TOTAL = MAX_EVENTS_PER_BATCH + 100;

@@ -6,9 +6,18 @@
  * barcodes record hands-free; the printable page draws each command as a Code 128 barcode.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdgeAndChromium, stopEdgeAndChromium, wedgeScan } from '../support/station-page';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  E2E_POLLS,
+  signIn,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
+  wedgeScan,
+} from '../support/station-page';
 import type { TestEdge } from '../support/edge';
+
+// expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
+vi.setConfig(E2E_POLLS);
 
 let edge: TestEdge;
 let browser: Browser;
@@ -40,9 +49,7 @@ describe('operators and command barcodes in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
-    await expect
-      .poll(() => page.getByText('BV-DEMO-0004 · CUT · ready').count(), { timeout: 15_000 })
-      .toBe(1);
+    await expect.poll(() => page.getByText('BV-DEMO-0004 · CUT · ready').count()).toBe(1);
 
     // A PIN operator: the badge asks for the PIN; a wrong one is refused, the right one signs in.
     await wedgeScan(page, 'OP-PIN');
@@ -67,6 +74,7 @@ describe('operators and command barcodes in Chromium', () => {
       .toContain('Start BV-DEMO-0004: recorded');
     // A command the state machine does not allow is refused on the tablet, and nothing is recorded.
     await wedgeScan(page, 'BV-DEMO-0004');
+    await expect.poll(() => page.getByTestId('card').textContent()).toContain('BV-DEMO-0004');
     await wedgeScan(page, 'CMD:RESUME');
     await expect.poll(() => page.getByTestId('message').textContent()).toContain('Resume is not possible');
     await wedgeScan(page, 'CMD:CLOSE');
@@ -100,7 +108,7 @@ describe('operators and command barcodes in Chromium', () => {
     await expect.poll(() => page.getByTestId('locked').count()).toBe(1);
 
     await context.setOffline(false);
-    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 20_000 }).toBe('0 pending');
+    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
     expect(stationEvents('BV-DEMO-0004')).toEqual([{ type: 'start', operator: 'OP-0002' }]);
     expect(stationEvents('BV-DEMO-0005')).toEqual([
       { type: 'start', operator: 'OP-PIN' },
@@ -117,14 +125,10 @@ describe('operators and command barcodes in Chromium', () => {
       await navigator.serviceWorker.ready;
     });
     await page.reload();
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
-      .toBe(true);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await context.setOffline(true);
     await page.reload();
-    await expect
-      .poll(() => page.locator('.command-card svg rect').count(), { timeout: 15_000 })
-      .toBeGreaterThan(100);
+    await expect.poll(() => page.locator('.command-card svg rect').count()).toBeGreaterThan(100);
     const labels = await page.locator('.command-card figcaption').allTextContents();
     expect(labels).toEqual([
       'Start',
@@ -148,9 +152,7 @@ describe('operators and command barcodes in Chromium', () => {
     const page = await context.newPage();
     await page.clock.install();
     await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-EDGE'))}`);
-    await page.getByRole('textbox').fill('OP-0003');
-    await page.getByRole('textbox').press('Enter');
-    await expect.poll(() => page.getByText('Operator OP-0003').count(), { timeout: 15_000 }).toBe(1);
+    await signIn(page, 'OP-0003');
     await page.clock.fastForward('04:00');
     expect(await page.getByTestId('locked').count()).toBe(0);
     await page.clock.fastForward('01:30');

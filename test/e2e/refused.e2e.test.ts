@@ -8,9 +8,10 @@
  * And one the operator hits with the card alone: a note longer than the server takes (16 KiB).
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestEdge } from '../support/edge';
 import {
+  E2E_POLLS,
   SYNC_TIMEOUT_MS,
   startEdgeAndChromium,
   stopEdgeAndChromium,
@@ -21,6 +22,9 @@ import {
   signIn,
   waitForToken,
 } from '../support/station-page';
+
+// expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
+vi.setConfig(E2E_POLLS);
 
 const STARTED = 'BV-DEMO-0005';
 const NOTED = 'BV-DEMO-0006';

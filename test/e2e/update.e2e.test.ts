@@ -8,9 +8,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { controlledByServiceWorker, launchChromium, wedgeScan } from '../support/station-page';
+import {
+  E2E_POLLS,
+  controlledByServiceWorker,
+  launchChromium,
+  signIn,
+  wedgeScan,
+} from '../support/station-page';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge } from '../support/edge';
+
+// expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
+vi.setConfig(E2E_POLLS);
 
 // This file serves its own copy of the built app, so that it can publish a new release into it.
 const { built, served } = vi.hoisted(() => {
@@ -49,8 +58,7 @@ describe('app updates in Chromium', () => {
 
     // A scan that cannot be delivered yet: pushes fail.
     await page.route('**/api/v1/events', (route) => route.abort('connectionrefused'));
-    await page.getByRole('textbox').fill('OP-0001');
-    await page.getByRole('textbox').press('Enter');
+    await signIn(page, 'OP-0001');
     await wedgeScan(page, 'BV-DEMO-0008');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(() => page.getByTestId('pending').textContent()).toBe('1 pending');
@@ -61,17 +69,15 @@ describe('app updates in Chromium', () => {
       await (await navigator.serviceWorker.getRegistration())?.update();
     });
     await expect
-      .poll(() => page.getByTestId('update').textContent(), { timeout: 20_000 })
+      .poll(() => page.getByTestId('update').textContent())
       .toContain('once every scan is delivered');
     expect(await page.getByRole('button', { name: 'Update now' }).count()).toBe(0);
 
     // Deliveries resume; once the outbox is empty the update is offered, and applied.
     await page.unroute('**/api/v1/events');
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 20_000 }).toBe('0 pending');
-    await expect
-      .poll(() => page.getByRole('button', { name: 'Update now' }).count(), { timeout: 10_000 })
-      .toBe(1);
+    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
+    await expect.poll(() => page.getByRole('button', { name: 'Update now' }).count()).toBe(1);
     const reloaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Update now' }).click();
     await reloaded;

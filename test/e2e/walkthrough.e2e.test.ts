@@ -15,10 +15,11 @@
  * (Enrolling one tablet in turn as two demo stations does not work: see reEnrollment in the report.)
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestEdge } from '../support/edge';
 import type { RecordedEvent } from '../support/station-page';
 import {
+  E2E_POLLS,
   SYNC_TIMEOUT_MS,
   controlledByServiceWorker,
   startEdgeAndChromium,
@@ -30,6 +31,9 @@ import {
   signIn,
   waitForToken,
 } from '../support/station-page';
+
+// expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
+vi.setConfig(E2E_POLLS);
 
 const CODE = 'BV-DEMO-0003';
 

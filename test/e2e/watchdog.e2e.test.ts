@@ -5,9 +5,12 @@
  * every 5 s against a failing server.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdgeAndChromium, stopEdgeAndChromium } from '../support/station-page';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { E2E_POLLS, signIn, startEdgeAndChromium, stopEdgeAndChromium } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
+
+// expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
+vi.setConfig(E2E_POLLS);
 
 let edge: TestEdge;
 let browser: Browser;
@@ -33,9 +36,7 @@ describe('stall watchdog in Chromium', () => {
       });
     });
     await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
-    await page.getByRole('textbox').fill('OP-0004');
-    await page.getByRole('textbox').press('Enter');
-    await expect.poll(() => page.getByText('Operator OP-0004').count(), { timeout: 15_000 }).toBe(1);
+    await signIn(page, 'OP-0004');
     await page.getByRole('textbox').fill('BV-DEMO-0001');
     await page.getByRole('textbox').press('Enter');
     await page.getByRole('button', { name: 'Note', exact: true }).click();
@@ -55,7 +56,7 @@ describe('stall watchdog in Chromium', () => {
 
     await page.unroute('**/api/v1/events');
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: 15_000 }).toBe('0 pending');
+    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
     await page.clock.runFor('00:15');
     await expect.poll(() => page.getByTestId('stalled').count()).toBe(0);
     await context.close();

@@ -9,6 +9,7 @@ import { uuidv7 } from 'uuidv7';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestEdge } from '../support/edge';
 import { push, startTestEdge, stationEvent, TestStation } from '../support/edge';
+import { waitFor } from '../support/wait';
 
 let edges: TestEdge[] = [];
 afterEach(async () => {
@@ -35,23 +36,37 @@ async function api(e: TestEdge, token: string, method: string, url: string, body
 describe('hardening', () => {
   it('IN-4: a push while another process holds the write lock waits for it (busy_timeout) and applies', async () => {
     const e = await edge();
-    // Another process (as the CLI would be) holds a write transaction for 400 ms.
+    // Another process (as the CLI would be) holds a write transaction, and says when it lets go.
+    // Its hold is a time on purpose: while the push waits, this process is blocked inside SQLite
+    // and cannot tell it when. Long enough for the push to arrive on a loaded machine, well under
+    // busy_timeout (5 s).
+    const HOLD_MS = 2000;
     const holder = spawn(
       process.execPath,
       [
         '-e',
         `const D=require('better-sqlite3');const db=new D(${JSON.stringify(path.join(e.dataDir, 'edge.sqlite'))});` +
-          `db.exec('BEGIN IMMEDIATE');console.log('locked');setTimeout(()=>{db.exec('COMMIT');process.exit(0)},400);`,
+          `db.exec('BEGIN IMMEDIATE');console.log('locked');` +
+          `setTimeout(()=>{const at=Date.now();db.exec('COMMIT');console.log('released '+at);process.exit(0)},${HOLD_MS});`,
       ],
       { cwd: path.join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    let said = '';
+    holder.stdout.on('data', (chunk: Buffer) => (said += chunk.toString('utf8')));
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    await waitFor(() => said.includes('locked'), { what: 'the other process to hold the lock' });
     const cut = new TestStation(e.url, e.stationToken('WC-CUT'));
-    const started = Date.now();
     const result = await cut.send('start', 'BV-DEMO-0001', 'CUT');
+    const answeredAt = Date.now();
     expect(result.status).toBe('applied');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-    await new Promise((resolve) => holder.once('exit', resolve));
+    await exited;
+    const releasedAt = Number(/released (\d+)/.exec(said)?.[1]);
+    // The push arrived while the lock was held, and its answer came after the lock was let go.
+    const { receivedAt } = e.site.db
+      .prepare('SELECT received_at AS receivedAt FROM token_event WHERE event_id = ?')
+      .get(result.id) as { receivedAt: string };
+    expect(Date.parse(receivedAt)).toBeLessThan(releasedAt);
+    expect(answeredAt).toBeGreaterThanOrEqual(releasedAt);
   });
 
   it('password guessing for one username is rate limited after five tries (429 with Retry-After)', async () => {

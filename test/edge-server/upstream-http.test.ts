@@ -4,11 +4,14 @@
  * through a fault-injecting proxy (test/support/fault-proxy.ts) that fails, rate-limits, hangs or
  * refuses on demand; a third edge server (REGION) is the hub's own upstream when hubs chain.
  */
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../edge-server/logger';
 import type { AppliedEventRecord } from '../../shared/protocol';
 import type { TestEdge } from '../support/edge';
 import { TestStation, push, startTestEdge } from '../support/edge';
 import { FaultProxy } from '../support/fault-proxy';
+import { waitFor } from '../support/wait';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const RECORD_FIELDS = [
@@ -29,14 +32,21 @@ const RECORD_FIELDS = [
   'type',
 ];
 
-/** Quick retries so that outages and faults settle in well under a second. */
+/**
+ * Quick retries so that outages and faults settle in well under a second. The request timeout is
+ * long: a send that merely runs slow on a loaded machine must not turn into a timeout the test did
+ * not ask for; the tests of a timeout set FORWARD_TIMEOUT_SECONDS themselves.
+ */
 const FAST_FORWARDING = {
   FORWARD_BACKOFF_BASE_MS: '20',
   FORWARD_BACKOFF_MAX_SECONDS: '0.5',
   FORWARD_IDLE_MS: '50',
-  FORWARD_TIMEOUT_SECONDS: '1',
+  FORWARD_TIMEOUT_SECONDS: '10',
   FORWARD_MAX_PERMANENT_FAILURES: '2',
 };
+
+/** A request timeout the hanging proxy outlasts (its holds are 1.2 s and more). */
+const SHORT_TIMEOUT = { FORWARD_TIMEOUT_SECONDS: '1' };
 
 const edges: TestEdge[] = [];
 const proxies: FaultProxy[] = [];
@@ -51,8 +61,15 @@ afterEach(async () => {
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-async function startEdge(siteCode: string, env: Record<string, string> = {}): Promise<TestEdge> {
-  const edge = await startTestEdge({ env: { SITE_CODE: siteCode, ...FAST_FORWARDING, ...env } });
+async function startEdge(
+  siteCode: string,
+  env: Record<string, string> = {},
+  log?: Logger,
+): Promise<TestEdge> {
+  const edge = await startTestEdge({
+    env: { SITE_CODE: siteCode, ...FAST_FORWARDING, ...env },
+    ...(log ? { log } : {}),
+  });
   edges.push(edge);
   return edge;
 }
@@ -93,18 +110,36 @@ async function enrollSite(upstream: TestEdge, code: string, relays = false): Pro
 
 /** A hub, and the BKK-1 site forwarding to it (through a fault proxy unless `direct`). */
 async function hubAndSite(
-  options: { direct?: boolean; env?: Record<string, string> } = {},
+  options: { direct?: boolean; env?: Record<string, string>; siteLog?: Logger } = {},
 ): Promise<{ hub: TestEdge; site: TestEdge; proxy: FaultProxy; credential: string }> {
   const hub = await startEdge('HUB');
   const credential = await enrollSite(hub, 'BKK-1');
   const proxy = await FaultProxy.start(hub.url);
   proxies.push(proxy);
-  const site = await startEdge('BKK-1', {
-    UPSTREAM_URL: options.direct ? hub.url : proxy.url,
-    UPSTREAM_CREDENTIAL: credential,
-    ...options.env,
-  });
+  const site = await startEdge(
+    'BKK-1',
+    { UPSTREAM_URL: options.direct ? hub.url : proxy.url, UPSTREAM_CREDENTIAL: credential, ...options.env },
+    options.siteLog,
+  );
   return { hub, site, proxy, credential };
+}
+
+/**
+ * A site's logger that keeps the waits its forwarder planned after each failure (its "backing off"
+ * lines): what the forwarder decided, whatever a loaded machine adds to it in real time.
+ */
+function backoffLog(): { log: Logger; waits: number[] } {
+  const waits: number[] = [];
+  const log = pino(
+    { level: 'warn' },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as { msg?: string; waitMs?: number };
+        if (entry.msg === 'upstream unavailable; backing off') waits.push(entry.waitMs ?? NaN);
+      },
+    },
+  );
+  return { log, waits };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,30 +205,14 @@ function counts(edge: TestEdge): { pending: number; forwarded: number; dead: num
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` until `ok` holds, for at most `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  ok: (value: T) => boolean = Boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)}`);
-    }
-    await sleep(20);
-  }
-}
-
 /** Until nothing is pending at the site and the hub holds as many of its records as the site has. */
 async function drained(site: TestEdge, hub: TestEdge, siteCode = 'BKK-1'): Promise<void> {
   await waitFor(
-    `${siteCode}'s outbox forwarded to ${hub.site.config.siteCode}`,
     () => ({ ...counts(site), atHub: hubRecords(hub, siteCode).length, outbox: outbox(site).length }),
-    (c) => c.pending === 0 && c.atHub === c.outbox - c.dead,
+    {
+      what: `${siteCode}'s outbox forwarded to ${hub.site.config.siteCode}`,
+      until: (c) => c.pending === 0 && c.atHub === c.outbox - c.dead,
+    },
   );
 }
 
@@ -448,11 +467,10 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     const floor = new Floor(site);
     await workTheFloor(floor); // every send asserts 200 + applied
 
-    const down = await waitFor(
-      'the supervisor status to show the outage',
-      () => upstreamStatus(site),
-      (s) => s.pending > 0 && s.lagSeconds > 0 && s.lastError !== null,
-    );
+    const down = await waitFor(() => upstreamStatus(site), {
+      what: 'the supervisor status to show the outage',
+      until: (s) => s.pending > 0 && s.lagSeconds > 0 && s.lastError !== null,
+    });
     expect(down.pending).toBe(counts(site).pending);
     expect(down.lastError).toMatch(/cannot reach .*\/api\/v1\/events/);
     expect(['backing-off', 'sending']).toContain(down.state);
@@ -507,7 +525,8 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   });
 
   it('429 with Retry-After: 1 makes the forwarder wait at least a second before it tries again, then it succeeds', async () => {
-    const { hub, site, proxy } = await hubAndSite();
+    const backoffs = backoffLog();
+    const { hub, site, proxy } = await hubAndSite({ siteLog: backoffs.log });
     await drained(site, hub);
     proxy.failNext(1, { kind: 'status', status: 429, headers: { 'retry-after': '1' } });
     const floor = new Floor(site);
@@ -520,9 +539,10 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     const [refused, retry] = [sends[limited]!, sends[limited + 1]!];
     expect(retry.ids).toEqual(refused.ids);
     expect(retry.status).toBe(200);
-    const waited = retry.at - refused.answeredAt!;
-    expect(waited).toBeGreaterThanOrEqual(990);
-    expect(waited).toBeLessThan(3000);
+    // At least the second it was asked for, in real time (a loaded machine only adds to it) ...
+    expect(retry.at - refused.answeredAt!).toBeGreaterThanOrEqual(990);
+    // ... and no more than that by plan: its own backoff here is at most 0.5 s.
+    expect(backoffs.waits).toEqual([1000]);
     expectSameRecordsInOrder(site, hub);
   });
 
@@ -536,8 +556,9 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     proxy.failNext(1, { kind: 'status', status: 429, headers: { 'retry-after': '1' } });
     const floor = new Floor(site);
     await floor.do('WC-CUT', 'start', 'BV-DEMO-0001', 'CUT');
-    await waitFor('the 429', () => proxy.sends().some((s) => s.status === 429));
-    await sleep(100);
+    await waitFor(async () => (await upstreamStatus(site)).state === 'backing-off', {
+      what: 'the forwarder backing off after the 429',
+    });
     await floor.do('WC-CUT', 'start', 'BV-DEMO-0002', 'CUT'); // the shop floor goes on
     await drained(site, hub);
 
@@ -552,32 +573,42 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   // so stop() (server close, SIGTERM) cannot wake a backing-off forwarder and waits the backoff out
   // (up to FORWARD_BACKOFF_MAX_SECONDS, or any Retry-After).
   it('a site shuts down promptly while its forwarder backs off after a 429 with Retry-After', async () => {
+    const RETRY_AFTER_MS = 30_000;
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_IDLE_MS: '1000' } });
     await drained(site, hub);
     const floor = new Floor(site);
     await floor.do('WC-CUT', 'start', 'BV-DEMO-0001', 'CUT');
     await drained(site, hub); // forwarded; the forwarder now idles (1 s)
     const idleFrom = Date.now();
-    proxy.failNext(1, { kind: 'status', status: 429, headers: { 'retry-after': '4' } });
-    await floor.do('WC-CUT', 'start', 'BV-DEMO-0002', 'CUT'); // wakes it: 429, backing off 4 s
-    await waitFor('the 429', () => proxy.sends().some((s) => s.status === 429));
-    await sleep(Math.max(0, idleFrom + 1200 - Date.now())); // past the idle interval it was woken from
+    proxy.failNext(1, {
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': String(RETRY_AFTER_MS / 1000) },
+    });
+    await floor.do('WC-CUT', 'start', 'BV-DEMO-0002', 'CUT'); // wakes it: 429, backing off 30 s
+    await waitFor(async () => (await upstreamStatus(site)).state === 'backing-off', {
+      what: 'the forwarder backing off after the 429',
+    });
+    // Not a wait for a state: the bug needs the idle pause's timer (1 s, from before the wake) to
+    // fire during the backoff, and nothing outside shows that it did. Past it, with room to spare.
+    await sleep(Math.max(0, idleFrom + 1500 - Date.now()));
     expect((await upstreamStatus(site)).state).toBe('backing-off');
 
     edges.splice(edges.indexOf(site), 1);
     const closing = Date.now();
     await site.close();
-    expect(Date.now() - closing).toBeLessThan(1000);
+    // It does not wait the backoff out: it is done long before, however loaded the machine.
+    expect(Date.now() - closing).toBeLessThan(RETRY_AFTER_MS / 3);
   });
 
   it('a timeout whose request reached the hub anyway (unclear outcome): after recovery still exactly one hub record per event', async () => {
-    const { hub, site, proxy } = await hubAndSite();
+    const { hub, site, proxy } = await hubAndSite({ env: SHORT_TIMEOUT });
     await drained(site, hub);
     // The hub gets and stores the batch, but its answer comes after the site gave up (1 s).
     proxy.failNext(1, { kind: 'hang', holdMs: 1500, deliver: true });
     const floor = new Floor(site);
     await floor.work('WC-CUT', 'BV-DEMO-0001', 'CUT');
-    await waitFor('the held request', () => proxy.sends().some((s) => s.fault === 'hang'));
+    await waitFor(() => proxy.sends().some((s) => s.fault === 'hang'), { what: 'the held request' });
     await floor.work('WC-CUT', 'BV-DEMO-0002', 'CUT');
     await drained(site, hub);
 
@@ -622,11 +653,10 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     await floor.do('WC-EDGE', 'start', 'BV-DEMO-0001', 'EDGE-BODY'); // same family, later
     await floor.work('WC-CUT', 'WL-DEMO-0001', 'CUT');
 
-    const dead = await waitFor(
-      'the dead letter',
-      () => api(site, 'GET', '/api/v1/supervisor/upstream/dead'),
-      (d) => d.dead.length > 0,
-    );
+    const dead = await waitFor(() => api(site, 'GET', '/api/v1/supervisor/upstream/dead'), {
+      what: 'the dead letter',
+      until: (d) => d.dead.length > 0,
+    });
     expect(dead.dead).toHaveLength(1);
     expect(dead.dead[0]).toMatchObject({
       outboxId: expect.any(Number),
@@ -642,11 +672,10 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     const heldBack = all.slice(badIndex + 1).filter((r) => r.record.code === 'BV-DEMO-0001');
     const others = all.filter((r) => r.record.code !== 'BV-DEMO-0001' || all.indexOf(r) < badIndex);
     expect(heldBack.map((r) => r.record.type)).toEqual(['split', 'spawn', 'spawn', 'start']);
-    await waitFor(
-      'the other tokens to arrive',
-      () => ({ atHub: hubRecords(hub).length, pending: counts(site).pending }),
-      (c) => c.atHub === others.length && c.pending === heldBack.length,
-    );
+    await waitFor(() => ({ atHub: hubRecords(hub).length, pending: counts(site).pending }), {
+      what: 'the other tokens to arrive',
+      until: (c) => c.atHub === others.length && c.pending === heldBack.length,
+    });
     const status = await upstreamStatus(site);
     expect(status).toMatchObject({ dead: 1, pending: heldBack.length, lagSeconds: expect.any(Number) });
     expect(ids(hubRecords(hub))).toEqual(ids(others.map((r) => r.record)));
@@ -694,7 +723,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   });
 
   it('ordering per token is kept through a mix of outage, 500s, a timeout, a rate limit and a dead letter, with stations pushing at once', async () => {
-    const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_BATCH_SIZE: '3' } });
+    const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_BATCH_SIZE: '3', ...SHORT_TIMEOUT } });
     await drained(site, hub);
     const floor = new Floor(site);
     proxy.failNext(2, { kind: 'status', status: 503 });
@@ -716,17 +745,12 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
         await floor.do('WC-EDGE', 'start', 'BV-DEMO-0003', 'EDGE-BODY');
       })(),
     ]);
-    await waitFor(
-      'the dead letter',
-      () => counts(site).dead,
-      (n) => n === 1,
-    );
+    await waitFor(() => counts(site).dead, { what: 'the dead letter', until: (n) => n === 1 });
     // While the dead letter holds its family back, the rest keeps its per-token order.
-    await waitFor(
-      'everything but the held family',
-      () => counts(site).pending,
-      (n) => n === 4,
-    );
+    await waitFor(() => counts(site).pending, {
+      what: 'everything but the held family',
+      until: (n) => n === 4,
+    });
     expectPerTokenOrder(
       outbox(site).map((r) => r.record),
       hubRecords(hub),
@@ -751,11 +775,10 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     const floor = new Floor(site);
     await workTheFloor(floor);
     await drained(site, hub);
-    await waitFor(
-      "the hub's outbox to reach the region",
-      () => ({ ...counts(hub), atRegion: hubRows(region).length }),
-      (c) => c.pending === 0 && c.atRegion === outbox(hub).length,
-    );
+    await waitFor(() => ({ ...counts(hub), atRegion: hubRows(region).length }), {
+      what: "the hub's outbox to reach the region",
+      until: (c) => c.pending === 0 && c.atRegion === outbox(hub).length,
+    });
 
     const fromSite = outbox(site).map((r) => r.record);
     // At the region: the hub sent them (the credential's site), each still says BKK-1, as built there.
@@ -795,11 +818,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     const siteCredential = await enrollSite(hub, 'BKK-1');
     const site = await startEdge('BKK-1', { UPSTREAM_URL: hub.url, UPSTREAM_CREDENTIAL: siteCredential });
     await drained(site, hub);
-    await waitFor(
-      'the hub to drain',
-      () => counts(hub).pending,
-      (n) => n === 0,
-    );
+    await waitFor(() => counts(hub).pending, { what: 'the hub to drain', until: (n) => n === 0 });
 
     const floor = new Floor(site);
     await floor.do('WC-CUT', 'start', 'BV-DEMO-0001', 'CUT');
@@ -809,18 +828,13 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     await floor.do('WC-EDGE', 'start', 'BV-DEMO-0001', 'EDGE-BODY');
     await floor.work('WC-CUT', 'BV-DEMO-0002', 'CUT');
     await drained(site, hub);
-    await waitFor(
-      'the dead letter at the hub',
-      () => counts(hub).dead,
-      (n) => n === 1,
-    );
+    await waitFor(() => counts(hub).dead, { what: 'the dead letter at the hub', until: (n) => n === 1 });
     const fromSite = outbox(site).map((r) => r.record);
     const otherToken = ids(fromSite.filter((r) => r.code === 'BV-DEMO-0002'));
-    await waitFor(
-      "BV-DEMO-0002's records at the region",
-      () => new Set(ids(hubRecords(region, 'BKK-1'))),
-      (atRegion) => otherToken.every((id) => atRegion.has(id)),
-    );
+    await waitFor(() => new Set(ids(hubRecords(region, 'BKK-1'))), {
+      what: "BV-DEMO-0002's records at the region",
+      until: (atRegion) => otherToken.every((id) => atRegion.has(id)),
+    });
     const dead = await api(hub, 'GET', '/api/v1/supervisor/upstream/dead');
     expect(dead.dead.map((d: any) => d.record.id)).toEqual([bad['id']]);
     const badIndex = fromSite.findIndex((r) => r.id === bad['id']);
@@ -871,11 +885,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     });
     expect(await seeded.json()).toEqual({ results: [{ id: complete['id'], status: 'accepted' }] });
     await floor.send('WC-CUT', complete); // → split and the branches' spawns, in the same batch
-    await waitFor(
-      'the rejected record to be dead',
-      () => counts(site).dead,
-      (n) => n === 1,
-    );
+    await waitFor(() => counts(site).dead, { what: 'the rejected record to be dead', until: (n) => n === 1 });
     expect((await api(site, 'GET', '/api/v1/supervisor/upstream/dead')).dead[0].lastError).toMatch(
       /IDEMPOTENCY_KEY_REUSED/,
     );
@@ -896,11 +906,10 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     await floor.work('WC-CUT', 'BV-DEMO-0001', 'CUT');
     await floor.work('WC-CUT', 'BV-DEMO-0002', 'CUT');
     // Four attempts refused with 401 (with FORWARD_MAX_PERMANENT_FAILURES 2, enough to dead-letter).
-    const status = await waitFor(
-      'four attempts refused with 401',
-      () => upstreamStatus(site),
-      (s) => s.activity.filter((a: any) => / answered 401: /.test(a.message ?? '')).length >= 4,
-    );
+    const status = await waitFor(() => upstreamStatus(site), {
+      what: 'four attempts refused with 401',
+      until: (s) => s.activity.filter((a: any) => / answered 401: /.test(a.message ?? '')).length >= 4,
+    });
     expect(status.lastError).toMatch(/answered 401: UNAUTHORIZED/);
     expect(counts(site).dead).toBe(0);
     expect(status.dead).toBe(0);

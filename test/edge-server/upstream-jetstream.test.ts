@@ -20,6 +20,7 @@ import type { EdgeProcess } from '../support/edge-process';
 import { killEdge, startEdge, stopAllEdges, stopEdge } from '../support/edge-process';
 import type { NatsServer, StreamMessage } from '../support/nats';
 import { startNats, stopAllNats } from '../support/nats';
+import { waitFor } from '../support/wait';
 
 const SITE = 'BKK-1';
 const STREAM = 'SCAN_EVENTS';
@@ -49,24 +50,6 @@ afterAll(() => {
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until `done` holds for its value; fails with the last value after `timeoutMs`. */
-async function eventually<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)}`);
-    }
-    await sleep(50);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The site's side: outbox rows, supervisor status.
@@ -116,6 +99,13 @@ async function upstreamStatus(url: string, token: string): Promise<any> {
 }
 
 const drained = (s: any): boolean => s.pending === 0 && s.state === 'idle';
+
+/** Ids of the forwarder's attempts (its activity log) after `afterId`, in order. */
+function attemptsSince(db: Database.Database, afterId: number): number[] {
+  return (
+    db.prepare('SELECT id FROM upstream_activity WHERE id > ? ORDER BY id').all(afterId) as { id: number }[]
+  ).map((r) => r.id);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The comparison an integrator makes.
@@ -251,7 +241,10 @@ describe('JetStream upstream: the stream', () => {
     });
     const supervisor = await edge.login('supervisor');
     // The demo's spawn records are pending at start, so the forwarder opens the sink at once.
-    await eventually('the demo spawns forwarded', () => upstreamStatus(edge.url, supervisor), drained);
+    await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'the demo spawns forwarded',
+      until: drained,
+    });
     const info = await nats.streamInfo('PLANT_SCANS');
     expect(info?.config.subjects).toContain('plant.scans.>');
     expect(info?.config.duplicate_window).toBe(7 * NANOS_PER_SECOND);
@@ -275,7 +268,10 @@ describe('JetStream upstream: the stream', () => {
     const before = await nats.streamInfo(STREAM);
     const edge = await jetstreamEdge(nats, { NATS_DUPLICATE_WINDOW_SECONDS: '5' });
     const supervisor = await edge.login('supervisor');
-    await eventually('the demo spawns forwarded', () => upstreamStatus(edge.url, supervisor), drained);
+    await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'the demo spawns forwarded',
+      until: drained,
+    });
     const after = await nats.streamInfo(STREAM);
     expect(after?.config).toEqual(before?.config);
     expect(after?.config.duplicate_window).toBe(30 * NANOS_PER_SECOND);
@@ -288,11 +284,10 @@ describe('JetStream upstream: the stream', () => {
     await nats.withJsm((jsm) => jsm.streams.add({ name: STREAM, subjects: ['scan.events.*'] }));
     const edge = await jetstreamEdge(nats);
     const supervisor = await edge.login('supervisor');
-    const status = await eventually(
-      'the demo spawns forwarded, or an error',
-      () => upstreamStatus(edge.url, supervisor),
-      (s) => drained(s) || s.lastError !== null,
-    );
+    const status = await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'the demo spawns forwarded, or an error',
+      until: (s) => drained(s) || s.lastError !== null,
+    });
     expect(status.lastError).toBeNull();
     expect((await nats.streamInfo(STREAM))?.config.subjects).toEqual(['scan.events.*']);
     expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.site.db));
@@ -303,11 +298,10 @@ describe('JetStream upstream: the stream', () => {
     await nats.withJsm((jsm) => jsm.streams.add({ name: STREAM, subjects: ['erp.orders.>'] }));
     const edge = await jetstreamEdge(nats);
     const supervisor = await edge.login('supervisor');
-    const status = await eventually(
-      'a lastError',
-      () => upstreamStatus(edge.url, supervisor),
-      (s) => s.lastError !== null,
-    );
+    const status = await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'a lastError',
+      until: (s) => s.lastError !== null,
+    });
     expect(status.lastError).toContain(`stream ${STREAM} exists but does not take subject ${SUBJECT}`);
     expect(status.lastError).toContain('erp.orders.>');
     expect(status).toMatchObject({ upstream: 'jetstream', forwarded: 0, dead: 0 });
@@ -315,7 +309,11 @@ describe('JetStream upstream: the stream', () => {
     // Ingest goes on; what it adds stays pending too.
     const stations = stationsOf(edge);
     await route(stations, [tote(1)], TOTE_STEPS, 0, 2);
-    await sleep(300);
+    // Two more attempts logged: the second began after these rows were in the outbox.
+    const lastAttempt = attemptsSince(edge.site.db, 0).at(-1) ?? 0;
+    await waitFor(() => attemptsSince(edge.site.db, lastAttempt).length >= 2, {
+      what: 'two more attempts of the forwarder',
+    });
     const rows = readOutbox(edge.site.db);
     expect(rows.filter((r) => r.status !== 'pending')).toEqual([]);
     expect((await upstreamStatus(edge.url, supervisor)).pending).toBe(rows.length);
@@ -342,11 +340,10 @@ describe('JetStream upstream: events recorded at stations', () => {
     await route(stations, [tote(1), tote(2)], TOTE_STEPS, 9);
     await route(stations, [wallet(1)], WALLET_STEPS);
 
-    const status = await eventually(
-      'the outbox drained',
-      () => upstreamStatus(edge.url, supervisor),
-      drained,
-    );
+    const status = await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'the outbox drained',
+      until: drained,
+    });
     const rows = readOutbox(edge.site.db);
     expect(status).toMatchObject({ pending: 0, dead: 0, forwarded: rows.length, lastError: null });
     const types = rows.filter((r) => r.record.code === tote(1)).map((r) => r.record.type);
@@ -365,33 +362,36 @@ describe('JetStream upstream: events recorded at stations', () => {
     const stations = stationsOf(edge);
 
     await route(stations, [tote(1), tote(2)], TOTE_STEPS, 0, 6);
-    const down = await eventually(
-      'lastError while NATS is down',
-      () => upstreamStatus(edge.url, supervisor),
-      (s) => s.lastError !== null && s.pending > 0,
-    );
+    const down = await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'lastError while NATS is down',
+      until: (s) => s.lastError !== null && s.pending > 0,
+    });
     expect(down.lastError).toContain(nats.url);
     expect(down.forwarded).toBe(0);
     expect(down.pending).toBe(readOutbox(edge.site.db).length);
 
     await nats.start();
-    await eventually('the backlog drained', () => upstreamStatus(edge.url, supervisor), drained);
+    await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'the backlog drained',
+      until: drained,
+    });
     expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.site.db));
 
     // Down again while the sink is connected: publishes time out, the backlog grows again.
     await nats.stop();
     await route(stations, [tote(1), tote(2)], TOTE_STEPS, 6);
     await route(stations, [wallet(1), wallet(2)], WALLET_STEPS);
-    const again = await eventually(
-      'a publish failure while NATS is down',
-      () => upstreamStatus(edge.url, supervisor),
-      (s) => s.pending > 0 && s.lastError !== null && s.state === 'backing-off',
-      15_000,
-    );
+    const again = await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'a publish failure while NATS is down',
+      until: (s) => s.pending > 0 && s.lastError !== null && s.state === 'backing-off',
+    });
     expect(again.pending).toBe(readOutbox(edge.site.db).filter((r) => r.status === 'pending').length);
 
     await nats.start();
-    await eventually('the backlog drained', () => upstreamStatus(edge.url, supervisor), drained, 30_000);
+    await waitFor(() => upstreamStatus(edge.url, supervisor), {
+      what: 'the backlog drained',
+      until: drained,
+    });
     expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.site.db));
   });
 });
@@ -433,7 +433,10 @@ async function pushAll(
 /** Waits until the child's forwarder is idle with nothing pending, and stops it gracefully. */
 async function drainAndStop(edge: EdgeProcess, demo: DemoFile): Promise<any> {
   const supervisor = await login(edge.url, demo.supervisor);
-  const status = await eventually('the outbox drained', () => upstreamStatus(edge.url, supervisor), drained);
+  const status = await waitFor(() => upstreamStatus(edge.url, supervisor), {
+    what: 'the outbox drained',
+    until: drained,
+  });
   await stopEdge(edge);
   return status;
 }
@@ -485,6 +488,7 @@ describe('JetStream upstream: the edge server killed', () => {
         cut,
         [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => cut?.note(tote(n), `round ${round}`)),
       );
+      // Not a wait for a state: a random moment to kill at is what this test is about.
       await sleep(Math.floor(Math.random() * 40));
       await killEdge(edge);
       // Killed: what landed is a prefix of the outbox, ahead of what is marked by at most a batch.
@@ -501,7 +505,7 @@ describe('JetStream upstream: the edge server killed', () => {
     // The kills did land between publishing and marking (else this test proves little).
     const hits = unmarkedAtKill.filter((n) => n > 0).length;
     expect(hits, `records landed but unmarked at each kill: ${unmarkedAtKill.join(' ')}`).toBeGreaterThan(0);
-  }, 150_000);
+  }, 300_000); // 25 starts of the edge server: about 30 s on an idle 2-core machine, 100 s on a busy one
 
   it('after the duplicate window has passed: a restart finds what landed by the subject\u2019s last message and sends it no second time', async () => {
     const BATCH = 5;
@@ -550,7 +554,9 @@ describe('JetStream upstream: the edge server killed', () => {
     expect(pendingBefore).toBeLessThanOrEqual(3 + 10);
     expect(expectStreamIsPrefix(await startedMessages(nats), before, BATCH)).toBe(3);
 
-    await sleep(1_500); // the duplicate window is long gone (the records landed before that, too)
+    // Not a wait for a state: the stream's 1 s duplicate window (nats-server's own clock) must have
+    // passed, so that only the subject's last message can tell what landed. Longer is no harm.
+    await sleep(1_500);
     edge = await startEdge(dataDir, env);
     await drainAndStop(edge, demo);
     const rows = readOutboxFile(dataDir);
@@ -586,6 +592,7 @@ describe('JetStream upstream: the edge server killed', () => {
     db.close();
     expect(expectStreamIsPrefix(await startedMessages(nats), readOutboxFile(dataDir), 500)).toBe(8);
 
+    // Not a wait for a state: past the stream's 1 s duplicate window, as in the test above.
     await sleep(1_500);
     edge = await startEdge(dataDir, { ...env, FORWARD_BATCH_SIZE: '5' });
     await drainAndStop(edge, demo);

@@ -14,6 +14,7 @@ import type { JetStreamManager, StreamInfo } from '@nats-io/jetstream';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
+import { waitFor } from './wait';
 
 /** One stored message as an upstream consumer sees it. */
 export interface StreamMessage {
@@ -88,8 +89,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
@@ -139,26 +138,35 @@ export async function startNats(): Promise<NatsServer> {
     );
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
-    const deadline = Date.now() + 15_000;
-    while (!(await accepts(port))) {
-      if (gone) throw new Error(`nats-server exited before accepting connections:\n${logs.join('\n')}`);
-      if (Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw new Error(`nats-server did not accept connections within 15 s:\n${logs.join('\n')}`);
-      }
-      await sleep(25);
-    }
-    // Accepting connections is not yet answering the JetStream API: ask it until it does.
-    for (;;) {
-      try {
-        await withJsm((jsm) => jsm.getAccountInfo());
-        return;
-      } catch (error) {
-        if (gone || Date.now() > deadline) {
-          throw new Error(`JetStream did not answer within 15 s (${String(error)}):\n${logs.join('\n')}`);
-        }
-        await sleep(50);
-      }
+    const exitedEarly = (): never => {
+      throw new Error('nats-server exited before it answered');
+    };
+    const last = { error: '' }; // the JetStream API's last refusal, for the failure message
+    try {
+      await waitFor(async () => (gone ? exitedEarly() : accepts(port)), {
+        everyMs: 25,
+        what: `nats-server to accept connections on port ${port}`,
+      });
+      // Accepting connections is not yet answering the JetStream API: ask it until it does.
+      await waitFor(
+        async () => {
+          if (gone) exitedEarly();
+          try {
+            await withJsm((jsm) => jsm.getAccountInfo());
+            return true;
+          } catch (error) {
+            last.error = error instanceof Error ? error.message : String(error);
+            return false;
+          }
+        },
+        { everyMs: 50, what: 'JetStream to answer' },
+      );
+    } catch (error) {
+      proc.kill('SIGKILL');
+      const refusal = last.error === '' ? '' : ` (last: ${last.error})`;
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}${refusal}:\n${logs.join('\n')}`,
+      );
     }
   };
 
@@ -172,9 +180,10 @@ export async function startNats(): Promise<NatsServer> {
   };
 
   const withJsm = async <T>(fn: (jsm: JetStreamManager, nc: NatsConnection) => Promise<T>): Promise<T> => {
-    const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 2_000 });
+    // Generous bounds: a loaded machine answers slowly, and a broken one fails the test anyway.
+    const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false, timeout: 10_000 });
     try {
-      return await fn(await jetstreamManager(nc, { timeout: 5_000 }), nc);
+      return await fn(await jetstreamManager(nc, { timeout: 10_000 }), nc);
     } finally {
       await nc.close();
     }
