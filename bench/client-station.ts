@@ -35,7 +35,7 @@ import { uuidv7 } from 'uuidv7';
 import type { EventDraft } from '../client/db/outbox-store';
 import { DEFAULT_DUPLICATE_WINDOW_MS } from '../client/scan/duplicate-filter';
 import { DEFAULT_WEDGE_OPTIONS } from '../client/scan/wedge';
-import type { Snapshot } from '../shared/snapshot';
+import type { Snapshot } from '../shared/station-api';
 import { buildStationApp, bundleOutboxStore, launchStationBrowser, startStationEdge } from './browser';
 import { percentile } from './stats';
 import { withTempDir } from './temp';

@@ -11,7 +11,7 @@ import { uuidv7 } from 'uuidv7';
 import type { OperatorEventType } from '../shared/domain';
 import type { IndexedGraph } from '../shared/routing-graph';
 import { indexGraph } from '../shared/routing-graph';
-import type { Snapshot, SnapshotToken } from '../shared/snapshot';
+import type { Snapshot, SnapshotToken } from '../shared/station-api';
 import { ACTION_LABEL, allowedActions } from '../shared/token-machine';
 import type { StoredEntry } from './db/outbox-store';
 import { OutboxFullError, OutboxStore, StationDb } from './db/outbox-store';

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { EventResult, Reason, StationEvent, TokenRef } from '../shared/protocol';
+import type { EventResult, StationEvent, TokenRef } from '../shared/protocol';
+import type { Reason, RejectionCode } from '../shared/reason-codes';
 import { describeIssues, stationEventSchema } from '../shared/protocol';
 import type { PendingEvent } from '../shared/parking';
 import { decideIncoming, retryParked } from '../shared/parking';

@@ -4,6 +4,7 @@
  * PBKDF2-SHA256, which a tablet can also check offline with WebCrypto.
  */
 import { createHash, pbkdf2 as pbkdf2Callback, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { formatSecretHash, parseSecretHash } from '../shared/secret-hash';
 import { promisify } from 'node:util';
 
 const pbkdf2Async = promisify(pbkdf2Callback);
@@ -21,11 +22,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** `pbkdf2-sha256$<iterations>$<salt base64url>$<hash base64url>` */
+/** A new salted hash in the stored form of shared/secret-hash.ts. */
 function hashSecret(secret: string, iterations: number): string {
   const salt = randomBytes(16);
   const hash = pbkdf2Sync(secret, salt, iterations, 32, 'sha256');
-  return `pbkdf2-sha256$${iterations}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+  return formatSecretHash({ iterations, salt: salt.toString('base64url'), hash: hash.toString('base64url') });
 }
 
 export function hashPassword(password: string): string {
@@ -41,9 +42,15 @@ export const DUMMY_PASSWORD_HASH = hashSecret('not a password', PASSWORD_ITERATI
 
 /** Checks a password or PIN off the event loop: a sign-in must not stall ingest. */
 export async function verifySecretAsync(secret: string, stored: string): Promise<boolean> {
-  const [scheme, iterations, salt, hash] = stored.split('$');
-  if (scheme !== 'pbkdf2-sha256' || !iterations || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const actual = await pbkdf2Async(secret, Buffer.from(salt, 'base64url'), Number(iterations), 32, 'sha256');
+  const parsed = parseSecretHash(stored);
+  if (!parsed) return false;
+  const expected = Buffer.from(parsed.hash, 'base64url');
+  const actual = await pbkdf2Async(
+    secret,
+    Buffer.from(parsed.salt, 'base64url'),
+    parsed.iterations,
+    32,
+    'sha256',
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

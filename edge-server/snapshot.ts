@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TokenStatus } from '../shared/domain';
-import type { Snapshot, SnapshotToken } from '../shared/snapshot';
+import type { Snapshot, SnapshotToken } from '../shared/station-api';
 import { currentChangeSeq } from './change-counter';
 import { ApiError } from './errors';
 import type { ReferenceData, StationEntry } from './reference-data';

@@ -5,7 +5,7 @@
  */
 import type { ForwardIndex } from './graph-walk';
 import { findCycle, indexForward, reachableFrom, splitStructure } from './graph-walk';
-import type { RoutingEdge, RoutingGraph, RoutingNode } from './routing-graph';
+import type { RoutingEdge, RoutingGraph, RoutingNode } from './routing';
 import { unreachable } from './domain';
 
 export interface GraphError {

@@ -6,7 +6,7 @@
  * server); nodes are numbered once and the walks work on arrays.
  */
 import type { NodeType } from './domain';
-import type { RoutingEdge } from './routing-graph';
+import type { RoutingEdge } from './routing';
 
 /** Node numbers and forward adjacency, built once per graph. */
 export interface ForwardIndex {

@@ -1,16 +1,19 @@
 /**
  * @module The wire contract v1 (protocol.md) as zod schemas; every type on the wire is inferred here.
  *
- * PROTOCOL_VERSION history:
- *   1 — push events, pull snapshot, upstream applied-event records.
+ * The station's side of the contract (what it reads) is in station-api.ts, in zod's mini build;
+ * PROTOCOL_VERSION and its history are there.
  */
 import { z } from 'zod';
 import { OPERATOR_EVENT_TYPES } from './domain';
-import { MAX_EVENTS_PER_BATCH, tokenRefSchema } from './push-response';
+import { MAX_EVENTS_PER_BATCH, tokenRefSchema } from './station-api';
 
-export const PROTOCOL_VERSION = 1;
-
-export { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './push-response';
+export {
+  MAX_BODY_BYTES,
+  MAX_EVENTS_PER_BATCH,
+  PROTOCOL_VERSION,
+  PROTOCOL_VERSION_HEADER,
+} from './station-api';
 
 /** Codes and short texts: bounded so that one event cannot blow up a row or a log line. */
 const MAX_CODE_LENGTH = 128;
@@ -88,20 +91,20 @@ export {
   eventResultSchema,
   pushResponseSchema,
   reasonSchema,
+  snapshotSchema,
   tokenRefSchema,
-} from './push-response';
-export type { EventResult, EventResultStatus, PushResponse, Reason, TokenRef } from './push-response';
-
-/** Codes of a rejected event (protocol.md), plus the ones this server adds. */
-export const REJECTION_CODES = [
-  'INVALID_EVENT',
-  'IDEMPOTENCY_KEY_REUSED',
-  'UNKNOWN_CODE',
-  'NODE_NOT_SERVED',
-  'UNKNOWN_OPERATOR',
-  'ACTION_NOT_ALLOWED_HERE',
-] as const;
-export type RejectionCode = (typeof REJECTION_CODES)[number];
+  upstreamStatusSchema,
+} from './station-api';
+export type {
+  EventResult,
+  EventResultStatus,
+  PushResponse,
+  Snapshot,
+  SnapshotToken,
+  TokenRef,
+  UpstreamStatus,
+  WireReason,
+} from './station-api';
 
 /** The body of every non-2xx response. */
 export const errorBodySchema = z.object({

@@ -1,38 +1,7 @@
-/** @module A routing graph as both sides hold it, and an index for walking it. */
-import type { EdgeType, NodeType, RoutingMode } from './domain';
+/** @module A routing graph indexed for walking it: lookups, reachability and split regions (graph-walk.ts). */
 import { QC_BEHAVIOR } from './domain';
+import type { RoutingEdge, RoutingGraph, RoutingNode } from './routing';
 import { indexForward, reachableFrom, splitStructure } from './graph-walk';
-
-export interface RoutingNode {
-  code: string;
-  type: NodeType;
-  name: string;
-  /** Operation nodes belong to a work center; other nodes have none. */
-  workCenter: string | null;
-  behavior: string | null;
-}
-
-export interface EdgeRule {
-  field: string;
-  equals: string | number | boolean;
-}
-
-export interface RoutingEdge {
-  from: string;
-  to: string;
-  type: EdgeType;
-  when: EdgeRule | null;
-  isDefault: boolean;
-}
-
-export interface RoutingGraph {
-  code: string;
-  name: string;
-  version: number;
-  routingMode: RoutingMode;
-  nodes: RoutingNode[];
-  edges: RoutingEdge[];
-}
 
 /** A validated graph with lookups; build it once per graph and reuse it (it is immutable). */
 export interface IndexedGraph {

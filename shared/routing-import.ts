@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { EDGE_TYPES, NODE_TYPES } from './domain';
-import type { RoutingGraph } from './routing-graph';
+import type { RoutingGraph } from './routing';
 
 const code = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 

@@ -11,8 +11,10 @@
  */
 import type { OperatorEventType, ProcessMode, TokenStatus } from './domain';
 import { FINAL_STATUSES, unreachable } from './domain';
-import type { Reason, TokenRef } from './protocol';
-import type { IndexedGraph, RoutingEdge } from './routing-graph';
+import type { TokenRef } from './station-api';
+import type { ConflictCode, MoveRefusalCode, ParkCode, Reason, RejectionCode } from './reason-codes';
+import type { IndexedGraph } from './routing-graph';
+import type { RoutingEdge } from './routing';
 
 /** One member of a token family: the root token, or a child spawned by a split. */
 export interface TokenState {
@@ -52,9 +54,9 @@ export type Effect =
 
 export type Decision =
   | { kind: 'applied'; family: Family; addressedKey: string; effects: Effect[] }
-  | { kind: 'parked'; reason: Reason; addressedKey: string }
-  | { kind: 'conflict'; reason: Reason; addressedKey: string }
-  | { kind: 'rejected'; reason: Reason };
+  | { kind: 'parked'; reason: Reason<ParkCode>; addressedKey: string }
+  | { kind: 'conflict'; reason: Reason<ConflictCode>; addressedKey: string }
+  | { kind: 'rejected'; reason: Reason<RejectionCode> };
 
 export interface MachineContext {
   graph: IndexedGraph;
@@ -145,7 +147,11 @@ export function addressedMember(family: Family, nodeCode: string, graph: Indexed
 }
 
 /** Rules that hold whatever the token's state: an event that breaks one is rejected (TM-11). */
-export function checkStatically(family: Family, action: OperatorAction, graph: IndexedGraph): Reason | null {
+export function checkStatically(
+  family: Family,
+  action: OperatorAction,
+  graph: IndexedGraph,
+): Reason<RejectionCode> | null {
   const root = rootOf(family);
   const node = graph.node(action.nodeCode);
   if (!node) {
@@ -285,7 +291,7 @@ class Working {
 }
 
 class RoutingFailure extends Error {
-  constructor(readonly reason: Reason) {
+  constructor(readonly reason: Reason<ConflictCode>) {
     super(reason.message);
   }
 }
@@ -470,7 +476,7 @@ export type Placement =
       from: { nodeCode: string; status: TokenStatus };
       effects: Effect[];
     }
-  | { kind: 'refused'; reason: Reason };
+  | { kind: 'refused'; reason: Reason<MoveRefusalCode> };
 
 /**
  * A supervisor's manual move (TM-12): puts the member that `nodeCode` addresses there, in `status`.

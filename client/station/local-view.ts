@@ -7,7 +7,7 @@
  */
 import type { OperatorEventType } from '../../shared/domain';
 import type { IndexedGraph } from '../../shared/routing-graph';
-import type { SnapshotToken } from '../../shared/snapshot';
+import type { SnapshotToken } from '../../shared/station-api';
 import type { TokenState } from '../../shared/token-machine';
 import { decide } from '../../shared/token-machine';
 

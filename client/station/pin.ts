@@ -1,8 +1,9 @@
 /**
  * @module Operator PINs checked on the tablet, offline: the snapshot carries each operator's
  * PBKDF2-SHA256 hash (`pbkdf2-sha256$<iterations>$<salt>$<hash>`, base64url, as the edge server
- * stores it), and WebCrypto derives the same bits from the typed PIN.
+ * stores it, shared/secret-hash.ts), and WebCrypto derives the same bits from the typed PIN.
  */
+import { parseSecretHash } from '../../shared/secret-hash';
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
@@ -13,15 +14,15 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
 }
 
 export async function verifyPin(pin: string, stored: string): Promise<boolean> {
-  const [scheme, iterations, salt, hash] = stored.split('$');
-  if (scheme !== 'pbkdf2-sha256' || !iterations || !salt || !hash) return false;
-  const expected = fromBase64Url(hash);
+  const parsed = parseSecretHash(stored);
+  if (!parsed) return false;
+  const expected = fromBase64Url(parsed.hash);
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, [
     'deriveBits',
   ]);
   const actual = new Uint8Array(
     await crypto.subtle.deriveBits(
-      { name: 'PBKDF2', hash: 'SHA-256', salt: fromBase64Url(salt), iterations: Number(iterations) },
+      { name: 'PBKDF2', hash: 'SHA-256', salt: fromBase64Url(parsed.salt), iterations: parsed.iterations },
       key,
       expected.length * 8,
     ),

@@ -3,7 +3,7 @@
  * /api/v1/station/snapshot?since=<cursor>) changes only the tokens that moved, and brings routings
  * and operators only when they changed. Pure, so the merge is tested without a browser.
  */
-import type { Snapshot } from '../../shared/snapshot';
+import type { Snapshot } from '../../shared/station-api';
 
 export function mergeSnapshot(cached: Snapshot | null, incoming: Snapshot): Snapshot {
   if (incoming.full || !cached) return incoming;

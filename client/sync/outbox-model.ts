@@ -7,8 +7,9 @@
  *      └──────────rejected──────────▶ refused (reason shown; the operator discards or re-records)
  */
 import type { StationEvent } from '../../shared/protocol';
-import type { EventResult, Reason, TokenRef } from '../../shared/push-response';
-import { MAX_EVENTS_PER_BATCH } from '../../shared/push-response';
+import type { EventResult, TokenRef, WireReason as Reason } from '../../shared/station-api';
+import { MAX_EVENTS_PER_BATCH } from '../../shared/station-api';
+import { drainRate } from '../../shared/drain-rate';
 
 /** Version of a queued entry's shape: an app update must still send what an older one queued. */
 export const OUTBOX_SCHEMA_VERSION = 1;
@@ -96,13 +97,5 @@ export function drainProgress(
   startedAtMs: number,
   nowMs: number,
 ): DrainProgress {
-  const elapsed = (nowMs - startedAtMs) / 1000;
-  const eventsPerSecond = elapsed > 0 ? done / elapsed : 0;
-  const left = Math.max(0, total - done);
-  return {
-    done,
-    total,
-    eventsPerSecond,
-    secondsLeft: eventsPerSecond > 0 ? Math.ceil(left / eventsPerSecond) : left === 0 ? 0 : null,
-  };
+  return { done, total, ...drainRate(done, Math.max(0, total - done), startedAtMs, nowMs) };
 }

@@ -13,7 +13,7 @@
  */
 import { backoffDelay } from '../../shared/backoff';
 import type { BackoffPolicy } from '../../shared/backoff';
-import { MAX_EVENTS_PER_BATCH, pushResponseSchema } from '../../shared/push-response';
+import { MAX_EVENTS_PER_BATCH, pushResponseSchema } from '../../shared/station-api';
 import type { OutboxEntry } from './outbox-model';
 import { applyResults, drainProgress, nextBatch } from './outbox-model';
 import type { DrainProgress } from './outbox-model';

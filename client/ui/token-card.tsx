@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OperatorEventType } from '../../shared/domain';
-import type { SnapshotToken } from '../../shared/snapshot';
+import type { SnapshotToken } from '../../shared/station-api';
 import { ACTION_LABEL } from '../../shared/token-machine';
 
 /** The detail an action needs before it can be recorded, and the event data field it goes in. */

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CheckReply } from './routing-check.worker';
-import type { RoutingGraph } from '../../shared/routing-graph';
+import type { RoutingGraph } from '../../shared/routing';
 import type { RoutingCheck } from './routings';
 
 const WORKER_URL = new URL(

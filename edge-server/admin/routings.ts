@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { validateGraph } from '../../shared/graph-validation';
 import type { ErrorBody, ErrorCode } from '../../shared/protocol';
 import { describeIssues } from '../../shared/protocol';
-import type { RoutingGraph } from '../../shared/routing-graph';
+import type { RoutingGraph } from '../../shared/routing';
 import type { WorkCenterInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
 import { canonicalJson } from '../canonical-json';

@@ -12,6 +12,7 @@
  *   an unclear outcome (a timeout after sending) or a start: ask the sink what already landed.
  */
 import { backoffDelay } from '../../shared/backoff';
+import { drainRate } from '../../shared/drain-rate';
 import { MAX_EVENTS_PER_BATCH } from '../../shared/protocol';
 import type { Logger } from '../logger';
 import type { Activity, OutboxRecord, UpstreamOutbox } from './outbox';
@@ -334,9 +335,7 @@ export class Forwarder {
     }
     const p = this.progress;
     p.total = p.processed + pending;
-    const elapsed = (nowMs - p.startedMs) / 1000;
-    p.eventsPerSecond = elapsed > 0 ? p.processed / elapsed : 0;
-    p.secondsLeft = p.eventsPerSecond > 0 ? Math.round(pending / p.eventsPerSecond) : null;
+    Object.assign(p, drainRate(p.processed, pending, p.startedMs, nowMs));
   }
 
   private activity(

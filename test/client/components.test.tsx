@@ -15,7 +15,7 @@ import { RecentEvents, RefusedEvents } from '../../client/ui/recent-events';
 import { StatusBar } from '../../client/ui/status-bar';
 import { TokenCard } from '../../client/ui/token-card';
 import { indexGraph } from '../../shared/routing-graph';
-import type { SnapshotToken } from '../../shared/snapshot';
+import type { SnapshotToken } from '../../shared/station-api';
 import { allowedActions } from '../../shared/token-machine';
 import { tokenState } from '../../client/station/local-view';
 import { loadGraph } from '../support/shared-fixtures';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPin } from '../../edge-server/secrets';
 import { indexGraph } from '../../shared/routing-graph';
-import type { Snapshot, SnapshotToken } from '../../shared/snapshot';
+import type { Snapshot, SnapshotToken } from '../../shared/station-api';
 import { allCommands, commandText, parseCommand } from '../../client/scan/commands';
 import { predictToken, settleOverlay, withOverlay } from '../../client/station/local-view';
 import {

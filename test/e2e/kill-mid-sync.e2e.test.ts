@@ -9,7 +9,7 @@
  */
 import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_EVENTS_PER_BATCH } from '../../shared/push-response';
+import { MAX_EVENTS_PER_BATCH } from '../../shared/station-api';
 import type { TestEdge } from '../support/edge';
 import {
   E2E_POLLS,

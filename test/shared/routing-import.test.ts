@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeIssues } from '../../shared/protocol';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
-import type { RoutingGraph } from '../../shared/routing-graph';
+import type { RoutingGraph } from '../../shared/routing';
 import { loadRoutingInput } from '../support/shared-fixtures';
 
 /** The raw JSON of a fixture, for tests that break it before it meets the schema. */

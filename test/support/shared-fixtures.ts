@@ -11,7 +11,8 @@ import type { BatchStep, PendingEvent } from '../../shared/parking';
 import { receiveBatch } from '../../shared/parking';
 import type { RoutingInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
-import type { IndexedGraph, RoutingGraph } from '../../shared/routing-graph';
+import type { IndexedGraph } from '../../shared/routing-graph';
+import type { RoutingGraph } from '../../shared/routing';
 import { indexGraph } from '../../shared/routing-graph';
 import type {
   Decision,
