@@ -4,12 +4,12 @@
  *
  * Each drain runs on fresh temp dirs (removed afterwards) with its upstream in a process of its own:
  *   backlog    a bench site (bench/workload.ts) whose ticket has enough tokens for about 100,000 outbox
- *              records, ingested in process with site.ingest at batch 500 (every event applied); the
+ *              records, ingested in process with core.ingest at batch 500 (every event applied); the
  *              ticket's spawn system events are outbox records too, so the actual count is reported
  *   jetstream  nats-server -js (random free port on loopback, temp store), the sink the site's config
  *              opens (LazyJetStreamSink, NATS_URL), a Forwarder built directly (batch 500, idle 10 ms)
  *              stepped until the outbox is empty; then the stream must hold exactly the outbox's count
- *   http       a hub edge server (bench/hub-process.ts: openSite + startServer on loopback, DEMO=0, the
+ *   http       a hub edge server (bench/hub-process.ts: openEdgeCore + startServer on loopback, DEMO=0, the
  *              bench site enrolled with enrollSite), the site's HttpSink (UPSTREAM_URL), the same
  *              Forwarder; then the hub's hub_record count must equal the outbox's count
  * The outbox reads and writes (next, markForwarded, the activity log, counts) and the sink's sends
@@ -209,12 +209,12 @@ function tokensForRecords(records: number): number {
 }
 
 function outboxRows(bench: BenchSite): number {
-  return (bench.site.db.prepare('SELECT count(*) AS n FROM upstream_outbox').get() as { n: number }).n;
+  return (bench.core.db.prepare('SELECT count(*) AS n FROM upstream_outbox').get() as { n: number }).n;
 }
 
 /** Ingests every event of the bench site's ticket at batch 500: the backlog of applied events. */
 function buildBacklog(bench: BenchSite): Backlog {
-  const { site, station } = bench;
+  const { core, station } = bench;
   const before = outboxRows(bench);
   const events = makeEvents(bench.codes);
   const started = performance.now();
@@ -223,11 +223,11 @@ function buildBacklog(bench: BenchSite): Backlog {
     assertAllApplied(
       'forwarding backlog',
       batch,
-      site.ingest(station, now.toISOString(), batch, now).results,
+      core.ingest(station, now.toISOString(), batch, now).results,
     );
   }
   const ingestSeconds = (performance.now() - started) / 1000;
-  const counts = site.upstream.counts();
+  const counts = core.upstream.counts();
   const records = outboxRows(bench);
   if (counts.pending !== records) {
     throw new Error(`forwarding backlog: ${counts.pending} pending of ${records} outbox records`);
@@ -278,13 +278,13 @@ interface DrainRun {
 /** Steps a Forwarder over the site's outbox until it is empty (or the deadline passes). */
 async function drainOutbox(label: string, bench: BenchSite, sink: UpstreamSink): Promise<DrainRun> {
   const deadlineSeconds = Number(process.env['BENCH_DRAIN_DEADLINE_S'] ?? DEFAULT_DRAIN_DEADLINE_S);
-  const outbox = new TimedOutbox(bench.site.db);
+  const outbox = new TimedOutbox(bench.core.db);
   const timedSink = new TimedSink(sink);
   let forwarded = 0;
   const forwarder = new Forwarder(
     outbox,
     timedSink,
-    bench.site.log,
+    bench.core.log,
     { batchSize: FORWARD_BATCH, idleMs: FORWARD_IDLE_MS },
     { onForwarded: (n) => (forwarded += n) },
   );
@@ -308,7 +308,7 @@ async function drainOutbox(label: string, bench: BenchSite, sink: UpstreamSink):
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(result.waitMs, 2000)));
       } else if (result.kind === 'idle') {
-        const pending = bench.site.upstream.counts().pending;
+        const pending = bench.core.upstream.counts().pending;
         if (pending === 0) {
           complete = true;
           break;
@@ -409,11 +409,11 @@ async function jetStreamDrain(scale: number): Promise<Drain | string> {
         try {
           const backlog = buildBacklog(bench);
           console.log(describeBacklog('jetstream', backlog));
-          const sink = openSink(bench.site);
-          const upstream = bench.site.config.upstream;
+          const sink = openSink(bench.core.config);
+          const upstream = bench.core.config.upstream;
           if (!sink || upstream.kind !== 'jetstream') throw new Error('the bench site has no JetStream sink');
           const run = await drainOutbox('jetstream drain', bench, sink);
-          const forwarded = bench.site.upstream.counts().forwarded;
+          const forwarded = bench.core.upstream.counts().forwarded;
           const subject = `${upstream.subjectPrefix}.${SITE_CODE}`;
           const nc = await connect({ servers: nats.servers });
           let stored: number;
@@ -443,7 +443,7 @@ async function jetStreamDrain(scale: number): Promise<Drain | string> {
           console.log(describeDrain(drain));
           return drain;
         } finally {
-          bench.site.close();
+          bench.core.close();
         }
       });
     } finally {
@@ -465,12 +465,12 @@ async function httpDrain(scale: number): Promise<Drain> {
         try {
           const backlog = buildBacklog(bench);
           console.log(describeBacklog('http', backlog));
-          const sink = openSink(bench.site);
-          if (!sink || bench.site.config.upstream.kind !== 'http') {
+          const sink = openSink(bench.core.config);
+          if (!sink || bench.core.config.upstream.kind !== 'http') {
             throw new Error('the bench site has no HTTP sink');
           }
           const run = await drainOutbox('http drain', bench, sink);
-          const forwarded = bench.site.upstream.counts().forwarded;
+          const forwarded = bench.core.upstream.counts().forwarded;
           const stored = await hub.count();
           const expected = run.complete ? backlog.records : forwarded;
           const drain = summarizeDrain(
@@ -488,7 +488,7 @@ async function httpDrain(scale: number): Promise<Drain> {
           console.log(describeDrain(drain));
           return drain;
         } finally {
-          bench.site.close();
+          bench.core.close();
         }
       });
     } finally {

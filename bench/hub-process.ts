@@ -1,16 +1,17 @@
 /**
  * @module The forwarding bench's hub, in a process of its own (a hub is another machine): an edge
- * server on loopback (openSite + startServer, DEMO=0, no upstream of its own) with one site enrolled.
+ * server on loopback (openEdgeCore + startServer, DEMO=0, no upstream of its own) with one site enrolled.
  * Started by bench/upstreams.ts with `<dataDir> <siteCode>`; says `ready` with its URL and the site
  * credential over IPC, answers `count` with what it stored, and closes on `stop` (or when the parent
  * goes away).
  */
 import { loadConfig } from '../edge-server/config';
-import { enrollSite } from '../edge-server/hub';
-import type { RunningServer } from '../edge-server/server';
-import { startServer } from '../edge-server/server';
-import type { Site } from '../edge-server/site';
-import { openSite } from '../edge-server/site';
+import { valueOf } from '../edge-server/errors';
+import { enrollSite } from '../edge-server/hub/intake';
+import type { RunningServer } from '../edge-server/http/server';
+import { startServer } from '../edge-server/http/server';
+import type { EdgeCore } from '../edge-server/edge';
+import { openEdgeCore } from '../edge-server/edge';
 
 export type HubRequest = { kind: 'count' } | { kind: 'stop' };
 
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   if (!dataDir || !siteCode || !process.send) {
     throw new Error('usage: forked by bench/upstreams.ts with <dataDir> <siteCode>');
   }
-  const site: Site = openSite(
+  const core: EdgeCore = openEdgeCore(
     loadConfig({ DATA_DIR: dataDir, DEMO: '0', LOG_LEVEL: 'silent', SITE_CODE: 'HUB' }),
     { defaultMetrics: false },
   );
@@ -37,12 +38,12 @@ async function main(): Promise<void> {
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await server?.close();
-      site.close();
+      core.close();
     })());
   process.on('disconnect', () => void close().then(() => process.exit(0)));
   process.on('message', (request: HubRequest) => {
     if (request.kind === 'count') {
-      const row = site.db
+      const row = core.db
         .prepare(
           'SELECT (SELECT count(*) FROM hub_record) AS hubRecords, (SELECT count(*) FROM upstream_outbox) AS outbox',
         )
@@ -52,8 +53,8 @@ async function main(): Promise<void> {
       void close().then(() => process.disconnect());
     }
   });
-  server = await startServer(site, 0, '127.0.0.1');
-  const { credential } = enrollSite(site.db, { code: siteCode }, new Date().toISOString());
+  server = await startServer(core, 0, '127.0.0.1');
+  const { credential } = valueOf(enrollSite(core.db, { code: siteCode }, new Date().toISOString()));
   send({ kind: 'ready', url: server.url, credential });
 }
 

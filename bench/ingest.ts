@@ -1,9 +1,9 @@
 /**
- * @module Ingest throughput: in process (site.ingest, one SQLite transaction per batch) and over
+ * @module Ingest throughput: in process (core.ingest, one SQLite transaction per batch) and over
  * HTTP on loopback (POST /api/v1/events with fetch from a worker thread, one request at a time).
  */
 import { Worker } from 'node:worker_threads';
-import { startServer } from '../edge-server/server';
+import { startServer } from '../edge-server/http/server';
 import type { PushResponse } from '../shared/protocol';
 import type { Measurement } from './stats';
 import { chunk, summarize } from './stats';
@@ -37,7 +37,7 @@ async function withBenchSite<T>(
       assertCompleted(label, bench, tokens);
       return result;
     } finally {
-      bench.site.close();
+      bench.core.close();
     }
   });
 }
@@ -45,10 +45,10 @@ async function withBenchSite<T>(
 export async function measureInProcess(batch: number, warmup: number, events: number): Promise<Measurement> {
   const label = `in-process batch ${batch}`;
   return withBenchSite(label, warmup, events, (bench, warm, measured) => {
-    const { site, station } = bench;
+    const { core, station } = bench;
     const ingest = (b: BenchEvent[]) => {
       const now = new Date();
-      return site.ingest(station, now.toISOString(), b, now).results;
+      return core.ingest(station, now.toISOString(), b, now).results;
     };
     for (const b of chunk(warm, batch)) assertAllApplied(`${label} (warm-up)`, b, ingest(b));
     const batches = chunk(measured, batch);
@@ -111,7 +111,7 @@ function runClient(url: string, headers: Record<string, string>, payloads: strin
 export async function measureHttp(batch: number, warmup: number, events: number): Promise<Measurement> {
   const label = `HTTP batch ${batch}`;
   return withBenchSite(label, warmup, events, async (bench, warm, measured) => {
-    const server = await startServer(bench.site, 0, '127.0.0.1');
+    const server = await startServer(bench.core, 0, '127.0.0.1');
     try {
       const url = `http://127.0.0.1:${server.port}/api/v1/events`;
       const headers = { authorization: `Bearer ${bench.stationToken}`, 'content-type': 'application/json' };

@@ -19,11 +19,11 @@ import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { canonicalJson } from '../edge-server/canonical-json';
+import { canonicalJson } from '../shared/canonical-json';
 import { applyPragmas } from '../edge-server/db/open';
-import { actionOf } from '../edge-server/ingest';
-import { startServer } from '../edge-server/server';
-import { newKeyAllocator } from '../edge-server/token-store';
+import { actionOf } from '../edge-server/ingest/pending';
+import { startServer } from '../edge-server/http/server';
+import { newKeyAllocator } from '../edge-server/ingest/token-store';
 import { receive } from '../shared/parking';
 import type { StationEvent } from '../shared/protocol';
 import { stationEventSchema } from '../shared/protocol';
@@ -79,7 +79,7 @@ async function withSite<T>(
       const all = makeEvents(bench.codes);
       return await fn(bench, all.slice(0, WARMUP), all.slice(WARMUP, WARMUP + events), dir);
     } finally {
-      bench.site.close();
+      bench.core.close();
     }
   });
 }
@@ -89,7 +89,7 @@ function runBatches(bench: BenchSite, events: BenchEvent[]): number {
   const started = process.hrtime.bigint();
   for (const b of chunk(events, BATCH)) {
     const now = new Date();
-    assertAllApplied('profile', b, bench.site.ingest(bench.station, now.toISOString(), b, now).results);
+    assertAllApplied('profile', b, bench.core.ingest(bench.station, now.toISOString(), b, now).results);
   }
   return Number(process.hrtime.bigint() - started);
 }
@@ -107,26 +107,26 @@ async function sections(): Promise<void> {
   await withSite(EVENTS, (bench, warm, measured) => {
     runBatches(bench, warm);
     const timers = new Map<string, Timer>();
-    const { site } = bench;
+    const { core } = bench;
     const undo = [
       wrap(timers, 'stationEventSchema.safeParse (zod)', stationEventSchema, 'safeParse'),
-      wrap(timers, 'reference.refresh (once per batch)', site.reference, 'refresh'),
-      wrap(timers, 'reference.graph + operator', site.reference, 'graph'),
-      wrap(timers, 'events.find (dedup SELECT by event_id)', site.events, 'find'),
-      wrap(timers, 'tokens.rootByCode (SELECT flow_token JOIN job_ticket)', site.tokens, 'rootByCode'),
-      wrap(timers, 'tokens.loadFamily (SELECT family)', site.tokens, 'loadFamily'),
+      wrap(timers, 'reference.refresh (once per batch)', core.reference, 'refresh'),
+      wrap(timers, 'reference.graph + operator', core.reference, 'graph'),
+      wrap(timers, 'events.find (dedup SELECT by event_id)', core.events, 'find'),
+      wrap(timers, 'tokens.rootByCode (SELECT flow_token JOIN job_ticket)', core.tokens, 'rootByCode'),
+      wrap(timers, 'tokens.loadFamily (SELECT family)', core.tokens, 'loadFamily'),
       wrap(
         timers,
         'events.parkedFor (SELECT parked JOIN token_event JOIN station)',
-        site.events,
+        core.events,
         'parkedFor',
       ),
-      wrap(timers, 'tokens.saveFamily (UPDATE flow_token)', site.tokens, 'saveFamily'),
-      wrap(timers, 'events.insert (INSERT token_event)', site.events, 'insert'),
+      wrap(timers, 'tokens.saveFamily (UPDATE flow_token)', core.tokens, 'saveFamily'),
+      wrap(timers, 'events.insert (INSERT token_event)', core.events, 'insert'),
       wrap(
         timers,
         'system.enqueueStationEvent (record + INSERT upstream_outbox)',
-        site.system,
+        core.system,
         'enqueueStationEvent',
       ),
     ];
@@ -154,10 +154,10 @@ async function sections(): Promise<void> {
       for (const e of parsed) fn(e);
       return Number(process.hrtime.bigint() - t0);
     };
-    const graph = site.reference.allGraphs()[0];
-    const root = site.tokens.rootByCode(parsed[0]?.code ?? '');
+    const graph = core.reference.allGraphs()[0];
+    const root = core.tokens.rootByCode(parsed[0]?.code ?? '');
     if (!graph || !root) throw new Error('no graph or token loaded');
-    const family = site.tokens.loadFamily(root.id, root.process_mode);
+    const family = core.tokens.loadFamily(root.id, root.process_mode);
     const rows = [
       ['stationEventSchema.safeParse (zod)', time((e) => stationEventSchema.safeParse(e))],
       [
@@ -308,7 +308,7 @@ async function whatIfs(): Promise<void> {
   const ingestWal = await withSite(commits * BATCH, (bench, warm, measured, dir) => {
     runBatches(bench, warm);
     const batches = chunk(measured, BATCH);
-    return walBytesPerCommit(bench.site.db, path.join(dir, 'edge.sqlite'), commits, (i) =>
+    return walBytesPerCommit(bench.core.db, path.join(dir, 'edge.sqlite'), commits, (i) =>
       runBatches(bench, batches[i] ?? []),
     );
   });
@@ -338,7 +338,7 @@ async function whatIfs(): Promise<void> {
     for (const setting of ['ON', 'OFF'] as const) {
       fk[setting].push(
         await withSite(fkEvents, (bench, warm, measured) => {
-          bench.site.db.pragma(`foreign_keys = ${setting}`);
+          bench.core.db.pragma(`foreign_keys = ${setting}`);
           runBatches(bench, warm);
           return runBatches(bench, measured);
         }),
@@ -353,7 +353,7 @@ async function whatIfs(): Promise<void> {
   }
 
   await withSite(BATCH, async (bench) => {
-    const server = await startServer(bench.site, 0, '127.0.0.1');
+    const server = await startServer(bench.core, 0, '127.0.0.1');
     try {
       const base = `http://127.0.0.1:${server.port}/api/v1`;
       const headers = { authorization: `Bearer ${bench.stationToken}`, 'content-type': 'application/json' };

@@ -16,7 +16,7 @@ export async function measureRawWrites(batch: number, warmup: number, events: nu
     if (tokens * EVENTS_PER_TOKEN !== warmup + events)
       throw new Error('warm-up + events must fill whole token groups');
     const bench = openBenchSite(dir, tokens);
-    const { db } = bench.site;
+    const { db } = bench.core;
     try {
       const tokenIds = new Map(
         (db.prepare('SELECT id, code FROM flow_token').all() as { id: number; code: string }[]).map((r) => [
@@ -82,7 +82,7 @@ export async function measureRawWrites(batch: number, warmup: number, events: nu
       }
       return summarize(events, (performance.now() - started) / 1000, latencies);
     } finally {
-      bench.site.close();
+      bench.core.close();
     }
   });
 }

@@ -12,9 +12,9 @@
 import { pino } from 'pino';
 import { checkRouting } from '../edge-server/admin/routings';
 import { loadConfig } from '../edge-server/config';
-import { loadDemo } from '../edge-server/demo';
-import { startServer } from '../edge-server/server';
-import { openSite } from '../edge-server/site';
+import { loadDemo } from '../edge-server/ops/demo';
+import { startServer } from '../edge-server/http/server';
+import { openEdgeCore } from '../edge-server/edge';
 import { validateGraph } from '../shared/graph-validation';
 import { routingGraphFromInput, routingInputSchema } from '../shared/routing-import';
 import { chainRouting, nestedSplits, wideSplit } from '../test/support/large-routings';
@@ -97,12 +97,12 @@ export async function runRoutingBench(): Promise<RoutingBenchResult> {
     }
   }
   const stall = await withTempDir('bench-routing-', async (dir) => {
-    const site = openSite(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', HTTPS: 'off' }), {
+    const core = openEdgeCore(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', HTTPS: 'off' }), {
       log: pino({ level: 'silent' }),
       defaultMetrics: false,
     });
-    const demo = loadDemo(site);
-    const server = await startServer(site, 0, '127.0.0.1');
+    const demo = loadDemo(core);
+    const server = await startServer(core, 0, '127.0.0.1');
     const url = `http://127.0.0.1:${server.port}`;
     try {
       const login = await fetch(`${url}/api/v1/auth/login`, {
@@ -183,7 +183,7 @@ export async function runRoutingBench(): Promise<RoutingBenchResult> {
       };
     } finally {
       await server.close();
-      site.close();
+      core.close();
     }
   });
   return { rows, stall };

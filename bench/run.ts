@@ -6,7 +6,7 @@
  *   raw         better-sqlite3 inserts of token_event-shaped rows, the server's pragmas (applyPragmas)
  *   raw-writes  the rows ingest writes per event (event, outbox, token update) with plain statements
  *               in the server's schema: ingest's storage floor, without validation or logic
- *   in-process  site.ingest, every event applied (wallet routing, start/complete at 4 nodes)
+ *   in-process  core.ingest, every event applied (wallet routing, start/complete at 4 nodes)
  *   http        POST /api/v1/events on loopback with fetch from a worker thread, sequential requests
  * Each runs 3 times, alternating; the median run is reported. Prints a table with events/s,
  * per-batch (or per-request) p50/p99, the spread of the runs and the share of the raw ceiling. Then

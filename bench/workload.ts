@@ -4,15 +4,16 @@
  * per token, valid in order), tokens interleaved in groups, one increasing `seq`, fresh UUIDv7 ids.
  */
 import { uuidv7 } from 'uuidv7';
+import { valueOf } from '../edge-server/errors';
 import { addOperator } from '../edge-server/admin/people';
 import { importRouting } from '../edge-server/admin/routings';
 import { enrollStation } from '../edge-server/admin/stations';
 import { createTicket } from '../edge-server/admin/tickets';
 import { loadConfig } from '../edge-server/config';
-import { loadFixture } from '../edge-server/demo';
-import type { StationEntry } from '../edge-server/reference-data';
-import type { Site } from '../edge-server/site';
-import { openSite } from '../edge-server/site';
+import { loadFixture } from '../edge-server/ops/demo';
+import type { StationEntry } from '../edge-server/reference/reference-data';
+import type { EdgeCore } from '../edge-server/edge';
+import { openEdgeCore } from '../edge-server/edge';
 import type { EventResult } from '../shared/protocol';
 
 export const NODES = ['CUT', 'SEW', 'EDGE', 'FINISH'] as const;
@@ -33,7 +34,7 @@ export interface BenchEvent {
 }
 
 export interface BenchSite {
-  site: Site;
+  core: EdgeCore;
   station: StationEntry;
   /** The station's bearer token (shown once by enrollStation). */
   stationToken: string;
@@ -53,24 +54,26 @@ export function openBenchSite(dataDir: string, tokens: number, env: NodeJS.Proce
     STATION_RATE_PER_SECOND: '1000000000',
     ...env,
   });
-  const site = openSite(config, { defaultMetrics: false });
+  const core = openEdgeCore(config, { defaultMetrics: false });
   try {
     const now = new Date().toISOString();
-    importRouting(site.db, loadFixture('routing-wallet-linear.json'), now);
-    const ticket = createTicket(
-      site.db,
-      site.system,
-      { code: 'BENCH', routing: 'WALLET-LINEAR', qty: tokens, serialPrefix: 'BN-' },
-      now,
+    valueOf(importRouting(core.db, loadFixture('routing-wallet-linear.json'), now));
+    const ticket = valueOf(
+      createTicket(
+        core.db,
+        core.system,
+        { code: 'BENCH', routing: 'WALLET-LINEAR', qty: tokens, serialPrefix: 'BN-' },
+        now,
+      ),
     );
-    const enrolled = enrollStation(site.db, { name: 'BENCH-1', nodeCodes: [...NODES] }, now);
-    addOperator(site.db, { badge: OPERATOR, name: 'Bench operator' }, now);
-    site.reference.refresh();
-    const station = site.reference.station(enrolled.stationId);
+    const enrolled = valueOf(enrollStation(core.db, { name: 'BENCH-1', nodeCodes: [...NODES] }, now));
+    valueOf(addOperator(core.db, { badge: OPERATOR, name: 'Bench operator' }, now));
+    core.reference.refresh();
+    const station = core.reference.station(enrolled.stationId);
     if (!station) throw new Error(`station ${enrolled.stationId} is not in the reference data`);
-    return { site, station, stationToken: enrolled.token, codes: ticket.tokens };
+    return { core, station, stationToken: enrolled.token, codes: ticket.tokens };
   } catch (error) {
-    site.close();
+    core.close();
     throw error;
   }
 }
@@ -132,7 +135,7 @@ export function assertAllApplied(
 
 /** After a scenario: every token whose 8 events were all sent must be completed at FINISH. */
 export function assertCompleted(label: string, bench: BenchSite, expected: number): void {
-  const row = bench.site.db
+  const row = bench.core.db
     .prepare("SELECT count(*) AS n FROM flow_token WHERE status = 'completed' AND node_code = 'FINISH'")
     .get() as { n: number };
   if (row.n !== expected) throw new Error(`${label}: ${row.n} tokens completed, expected ${expected}`);

@@ -15,11 +15,11 @@ import { loadConfig } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
 import { formatSchemaReport, verifySchema } from './db/verify-schema';
-import { isEmptySite, loadDemo } from './demo';
-import { ApiError } from './errors';
-import { enrollSite } from './hub';
+import { isEmptySite, loadDemo } from './ops/demo';
+import { DomainError, valueOf } from './errors';
+import { enrollSite } from './hub/intake';
 import { createLogger } from './logger';
-import { openSite } from './site';
+import { openEdgeCore } from './edge';
 import { backupNow, restoreBackup } from './ops/backup';
 import { runningServer } from './ops/server-lock';
 import { serviceUnit } from './ops/service-unit';
@@ -122,7 +122,7 @@ async function run(argv: string[]): Promise<number> {
       } else if (config.backup) {
         print(await backupNow(db, { ...config.backup, archiveDir: config.archiveDir }, new Date()));
       } else {
-        throw new ApiError('BAD_REQUEST', 'backup needs a target FILE, or BACKUP_DIR in the environment');
+        throw new DomainError('invalid', 'backup needs a target FILE, or BACKUP_DIR in the environment');
       }
     } finally {
       db.close();
@@ -131,7 +131,7 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === 'restore') {
     const source = positionals[0];
-    if (!source) throw new ApiError('BAD_REQUEST', 'restore needs the backup FILE');
+    if (!source) throw new DomainError('invalid', 'restore needs the backup FILE');
     const holder = runningServer(config.dataDir);
     if (holder !== null) {
       console.error(`an edge server (pid ${holder}) is running on ${config.dataDir}: stop it, then restore`);
@@ -160,42 +160,46 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const site = openSite(config, { log: createLogger('warn'), defaultMetrics: false });
+  const core = openEdgeCore(config, { log: createLogger('warn'), defaultMetrics: false });
   try {
     switch (command) {
       case 'import-routing': {
         const file = positionals[0];
-        if (!file) throw new ApiError('BAD_REQUEST', 'import-routing needs a FILE');
-        print(importRouting(site.db, JSON.parse(fs.readFileSync(file, 'utf8')), now));
+        if (!file) throw new DomainError('invalid', 'import-routing needs a FILE');
+        print(valueOf(importRouting(core.db, JSON.parse(fs.readFileSync(file, 'utf8')), now)));
         return 0;
       }
       case 'create-ticket':
         print(
-          createTicket(
-            site.db,
-            site.system,
-            {
-              code: values.code,
-              routing: values.routing,
-              ...(values.version ? { routingVersion: Number(values.version) } : {}),
-              processMode: values.batch ? 'batch' : 'piece',
-              qty: Number(values.qty),
-              ...(values['serial-prefix'] ? { serialPrefix: values['serial-prefix'] } : {}),
-              ...(values.serials ? { serials: list(values.serials) } : {}),
-            },
-            now,
+          valueOf(
+            createTicket(
+              core.db,
+              core.system,
+              {
+                code: values.code,
+                routing: values.routing,
+                ...(values.version ? { routingVersion: Number(values.version) } : {}),
+                processMode: values.batch ? 'batch' : 'piece',
+                qty: Number(values.qty),
+                ...(values['serial-prefix'] ? { serialPrefix: values['serial-prefix'] } : {}),
+                ...(values.serials ? { serials: list(values.serials) } : {}),
+              },
+              now,
+            ),
           ),
         );
         return 0;
       case 'enroll-station': {
-        const enrolled = enrollStation(
-          site.db,
-          {
-            name: values.name,
-            ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
-            ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
-          },
-          now,
+        const enrolled = valueOf(
+          enrollStation(
+            core.db,
+            {
+              name: values.name,
+              ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
+              ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
+            },
+            now,
+          ),
         );
         const links = enrollmentLinks(config, enrolled.enrollCode);
         print({ ...enrolled, ...links });
@@ -215,29 +219,37 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'revoke-station':
-        revokeStation(site.db, values.name ?? '', now);
+        valueOf(revokeStation(core.db, values.name ?? '', now));
         console.log(`revoked ${values.name}`);
         return 0;
       case 'add-operator':
-        print(addOperator(site.db, { badge: values.badge, name: values.name, pin: values.pin }, now));
+        print(
+          valueOf(addOperator(core.db, { badge: values.badge, name: values.name, pin: values.pin }, now)),
+        );
         return 0;
       case 'archive':
-        print(site.archive.run(new Date()));
+        print(core.archive.run(new Date()));
         return 0;
       case 'enroll-site':
-        print(enrollSite(site.db, { code: values.code, relays: values.relays ?? false }, now));
+        print(valueOf(enrollSite(core.db, { code: values.code, relays: values.relays ?? false }, now)));
         return 0;
       case 'add-user':
         print(
-          addUser(site.db, { username: values.username, role: values.role, password: values.password }, now),
+          valueOf(
+            addUser(
+              core.db,
+              { username: values.username, role: values.role, password: values.password },
+              now,
+            ),
+          ),
         );
         return 0;
       case 'demo':
-        if (!isEmptySite(site)) {
+        if (!isEmptySite(core)) {
           console.error('the site already has routings; the demo loads into an empty DATA_DIR only');
           return 1;
         }
-        loadDemo(site);
+        loadDemo(core);
         console.log(
           `demo loaded; station tokens and passwords are in ${path.join(config.dataDir, 'demo.json')}`,
         );
@@ -247,14 +259,14 @@ async function run(argv: string[]): Promise<number> {
         return command ? 2 : 0;
     }
   } finally {
-    site.close();
+    core.close();
   }
 }
 
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ApiError) console.error(`${error.code}: ${error.message}`);
+    if (error instanceof DomainError) console.error(`${error.kind}: ${error.message}`);
     else console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   },

@@ -1,12 +1,12 @@
 /** @module `npm start`: the edge server on its embedded default (SQLite in DATA_DIR, demo data on first start). */
 import path from 'node:path';
 import { loadConfig } from './config';
-import { isEmptySite, loadDemo } from './demo';
+import { isEmptySite, loadDemo } from './ops/demo';
 import { createLogger } from './logger';
-import { startServer } from './server';
-import { CLIENT_DIST, clientBuilt } from './static-app';
-import { openSite } from './site';
-import { lanAddresses, loadTls, originOf } from './tls';
+import { startServer } from './http/server';
+import { CLIENT_DIST, clientBuilt } from './http/static-app';
+import { openEdgeCore } from './edge';
+import { lanAddresses, loadTls, originOf } from './ops/tls';
 import { claimServerLock } from './ops/server-lock';
 
 /** The Node this project runs and is tested on (.node-version; scripts/node24 fetches it). */
@@ -33,28 +33,28 @@ async function main(): Promise<void> {
   const lock = claimServerLock(config.dataDir);
   // Before the database: a TLS_CERT_FILE that cannot be read stops the start with its own message.
   const tls = config.https ? await loadTls(config, { log }) : null;
-  const site = openSite(config, { log });
-  site.log.info({ node: process.version, pid: process.pid }, 'starting');
-  const demo = config.demo && isEmptySite(site) ? loadDemo(site) : null;
+  const core = openEdgeCore(config, { log });
+  core.log.info({ node: process.version, pid: process.pid }, 'starting');
+  const demo = config.demo && isEmptySite(core) ? loadDemo(core) : null;
   if (demo) {
-    site.log.info(
+    core.log.info(
       { file: path.join(config.dataDir, 'demo.json'), stations: demo.stations.map((s) => s.name) },
       'loaded the demo site: station tokens and the supervisor password are in demo.json',
     );
   }
   const server = await startServer(
-    site,
+    core,
     config.port,
     config.host,
     config.https && tls ? { port: config.https.port, tls } : null,
   );
-  site.log.info(
+  core.log.info(
     { url: server.url, httpsUrl: server.httpsUrl, database: config.databaseFile, site: config.siteCode },
     'edge server listening',
   );
   if (server.httpsPort !== null) {
     for (const address of lanAddresses(config.host)) {
-      site.log.info(
+      core.log.info(
         {
           open: `${originOf('https', address, server.httpsPort)}/`,
           ca: tls?.ca ? `${originOf('http', address, server.port)}/ca` : undefined,
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   }
   // One line per demo station: the link a tablet opens (or scans as a QR code) to become that station.
   for (const station of demo?.stations ?? []) {
-    site.log.info(
+    core.log.info(
       { station: station.name, url: station.lanEnrollUrls[0] ?? station.enrollUrl },
       'demo station enrollment link',
     );
@@ -76,21 +76,21 @@ async function main(): Promise<void> {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
-      site.log.warn({ signal }, 'second signal: stopping now');
+      core.log.warn({ signal }, 'second signal: stopping now');
       process.exit(1);
     }
     stopping = true;
-    site.log.info({ signal }, 'stopping: finishing requests in progress');
+    core.log.info({ signal }, 'stopping: finishing requests in progress');
     void server
       .close()
       .then(() => {
-        site.close();
+        core.close();
         lock.release();
-        site.log.info('stopped');
+        core.log.info('stopped');
         process.exit(0);
       })
       .catch((error: unknown) => {
-        site.log.error({ err: error }, 'stop failed');
+        core.log.error({ err: error }, 'stop failed');
         process.exit(1);
       });
   };

@@ -118,6 +118,8 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export const ERROR_CODES = {
   BAD_REQUEST: 400,
+  /** The caller speaks another version of the wire contract (its Scan-Protocol-Version header). */
+  UNSUPPORTED_PROTOCOL: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -161,3 +163,23 @@ export function describeIssues(error: z.ZodError): string {
     })
     .join('; ');
 }
+
+/** A site's records to its hub (protocol.md "Upstream forwarding", HTTP): at most 500 per request. */
+export const siteEnvelopeSchema = z.object({
+  site: z.string().min(1).max(64),
+  records: z.array(z.unknown()).max(MAX_EVENTS_PER_BATCH),
+});
+
+export const HUB_RECORD_STATUSES = ['accepted', 'duplicate', 'rejected'] as const;
+
+/** A hub's answer: one result per record, in request order; a refusal carries a HUB_REJECTION_CODES code. */
+export const hubAnswerSchema = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(HUB_RECORD_STATUSES),
+      reason: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  ),
+});
+export type HubAnswer = z.infer<typeof hubAnswerSchema>;

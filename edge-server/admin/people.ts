@@ -1,9 +1,10 @@
 /** @module Operators (badge, optional PIN) and supervisor/admin users (hashed passwords). */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { ApiError } from '../errors';
-import { bumpReferenceSeq } from '../reference-data';
-import { hashPassword, hashPin } from '../secrets';
+import type { Result } from '../errors';
+import { DomainError, attempt } from '../errors';
+import { bumpReferenceSeq } from '../reference/reference-data';
+import { hashPassword, hashPin } from '../auth/secrets';
 import { parseOrThrow } from './parse';
 
 export const addOperatorSchema = z.object({
@@ -19,24 +20,26 @@ export function addOperator(
   db: Database.Database,
   input: unknown,
   now: string,
-): { badge: string; name: string; hasPin: boolean } {
-  const o = parseOrThrow(addOperatorSchema, input, 'operator');
-  return db
-    .transaction(() => {
-      if (db.prepare('SELECT 1 FROM operator WHERE badge = ?').get(o.badge)) {
-        throw new ApiError('CONFLICT', `An operator with badge ${o.badge} already exists`);
-      }
-      const name = o.name ?? o.badge;
-      db.prepare('INSERT INTO operator (badge, name, pin_hash, created_at) VALUES (?, ?, ?, ?)').run(
-        o.badge,
-        name,
-        o.pin ? hashPin(o.pin) : null,
-        now,
-      );
-      bumpReferenceSeq(db);
-      return { badge: o.badge, name, hasPin: o.pin !== undefined };
-    })
-    .immediate();
+): Result<{ badge: string; name: string; hasPin: boolean }> {
+  return attempt(() => {
+    const o = parseOrThrow(addOperatorSchema, input, 'operator');
+    return db
+      .transaction(() => {
+        if (db.prepare('SELECT 1 FROM operator WHERE badge = ?').get(o.badge)) {
+          throw new DomainError('conflict', `An operator with badge ${o.badge} already exists`);
+        }
+        const name = o.name ?? o.badge;
+        db.prepare('INSERT INTO operator (badge, name, pin_hash, created_at) VALUES (?, ?, ?, ?)').run(
+          o.badge,
+          name,
+          o.pin ? hashPin(o.pin) : null,
+          now,
+        );
+        bumpReferenceSeq(db);
+        return { badge: o.badge, name, hasPin: o.pin !== undefined };
+      })
+      .immediate();
+  });
 }
 
 export const addUserSchema = z.object({
@@ -54,21 +57,20 @@ export function addUser(
   db: Database.Database,
   input: unknown,
   now: string,
-): { username: string; role: string } {
-  const u = parseOrThrow(addUserSchema, input, 'user');
-  const hash = hashPassword(u.password);
-  return db
-    .transaction(() => {
-      if (db.prepare('SELECT 1 FROM app_user WHERE username = ?').get(u.username)) {
-        throw new ApiError('CONFLICT', `A user named ${u.username} already exists`);
-      }
-      db.prepare('INSERT INTO app_user (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
-        u.username,
-        u.role,
-        hash,
-        now,
-      );
-      return { username: u.username, role: u.role };
-    })
-    .immediate();
+): Result<{ username: string; role: string }> {
+  return attempt(() => {
+    const u = parseOrThrow(addUserSchema, input, 'user');
+    const hash = hashPassword(u.password);
+    return db
+      .transaction(() => {
+        if (db.prepare('SELECT 1 FROM app_user WHERE username = ?').get(u.username)) {
+          throw new DomainError('conflict', `A user named ${u.username} already exists`);
+        }
+        db.prepare(
+          'INSERT INTO app_user (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)',
+        ).run(u.username, u.role, hash, now);
+        return { username: u.username, role: u.role };
+      })
+      .immediate();
+  });
 }

@@ -30,7 +30,6 @@ parentPort?.on('message', ({ id, text }: CheckRequest) => {
     check = {
       ok: false,
       error: {
-        code: 'BAD_REQUEST',
         message: `The body is not valid JSON: ${(error as Error).message}`,
         details: [],
       },

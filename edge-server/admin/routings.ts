@@ -5,14 +5,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { validateGraph } from '../../shared/graph-validation';
-import type { ErrorBody, ErrorCode } from '../../shared/protocol';
 import { describeIssues } from '../../shared/protocol';
 import type { RoutingGraph } from '../../shared/routing';
 import type { WorkCenterInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
-import { canonicalJson } from '../canonical-json';
-import { ApiError } from '../errors';
-import { STAGING_PREFIX, bumpReferenceSeq, publishedRouting } from '../reference-data';
+import { canonicalJson } from '../../shared/canonical-json';
+import type { Result } from '../errors';
+import { DomainError, attempt, attemptAsync } from '../errors';
+import { STAGING_PREFIX, bumpReferenceSeq, publishedRouting } from '../reference/reference-data';
 
 export interface ImportResult {
   graphId: number;
@@ -35,7 +35,9 @@ export interface CheckedRouting {
   sourceJson: string;
 }
 
-export type RoutingCheck = { ok: true; routing: CheckedRouting } | { ok: false; error: ErrorBody['error'] };
+/** A check's verdict, plain data (it crosses from the worker thread): a refusal is always invalid input. */
+export type RoutingCheck =
+  { ok: true; routing: CheckedRouting } | { ok: false; error: { message: string; details: unknown[] } };
 
 /** Parses and validates a routing (RG-*), nothing stored; every error names its nodes. */
 export function checkRouting(input: unknown): RoutingCheck {
@@ -44,7 +46,6 @@ export function checkRouting(input: unknown): RoutingCheck {
     return {
       ok: false,
       error: {
-        code: 'BAD_REQUEST',
         message: `Invalid routing: ${describeIssues(parsed.error)}`,
         details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       },
@@ -60,7 +61,6 @@ export function checkRouting(input: unknown): RoutingCheck {
     return {
       ok: false,
       error: {
-        code: 'BAD_REQUEST',
         message: `Routing ${routing.code} cannot be published: ${errors.map((e) => `${e.rule} ${e.message}`).join('; ')}`,
         details: errors,
       },
@@ -84,15 +84,14 @@ export function checkRouting(input: unknown): RoutingCheck {
   };
 }
 
-/** The checked routing, or the 400 that names what is wrong. */
-export function checkedOrThrow(check: RoutingCheck): CheckedRouting {
+function checkedOrThrow(check: RoutingCheck): CheckedRouting {
   if (check.ok) return check.routing;
-  throw new ApiError(check.error.code as ErrorCode, check.error.message, check.error.details);
+  throw new DomainError('invalid', check.error.message, check.error.details);
 }
 
 /** Publishes a routing synchronously (the CLI and the demo; the API checks in a worker first). */
-export function importRouting(db: Database.Database, input: unknown, now: string): ImportResult {
-  return publishRouting(db, checkedOrThrow(checkRouting(input)), now);
+export function importRouting(db: Database.Database, input: unknown, now: string): Result<ImportResult> {
+  return attempt(() => publishRouting(db, checkedOrThrow(checkRouting(input)), now));
 }
 
 /**
@@ -103,7 +102,7 @@ export function importRouting(db: Database.Database, input: unknown, now: string
 const ROWS_PER_STEP = 2_000;
 
 /** Stores a checked routing in one go (small routings, the CLI). */
-export function publishRouting(db: Database.Database, routing: CheckedRouting, now: string): ImportResult {
+function publishRouting(db: Database.Database, routing: CheckedRouting, now: string): ImportResult {
   const steps = publishSteps(db, routing, now);
   for (;;) {
     const step = steps.next();
@@ -111,18 +110,20 @@ export function publishRouting(db: Database.Database, routing: CheckedRouting, n
   }
 }
 
-/** Stores a checked routing in steps, letting other requests run between them. */
-export async function publishRoutingInSteps(
+/** Stores what the check passed in steps, letting other requests run between them. */
+export function publishRoutingInSteps(
   db: Database.Database,
-  routing: CheckedRouting,
+  check: RoutingCheck,
   now: string,
-): Promise<ImportResult> {
-  const steps = publishSteps(db, routing, now);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await new Promise<void>((resume) => setImmediate(resume));
-  }
+): Promise<Result<ImportResult>> {
+  return attemptAsync(async () => {
+    const steps = publishSteps(db, checkedOrThrow(check), now);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await new Promise<void>((resume) => setImmediate(resume));
+    }
+  });
 }
 
 /** Removes what an import that stopped half-way (a crash) staged; run at start. */
@@ -163,8 +164,8 @@ function* publishSteps(
       { id: number; content_hash: string } | undefined;
     if (!existing) return null;
     if (existing.content_hash !== routing.contentHash) {
-      throw new ApiError(
-        'CONFLICT',
+      throw new DomainError(
+        'conflict',
         `Routing ${routing.code} version ${routing.version} is already published with other content; publish the change as a new version`,
         [{ routing: routing.code, version: routing.version }],
       );
@@ -185,8 +186,8 @@ function* publishSteps(
       for (const wc of routing.workCenters) {
         const row = find.get(wc.code) as { id: number; behavior: string } | undefined;
         if (row && row.behavior !== wc.behavior) {
-          throw new ApiError(
-            'CONFLICT',
+          throw new DomainError(
+            'conflict',
             `Work center ${wc.code} already exists with behavior ${row.behavior}, not ${wc.behavior}`,
             [{ workCenter: wc.code, existing: row.behavior, imported: wc.behavior }],
           );

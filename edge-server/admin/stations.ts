@@ -2,10 +2,11 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { ApiError } from '../errors';
-import { bumpReferenceSeq } from '../reference-data';
-import { hashToken, newSecret } from '../secrets';
-import { lanAddresses, originOf } from '../tls';
+import type { Result } from '../errors';
+import { DomainError, attempt } from '../errors';
+import { bumpReferenceSeq } from '../reference/reference-data';
+import { hashToken, newSecret } from '../auth/secrets';
+import { lanAddresses, originOf } from '../ops/tls';
 import { parseOrThrow } from './parse';
 
 export const enrollStationSchema = z.object({
@@ -55,109 +56,116 @@ export function enrollmentLinks(
   };
 }
 
-export function enrollStation(db: Database.Database, input: unknown, now: string): EnrollResult {
-  const s = parseOrThrow(enrollStationSchema, input, 'station');
-  if (!s.workCenter && !s.nodeCodes) {
-    throw new ApiError('BAD_REQUEST', 'Invalid station: give its workCenter, its nodeCodes, or both');
-  }
-  return db
-    .transaction((): EnrollResult => {
-      const previous = db.prepare('SELECT id, revoked_at FROM station WHERE name = ?').get(s.name) as
-        { id: number; revoked_at: string | null } | undefined;
-      if (previous && previous.revoked_at === null) {
-        throw new ApiError(
-          'CONFLICT',
-          `Station ${s.name} is already enrolled; revoke it or choose another name`,
-        );
-      }
-      let workCenterId: number | null = null;
-      if (s.workCenter) {
-        const wc = db.prepare('SELECT id FROM work_center WHERE code = ?').get(s.workCenter) as
-          { id: number } | undefined;
-        if (!wc)
-          throw new ApiError(
-            'NOT_FOUND',
-            `No work center ${s.workCenter}; import a routing that defines it first`,
+export function enrollStation(db: Database.Database, input: unknown, now: string): Result<EnrollResult> {
+  return attempt(() => {
+    const s = parseOrThrow(enrollStationSchema, input, 'station');
+    if (!s.workCenter && !s.nodeCodes) {
+      throw new DomainError('invalid', 'Invalid station: give its workCenter, its nodeCodes, or both');
+    }
+    return db
+      .transaction((): EnrollResult => {
+        const previous = db.prepare('SELECT id, revoked_at FROM station WHERE name = ?').get(s.name) as
+          { id: number; revoked_at: string | null } | undefined;
+        if (previous && previous.revoked_at === null) {
+          throw new DomainError(
+            'conflict',
+            `Station ${s.name} is already enrolled; revoke it or choose another name`,
           );
-        workCenterId = wc.id;
-      }
-      const nodes = (
-        s.nodeCodes
-          ? db
-              .prepare(
-                `SELECT id, code, node_type FROM routing_node WHERE code IN (${s.nodeCodes.map(() => '?').join(',')})`,
-              )
-              .all(...s.nodeCodes)
-          : db
-              .prepare(
-                "SELECT id, code, node_type FROM routing_node WHERE work_center_id = ? AND node_type = 'operation'",
-              )
-              .all(workCenterId)
-      ) as { id: number; code: string; node_type: string }[];
-      const missing = (s.nodeCodes ?? []).filter((c) => !nodes.some((n) => n.code === c));
-      if (missing.length > 0)
-        throw new ApiError('NOT_FOUND', `No routing has the node(s) ${missing.join(', ')}`, missing);
-      const notOperations = [...new Set(nodes.filter((n) => n.node_type !== 'operation').map((n) => n.code))];
-      if (notOperations.length > 0) {
-        throw new ApiError(
-          'BAD_REQUEST',
-          `Stations report at operation nodes only; not: ${notOperations.join(', ')}`,
-        );
-      }
-      if (nodes.length === 0) {
-        throw new ApiError(
-          'BAD_REQUEST',
-          `Work center ${s.workCenter} has no operation nodes on any routing yet`,
-        );
-      }
-      const token = newSecret();
-      const servesWorkCenter = s.nodeCodes === undefined ? 1 : 0;
-      let stationId: number;
-      if (previous) {
-        // Re-enrolling a revoked station: a new device and token under the old name, counting seq
-        // from the start again; its history stays with it.
+        }
+        let workCenterId: number | null = null;
+        if (s.workCenter) {
+          const wc = db.prepare('SELECT id FROM work_center WHERE code = ?').get(s.workCenter) as
+            { id: number } | undefined;
+          if (!wc)
+            throw new DomainError(
+              'not-found',
+              `No work center ${s.workCenter}; import a routing that defines it first`,
+            );
+          workCenterId = wc.id;
+        }
+        const nodes = (
+          s.nodeCodes
+            ? db
+                .prepare(
+                  `SELECT id, code, node_type FROM routing_node WHERE code IN (${s.nodeCodes.map(() => '?').join(',')})`,
+                )
+                .all(...s.nodeCodes)
+            : db
+                .prepare(
+                  "SELECT id, code, node_type FROM routing_node WHERE work_center_id = ? AND node_type = 'operation'",
+                )
+                .all(workCenterId)
+        ) as { id: number; code: string; node_type: string }[];
+        const missing = (s.nodeCodes ?? []).filter((c) => !nodes.some((n) => n.code === c));
+        if (missing.length > 0)
+          throw new DomainError('not-found', `No routing has the node(s) ${missing.join(', ')}`, missing);
+        const notOperations = [
+          ...new Set(nodes.filter((n) => n.node_type !== 'operation').map((n) => n.code)),
+        ];
+        if (notOperations.length > 0) {
+          throw new DomainError(
+            'invalid',
+            `Stations report at operation nodes only; not: ${notOperations.join(', ')}`,
+          );
+        }
+        if (nodes.length === 0) {
+          throw new DomainError(
+            'invalid',
+            `Work center ${s.workCenter} has no operation nodes on any routing yet`,
+          );
+        }
+        const token = newSecret();
+        const servesWorkCenter = s.nodeCodes === undefined ? 1 : 0;
+        let stationId: number;
+        if (previous) {
+          // Re-enrolling a revoked station: a new device and token under the old name, counting seq
+          // from the start again; its history stays with it.
+          db.prepare(
+            `UPDATE station SET work_center_id = ?, token_hash = ?, serves_work_center = ?, enrolled_at = ?,
+             revoked_at = NULL, last_seq = 0 WHERE id = ?`,
+          ).run(workCenterId, hashToken(token), servesWorkCenter, now, previous.id);
+          db.prepare('DELETE FROM station_node WHERE station_id = ?').run(previous.id);
+          // A new device: the old one's links and credentials go.
+          db.prepare('DELETE FROM station_device WHERE station_id = ?').run(previous.id);
+          db.prepare('DELETE FROM station_enrollment WHERE station_id = ?').run(previous.id);
+          stationId = previous.id;
+        } else {
+          const info = db
+            .prepare(
+              'INSERT INTO station (name, work_center_id, token_hash, serves_work_center, enrolled_at) VALUES (?, ?, ?, ?, ?)',
+            )
+            .run(s.name, workCenterId, hashToken(token), servesWorkCenter, now);
+          stationId = Number(info.lastInsertRowid);
+        }
+        const link = db.prepare('INSERT INTO station_node (station_id, node_id) VALUES (?, ?)');
+        for (const node of nodes) link.run(stationId, node.id);
+        const enrollCode = `${ENROLLMENT_CODE_PREFIX}${newSecret(18)}`;
+        const enrollExpiresAt = new Date(Date.parse(now) + ENROLLMENT_TTL_MS).toISOString();
         db.prepare(
-          `UPDATE station SET work_center_id = ?, token_hash = ?, serves_work_center = ?, enrolled_at = ?,
-           revoked_at = NULL, last_seq = 0 WHERE id = ?`,
-        ).run(workCenterId, hashToken(token), servesWorkCenter, now, previous.id);
-        db.prepare('DELETE FROM station_node WHERE station_id = ?').run(previous.id);
-        // A new device: the old one's links and credentials go.
-        db.prepare('DELETE FROM station_device WHERE station_id = ?').run(previous.id);
-        db.prepare('DELETE FROM station_enrollment WHERE station_id = ?').run(previous.id);
-        stationId = previous.id;
-      } else {
-        const info = db
-          .prepare(
-            'INSERT INTO station (name, work_center_id, token_hash, serves_work_center, enrolled_at) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(s.name, workCenterId, hashToken(token), servesWorkCenter, now);
-        stationId = Number(info.lastInsertRowid);
-      }
-      const link = db.prepare('INSERT INTO station_node (station_id, node_id) VALUES (?, ?)');
-      for (const node of nodes) link.run(stationId, node.id);
-      const enrollCode = `${ENROLLMENT_CODE_PREFIX}${newSecret(18)}`;
-      const enrollExpiresAt = new Date(Date.parse(now) + ENROLLMENT_TTL_MS).toISOString();
-      db.prepare(
-        'INSERT INTO station_enrollment (code_hash, station_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-      ).run(hashToken(enrollCode), stationId, now, enrollExpiresAt);
-      bumpReferenceSeq(db);
-      return {
-        stationId,
-        name: s.name,
-        workCenter: s.workCenter ?? null,
-        nodeCodes: [...new Set(nodes.map((n) => n.code))],
-        token,
-        enrollCode,
-        enrollExpiresAt,
-      };
-    })
-    .immediate();
+          'INSERT INTO station_enrollment (code_hash, station_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+        ).run(hashToken(enrollCode), stationId, now, enrollExpiresAt);
+        bumpReferenceSeq(db);
+        return {
+          stationId,
+          name: s.name,
+          workCenter: s.workCenter ?? null,
+          nodeCodes: [...new Set(nodes.map((n) => n.code))],
+          token,
+          enrollCode,
+          enrollExpiresAt,
+        };
+      })
+      .immediate();
+  });
 }
 
-export function revokeStation(db: Database.Database, name: string, now: string): void {
-  const info = db
-    .prepare('UPDATE station SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
-    .run(now, name);
-  if (info.changes === 0) throw new ApiError('NOT_FOUND', `No enrolled (unrevoked) station named ${name}`);
-  bumpReferenceSeq(db);
+export function revokeStation(db: Database.Database, name: string, now: string): Result<void> {
+  return attempt(() => {
+    const info = db
+      .prepare('UPDATE station SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
+      .run(now, name);
+    if (info.changes === 0)
+      throw new DomainError('not-found', `No enrolled (unrevoked) station named ${name}`);
+    bumpReferenceSeq(db);
+  });
 }

@@ -3,23 +3,18 @@
  * credential and an Idempotency-Key. The upstream (an ERP adapter, or another edge server as a hub)
  * de-duplicates by record id, so a resend after an unclear outcome is harmless.
  */
-import { z } from 'zod';
-import type { AppliedEventRecord } from '../../shared/protocol';
+import type { AppliedEventRecord, HubAnswer } from '../../shared/protocol';
+import {
+  PROTOCOL_VERSION,
+  PROTOCOL_VERSION_HEADER,
+  errorBodySchema,
+  hubAnswerSchema,
+} from '../../shared/protocol';
+import type { HubRejectionCode } from '../../shared/reason-codes';
 import type { RecordOutcome, UpstreamSink } from './sink';
 import { SinkError, isRetryableStatus } from './sink';
 
 /** The reason code a hub gives a record held behind an earlier, rejected record of its token. */
-export const HELD_CODE = 'HELD_BEHIND_REJECTED';
-
-const responseSchema = z.object({
-  results: z.array(
-    z.object({
-      id: z.string(),
-      status: z.enum(['accepted', 'duplicate', 'rejected']),
-      reason: z.object({ code: z.string(), message: z.string() }).optional(),
-    }),
-  ),
-});
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds. */
 function retryAfterMs(header: string | null, now: number): number {
@@ -56,6 +51,7 @@ export class HttpSink implements UpstreamSink {
           authorization: `Bearer ${this.credential}`,
           'content-type': 'application/json',
           'idempotency-key': `${first}..${last}`,
+          [PROTOCOL_VERSION_HEADER]: String(PROTOCOL_VERSION),
         },
         body: JSON.stringify({ site: this.site, records }),
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -81,9 +77,9 @@ export class HttpSink implements UpstreamSink {
         response.status === 429 ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : 0,
       );
     }
-    let parsed: z.infer<typeof responseSchema>;
+    let parsed: HubAnswer;
     try {
-      parsed = responseSchema.parse(JSON.parse(text));
+      parsed = hubAnswerSchema.parse(JSON.parse(text));
     } catch {
       throw new SinkError(
         `${this.endpoint} answered 200 with a body that is not a results list`,
@@ -104,7 +100,7 @@ export class HttpSink implements UpstreamSink {
       if (r.status !== 'rejected') return { id: r.id, outcome: r.status };
       const reason = r.reason ? `${r.reason.code}: ${r.reason.message}` : 'rejected';
       // A hub holds a token's later records behind one it rejects, so that order is kept upstream.
-      return r.reason?.code === HELD_CODE
+      return r.reason?.code === ('HELD_BEHIND_REJECTED' satisfies HubRejectionCode)
         ? { id: r.id, outcome: 'held', reason }
         : { id: r.id, outcome: 'rejected', reason };
     });
@@ -122,8 +118,8 @@ export class HttpSink implements UpstreamSink {
 
 function summarize(text: string): string {
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (body.error?.message) return `${body.error.code ?? ''} ${body.error.message}`.trim();
+    const body = errorBodySchema.safeParse(JSON.parse(text));
+    if (body.success) return `${body.data.error.code} ${body.data.error.message}`.trim();
   } catch {
     // not JSON: show the start of it
   }

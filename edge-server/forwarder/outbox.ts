@@ -34,7 +34,11 @@ export class UpstreamOutbox {
   private readonly pruneStmt: Database.Statement;
   private activitySincePrune = 0;
 
-  constructor(private readonly db: Database.Database) {
+  /** `onQueued` hears of records put back for sending (OutboxSignal). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly onQueued: () => void = () => undefined,
+  ) {
     // A dead record holds back the later records of its own token only (ordering per token).
     this.nextStmt = db.prepare(
       // Ids first, from the outbox's pending index: building records for the whole backlog
@@ -192,6 +196,7 @@ export class UpstreamOutbox {
               "UPDATE upstream_outbox SET status = 'pending', permanent_failures = 0 WHERE status = 'dead' AND id = ?",
             )
             .run(outboxId);
+    if (info.changes > 0) this.onQueued();
     return info.changes;
   }
 

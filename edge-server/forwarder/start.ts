@@ -1,14 +1,27 @@
-/** @module Starts the forwarder for the configured upstream (none, HTTP or JetStream). */
-import type { Site } from '../site';
-import { STORAGE_MESSAGES, storageProblem } from '../storage-health';
+/** @module The forwarder for the configured upstream (none, HTTP or JetStream), created with its sink; the server starts it. */
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Metrics } from '../ops/metrics';
+import type { StorageState } from '../ops/storage-health';
+import { STORAGE_MESSAGES, storageProblem } from '../ops/storage-health';
 import type { ForwarderOptions } from './forwarder';
 import { Forwarder } from './forwarder';
 import { HttpSink } from './http-sink';
 import { LazyJetStreamSink } from './jetstream-sink';
+import type { UpstreamOutbox } from './outbox';
 import type { UpstreamSink } from './sink';
 
-export function openSink(site: Site): UpstreamSink | null {
-  const { upstream, siteCode, forward } = site.config;
+export interface ForwarderDeps {
+  config: Pick<Config, 'upstream' | 'siteCode' | 'forward'>;
+  upstream: UpstreamOutbox;
+  log: Logger;
+  metrics: Metrics;
+  storage: StorageState;
+  clock: () => Date;
+}
+
+export function openSink(config: ForwarderDeps['config']): UpstreamSink | null {
+  const { upstream, siteCode, forward } = config;
   switch (upstream.kind) {
     case 'none':
       return null;
@@ -26,42 +39,39 @@ export function openSink(site: Site): UpstreamSink | null {
   }
 }
 
-/** Opens the sink and runs the forwarder loop; with no upstream, events stay local (and say so). */
-export function startForwarder(site: Site, options: Partial<ForwarderOptions> = {}): Forwarder | null {
-  const sink = openSink(site);
-  if (!sink) {
-    site.log.info('no upstream configured: applied events stay in the local outbox');
-    return null;
-  }
-  const forwarder = new Forwarder(
-    site.upstream,
+/** The forwarder, not yet running; with no upstream, null: applied events stay local (and say so). */
+export function createForwarder(
+  deps: ForwarderDeps,
+  options: Partial<ForwarderOptions> = {},
+): Forwarder | null {
+  const sink = openSink(deps.config);
+  if (!sink) return null;
+  const { forward } = deps.config;
+  return new Forwarder(
+    deps.upstream,
     sink,
-    site.log,
+    deps.log,
     {
-      batchSize: site.config.forward.batchSize,
-      maxPermanentFailures: site.config.forward.maxPermanentFailures,
-      backoffBaseMs: site.config.forward.backoffBaseMs,
-      backoffMaxMs: site.config.forward.backoffMaxMs,
-      idleMs: site.config.forward.idleMs,
-      now: site.clock,
+      batchSize: forward.batchSize,
+      maxPermanentFailures: forward.maxPermanentFailures,
+      backoffBaseMs: forward.backoffBaseMs,
+      backoffMaxMs: forward.backoffMaxMs,
+      idleMs: forward.idleMs,
+      now: deps.clock,
       ...options,
     },
     {
       onForwarded: (n) => {
-        site.metrics.upstreamForwarded.inc(n);
-        site.storage.succeeded(); // marking them forwarded was a write that went through
+        deps.metrics.upstreamForwarded.inc(n);
+        deps.storage.succeeded(); // marking them forwarded was a write that went through
       },
-      onFailure: (kind) => site.metrics.upstreamFailures.inc({ kind }),
+      onFailure: (kind) => deps.metrics.upstreamFailures.inc({ kind }),
       onStepError: (error) => {
         const problem = storageProblem(error);
         if (!problem) return null;
-        site.storage.failed(problem, site.clock());
+        deps.storage.failed(problem, deps.clock());
         return `cannot record what was forwarded: ${STORAGE_MESSAGES[problem]}`;
       },
     },
   );
-  site.forwarder = forwarder;
-  forwarder.start();
-  site.log.info({ sink: sink.kind, target: sink.target }, 'forwarding applied events upstream');
-  return forwarder;
 }

@@ -5,9 +5,13 @@
  * time; a failing job is logged (a full disk also shows on the health endpoint) and tried again
  * at its next turn. `stop` waits for a job in progress, so a stop never cuts a backup short.
  */
-import { expireParkedEvents } from '../conflicts';
-import type { Site } from '../site';
-import { storageProblem } from '../storage-health';
+import { expireParkedEvents } from '../ingest/conflicts';
+import type { Config } from '../config';
+import type { ConflictDeps } from '../ingest/conflicts';
+import type { Logger } from '../logger';
+import type { EventArchive } from './archive';
+import type { StorageState } from './storage-health';
+import { storageProblem } from './storage-health';
 import { backupNow, backupTime, listBackups } from './backup';
 
 /** How often parked events are checked against their window; a minute is fine for a 24 h window. */
@@ -19,7 +23,16 @@ export interface Maintenance {
   stop(): Promise<void>;
 }
 
-export function startMaintenance(site: Site): Maintenance {
+/** What the upkeep jobs need of a site's core. */
+export interface MaintenanceDeps extends ConflictDeps {
+  config: Pick<Config, 'parkingWindowMs' | 'archiveIntervalMs' | 'archiveDir' | 'backup'>;
+  archive: EventArchive;
+  storage: StorageState;
+  log: Logger;
+  clock: () => Date;
+}
+
+export function startMaintenance(core: MaintenanceDeps): Maintenance {
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<unknown>>();
   let stopped = false;
@@ -33,8 +46,8 @@ export function startMaintenance(site: Site): Maintenance {
           await job();
         } catch (error) {
           const problem = storageProblem(error);
-          if (problem) site.storage.failed(problem, site.clock());
-          site.log.error({ err: error, job: name }, `${name} failed; it runs again at its next turn`);
+          if (problem) core.storage.failed(problem, core.clock());
+          core.log.error({ err: error, job: name }, `${name} failed; it runs again at its next turn`);
         }
       })();
       running.add(run);
@@ -55,33 +68,33 @@ export function startMaintenance(site: Site): Maintenance {
     schedule(firstMs);
   };
 
-  every('parking sweep', Math.min(SWEEP_INTERVAL_MS, site.config.parkingWindowMs), 0, () => {
-    const n = expireParkedEvents(site, site.clock());
-    if (n > 0) site.log.warn({ conflicts: n }, 'parked events outlived their window and became conflicts');
+  every('parking sweep', Math.min(SWEEP_INTERVAL_MS, core.config.parkingWindowMs), 0, () => {
+    const n = expireParkedEvents(core, core.clock());
+    if (n > 0) core.log.warn({ conflicts: n }, 'parked events outlived their window and became conflicts');
   });
 
   every(
     'archive',
-    site.config.archiveIntervalMs,
-    Math.min(FIRST_ARCHIVE_AFTER_MS, site.config.archiveIntervalMs),
+    core.config.archiveIntervalMs,
+    Math.min(FIRST_ARCHIVE_AFTER_MS, core.config.archiveIntervalMs),
     async () => {
-      const moved = await site.archive.runInSteps(site.clock());
-      if (moved.events > 0 || moved.outboxRows > 0) site.log.info(moved, 'moved old events to the archive');
+      const moved = await core.archive.runInSteps(core.clock());
+      if (moved.events > 0 || moved.outboxRows > 0) core.log.info(moved, 'moved old events to the archive');
     },
   );
 
-  const backup = site.config.backup;
+  const backup = core.config.backup;
   if (backup) {
     const newest = listBackups(backup.dir)[0];
     const takenAt = newest ? backupTime(newest) : null;
-    const dueIn = takenAt === null ? 0 : Math.max(0, takenAt + backup.intervalMs - site.clock().getTime());
+    const dueIn = takenAt === null ? 0 : Math.max(0, takenAt + backup.intervalMs - core.clock().getTime());
     every('backup', backup.intervalMs, dueIn, async () => {
       const result = await backupNow(
-        site.db,
-        { ...backup, archiveDir: site.config.archiveDir },
-        site.clock(),
+        core.db,
+        { ...backup, archiveDir: core.config.archiveDir },
+        core.clock(),
       );
-      site.log.info(result, 'backed up the database');
+      core.log.info(result, 'backed up the database');
     });
   }
 

@@ -4,7 +4,7 @@
  * (OpenAPI description, health, metrics).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadFixture } from '../../edge-server/demo';
+import { loadFixture } from '../../edge-server/ops/demo';
 import type { TestEdge } from '../support/edge';
 import { TestStation, push, startTestEdge, stationEvent } from '../support/edge';
 
@@ -51,7 +51,7 @@ function expectError(res: { status: number; text: string; body: any }, status: n
 }
 
 function count(sql: string, ...params: unknown[]): number {
-  return (edge.site.db.prepare(`SELECT count(*) AS n FROM ${sql}`).get(...params) as { n: number }).n;
+  return (edge.core.db.prepare(`SELECT count(*) AS n FROM ${sql}`).get(...params) as { n: number }).n;
 }
 
 function routingCounts() {
@@ -94,7 +94,7 @@ describe('routings', () => {
 
   it('re-importing BAG-TOTE (same version, same content) is 200 created: false and adds nothing', async () => {
     const graphId = (
-      edge.site.db.prepare("SELECT id FROM routing_graph WHERE code = 'BAG-TOTE' AND version = 3").get() as {
+      edge.core.db.prepare("SELECT id FROM routing_graph WHERE code = 'BAG-TOTE' AND version = 3").get() as {
         id: number;
       }
     ).id;
@@ -128,7 +128,7 @@ describe('routings', () => {
     const error = expectError(await post('/api/v1/admin/routings', changed), 409, 'CONFLICT');
     expect(error.message).toContain('BAG-TOTE');
     expect(routingCounts()).toEqual(before);
-    const stored = edge.site.db
+    const stored = edge.core.db
       .prepare("SELECT name FROM routing_graph WHERE code = 'BAG-TOTE' AND version = 3")
       .get() as { name: string };
     expect(stored.name).toBe('Leather tote bag');
@@ -182,7 +182,7 @@ describe('routings', () => {
     expect(error.message).toContain('WC-CUT');
     expect(routingCounts()).toEqual(before);
     expect(count("work_center WHERE code = 'WC-NEW'")).toBe(0);
-    expect(edge.site.db.prepare("SELECT behavior FROM work_center WHERE code = 'WC-CUT'").get()).toEqual({
+    expect(edge.core.db.prepare("SELECT behavior FROM work_center WHERE code = 'WC-CUT'").get()).toEqual({
       behavior: 'CUT',
     });
   });
@@ -425,7 +425,7 @@ describe('operators and users', () => {
       expect(op.pinHash.length).toBeGreaterThan(20);
       expect(JSON.stringify(snap.operators)).not.toMatch(/"pin"/);
     }
-    const stored = edge.site.db.prepare("SELECT * FROM operator WHERE badge = 'OP-0100'").get();
+    const stored = edge.core.db.prepare("SELECT * FROM operator WHERE badge = 'OP-0100'").get();
     expect(JSON.stringify(stored)).not.toContain('4821');
     // Demo operators have no PIN.
     const demoOp = (await snapshot(cut.token)).operators.find(

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestEdge } from '../support/edge';
-import { loadFixture } from '../../edge-server/demo';
+import { loadFixture } from '../../edge-server/ops/demo';
 import { push, startTestEdge } from '../support/edge';
 
 type Caller =
@@ -180,7 +180,7 @@ describe('the auth matrix', () => {
   });
 
   it('a refused admin call changed nothing', () => {
-    const db = edge.site.db;
+    const db = edge.core.db;
     // Only the admin's calls went through: one of each.
     expect(db.prepare("SELECT count(*) AS n FROM job_ticket WHERE code LIKE 'AUTH-T-%'").get()).toEqual({
       n: 1,
@@ -234,7 +234,7 @@ describe('sign-in and credentials at rest', () => {
   });
 
   it('a wrong password or an unknown user is 401, with the same message', async () => {
-    const sessions = () => edge.site.db.prepare('SELECT count(*) AS n FROM user_session').get();
+    const sessions = () => edge.core.db.prepare('SELECT count(*) AS n FROM user_session').get();
     const before = sessions();
     const wrong = await expectError(
       await login({ username: edge.demo.admin.username, password: `${edge.demo.admin.password}x` }),
@@ -274,7 +274,7 @@ describe('sign-in and credentials at rest', () => {
   });
 
   it('station tokens are stored hashed: no token string is in the station table or the database files', () => {
-    const rows = edge.site.db.prepare('SELECT * FROM station').all() as Record<string, unknown>[];
+    const rows = edge.core.db.prepare('SELECT * FROM station').all() as Record<string, unknown>[];
     expect(rows.length).toBe(edge.demo.stations.length);
     const dump = JSON.stringify(rows);
     const files = databaseFiles(edge);
@@ -287,9 +287,9 @@ describe('sign-in and credentials at rest', () => {
 
   it('passwords and session tokens are not stored in clear', async () => {
     const session = await edge.login('admin');
-    const users = edge.site.db.prepare('SELECT * FROM app_user').all() as { password_hash: string }[];
+    const users = edge.core.db.prepare('SELECT * FROM app_user').all() as { password_hash: string }[];
     expect(users.length).toBe(2);
-    const dump = JSON.stringify([users, edge.site.db.prepare('SELECT * FROM user_session').all()]);
+    const dump = JSON.stringify([users, edge.core.db.prepare('SELECT * FROM user_session').all()]);
     const files = databaseFiles(edge);
     for (const secret of [edge.demo.admin.password, edge.demo.supervisor.password, session]) {
       expect(dump).not.toContain(secret);
@@ -320,7 +320,7 @@ describe('sign-in and credentials at rest', () => {
 
 /** The bytes of the SQLite file and its WAL, where secrets would show if stored in clear. */
 function databaseFiles(edge: TestEdge): [string, string][] {
-  const base = edge.site.config.databaseFile;
+  const base = edge.core.config.databaseFile;
   return [base, `${base}-wal`]
     .filter((file) => fs.existsSync(file))
     .map((file): [string, string] => [file, fs.readFileSync(file).toString('latin1')]);

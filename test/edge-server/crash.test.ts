@@ -22,7 +22,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DemoFile } from '../../edge-server/demo';
+import type { DemoFile } from '../../edge-server/ops/demo';
 import type { OperatorEventType, ProcessMode, TokenStatus } from '../../shared/domain';
 import { FINAL_STATUSES } from '../../shared/domain';
 import type { TokenRef } from '../../shared/protocol';

@@ -191,14 +191,14 @@ describe('stopping', () => {
     edge = await startEdge(dataDir, env);
     await waitFor(
       () =>
-        (hub.site.db
+        (hub.core.db
           .prepare('SELECT count(*) FROM hub_record WHERE record_json LIKE \'%"type":"note"%\'')
           .pluck()
           .get() as number) === 70,
       { what: 'all 70 notes at the hub' },
     );
     expect(
-      hub.site.db.prepare('SELECT count(*) - count(DISTINCT record_id) FROM hub_record').pluck().get(),
+      hub.core.db.prepare('SELECT count(*) - count(DISTINCT record_id) FROM hub_record').pluck().get(),
     ).toBe(0);
     await stopEdge(edge);
   });

@@ -69,7 +69,7 @@ describe('a full disk', () => {
   it('pushes answer 507 STORAGE_FULL and store nothing; what was acknowledged stays; health and forwarding say why; freeing space resumes all by itself', async () => {
     const { hub, site } = await siteWithHub();
     const token = site.stationToken('WC-CUT');
-    const db = site.site.db;
+    const db = site.core.db;
     const pages = db.pragma('page_count', { simple: true }) as number;
     // The database may grow by 40 pages (160 KB) and no more: a disk that is about to fill.
     db.pragma(`max_page_count = ${pages + 40}`);
@@ -125,12 +125,12 @@ describe('a full disk', () => {
     await waitFor(
       () =>
         all.every(
-          (id) => hub.site.db.prepare('SELECT 1 FROM hub_record WHERE record_id = ?').pluck().get(id) === 1,
+          (id) => hub.core.db.prepare('SELECT 1 FROM hub_record WHERE record_id = ?').pluck().get(id) === 1,
         ),
       { what: 'every note at the hub' },
     );
     expect(
-      hub.site.db
+      hub.core.db
         .prepare('SELECT count(*) FROM hub_record WHERE record_id IN (SELECT value FROM json_each(?))')
         .pluck()
         .get(JSON.stringify(all)),
@@ -163,7 +163,7 @@ describe('a bounded database', () => {
     await edgeSt.send('bind_component', 'BV-DEMO-0001', 'EDGE-BODY', { componentSerial: 'LEATHER-77' });
     const early = await pack.send('start', 'BV-DEMO-0001', 'PACK');
     expect(early.status).toBe('parked');
-    const db = e.site.db;
+    const db = e.core.db;
     const septemberRows = db.prepare('SELECT count(*) FROM token_event').pluck().get() as number;
 
     now = Date.parse('2026-11-20T08:00:00.000Z');
@@ -240,9 +240,9 @@ describe('a bounded database', () => {
       () => new Date(now),
     );
     await new TestStation(e.url, e.stationToken('WC-CUT')).send('start', 'BV-DEMO-0001', 'CUT');
-    const before = e.site.db.prepare('SELECT count(*) FROM token_event').pluck().get();
+    const before = e.core.db.prepare('SELECT count(*) FROM token_event').pluck().get();
     now = Date.parse('2026-11-30T08:00:00.000Z');
-    expect(e.site.archive.run(new Date(now)).events).toBe(0);
-    expect(e.site.db.prepare('SELECT count(*) FROM token_event').pluck().get()).toBe(before);
+    expect(e.core.archive.run(new Date(now)).events).toBe(0);
+    expect(e.core.db.prepare('SELECT count(*) FROM token_event').pluck().get()).toBe(before);
   });
 });

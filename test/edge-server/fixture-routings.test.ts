@@ -116,7 +116,7 @@ const line = (e: { station: string | null; type: string; nodeCode: string | null
   `${e.station ?? 'system'} ${e.type} ${e.nodeCode ?? '-'}`;
 
 function outbox(): { eventRowId: number; record: AppliedEventRecord }[] {
-  const rows = edge.site.db
+  const rows = edge.core.db
     .prepare('SELECT event_row_id, record_json FROM upstream_record ORDER BY id')
     .all() as { event_row_id: number; record_json: string }[];
   return rows.map((r) => ({
@@ -148,7 +148,7 @@ async function expectOutboxMatchesTrace(
     expect(Object.keys(record).sort(), `fields of ${line(record)}`).toEqual(RECORD_FIELDS);
     expect(() => appliedEventRecordSchema.parse(record)).not.toThrow();
     expect(record).toMatchObject({
-      site: edge.site.config.siteCode,
+      site: edge.core.config.siteCode,
       type: e.type,
       origin: e.origin,
       station: e.station,
@@ -187,9 +187,9 @@ async function expectOutboxMatchesTrace(
   return { events, records };
 }
 
-/** Site-wide: one outbox row per applied event row, and the record is that event's. */
+/** EdgeCore-wide: one outbox row per applied event row, and the record is that event's. */
 function expectOneOutboxRowPerAppliedEvent(): void {
-  const applied = edge.site.db
+  const applied = edge.core.db
     .prepare("SELECT id, event_id FROM token_event WHERE status = 'applied' ORDER BY id")
     .all() as { id: number; event_id: string }[];
   const rows = outbox();

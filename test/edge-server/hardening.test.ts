@@ -62,7 +62,7 @@ describe('hardening', () => {
     await exited;
     const releasedAt = Number(/released (\d+)/.exec(said)?.[1]);
     // The push arrived while the lock was held, and its answer came after the lock was let go.
-    const { receivedAt } = e.site.db
+    const { receivedAt } = e.core.db
       .prepare('SELECT received_at AS receivedAt FROM token_event WHERE event_id = ?')
       .get(result.id) as { receivedAt: string };
     expect(Date.parse(receivedAt)).toBeLessThan(releasedAt);

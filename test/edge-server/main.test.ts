@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DemoFile } from '../../edge-server/demo';
+import type { DemoFile } from '../../edge-server/ops/demo';
 import { startEdge, stopAllEdges, stopEdge } from '../support/edge-process';
 
 const dirs: string[] = [];

@@ -33,7 +33,7 @@ beforeAll(async () => {
   adminToken = await edge.login('admin');
   supervisorToken = await edge.login('supervisor');
   // The harness logs nothing; keep the last unhandled error so that a 500 shows where it came from.
-  const log = edge.site.log;
+  const log = edge.core.log;
   log.error = (obj: unknown) => {
     const err = (obj as { err?: unknown } | null)?.err;
     lastServerError =
@@ -73,7 +73,7 @@ const TABLES = ['token_event', 'flow_token', 'upstream_outbox', 'parked_event', 
 function rowCounts(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const table of TABLES) {
-    counts[table] = (edge.site.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    counts[table] = (edge.core.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }
   return counts;
 }

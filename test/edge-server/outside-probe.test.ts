@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadTls } from '../../edge-server/tls';
+import { loadTls } from '../../edge-server/ops/tls';
 import type { TestEdge } from '../support/edge';
 import { push, startTestEdge, stationEvent, TestStation, tok } from '../support/edge';
 import { chainRouting, wideSplit } from '../support/large-routings';
@@ -74,7 +74,7 @@ describe('large routings (findings 1 and 2)', () => {
     expect(imported.status).toBe(201);
     expect(imported.body).toMatchObject({ code: 'WIDE', version: 1, created: true });
     // Published whole: every node is there, and importing it again is harmless.
-    const nodes = e.site.db
+    const nodes = e.core.db
       .prepare(
         'SELECT count(*) FROM routing_node n JOIN routing_graph g ON g.id = n.graph_id WHERE g.code = ?',
       )
@@ -115,7 +115,7 @@ describe('large routings (findings 1 and 2)', () => {
     );
     expect(res.body.error.details[0]).toMatchObject({ rule: 'RG-2', nodes: ['T9998', 'T9999', 'T10000'] });
     expect(
-      e.site.db.prepare("SELECT count(*) FROM routing_graph WHERE code LIKE '%LOOP%'").pluck().get(),
+      e.core.db.prepare("SELECT count(*) FROM routing_graph WHERE code LIKE '%LOOP%'").pluck().get(),
     ).toBe(0);
   });
 
@@ -289,7 +289,7 @@ describe('security headers (finding 6)', () => {
 
   it('over HTTPS the answer also carries Strict-Transport-Security', async () => {
     const probe = await edge();
-    const tls = await loadTls(probe.site.config, { addresses: () => ['127.0.0.1'] });
+    const tls = await loadTls(probe.core.config, { addresses: () => ['127.0.0.1'] });
     const e = await edge({ https: { port: 0, tls } });
     const headers = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
       https
@@ -387,11 +387,36 @@ describe('parking (findings 9 and 10)', () => {
     const supervisor = await e.login('supervisor');
     expect((await api(e, supervisor, 'GET', '/api/v1/supervisor/parked')).body.parked).toEqual([]);
     expect((await api(e, supervisor, 'GET', '/api/v1/supervisor/conflicts')).body.conflicts).toEqual([]);
-    const root = e.site.db
+    const root = e.core.db
       .prepare(
         "SELECT node_code, status FROM flow_token WHERE code = 'BV-DEMO-0001' AND parent_token_id IS NULL",
       )
       .get();
     expect(root).toEqual({ node_code: 'SPLIT-PANELS', status: 'split' });
+  });
+});
+
+describe('the protocol version', () => {
+  it('every API answer names the version it speaks; a caller speaking another version is refused before anything runs', async () => {
+    const e = await edge();
+    const health = await fetch(`${e.url}/api/v1/health`);
+    expect(health.headers.get('scan-protocol-version')).toBe('1');
+    const event = stationEvent({ seq: 1, type: 'start', code: 'BV-DEMO-0001', nodeCode: 'CUT' });
+    const future = await fetch(`${e.url}/api/v1/events`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${e.stationToken('WC-CUT')}`,
+        'content-type': 'application/json',
+        'scan-protocol-version': '2',
+      },
+      body: JSON.stringify({ stationClock: new Date().toISOString(), events: [event] }),
+    });
+    expect(future.status).toBe(400);
+    expect(((await future.json()) as any).error.code).toBe('UNSUPPORTED_PROTOCOL');
+    expect(
+      e.core.db.prepare('SELECT count(*) FROM token_event WHERE event_id = ?').pluck().get(event['id']),
+    ).toBe(0);
+    const current = await push(e.url, e.stationToken('WC-CUT'), [event]);
+    expect(current.body.results[0].status).toBe('applied');
   });
 });

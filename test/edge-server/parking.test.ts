@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppliedEventRecord, TokenRef } from '../../shared/protocol';
-import { expireParkedEvents } from '../../edge-server/conflicts';
+import { expireParkedEvents } from '../../edge-server/ingest/conflicts';
 import type { TestEdge } from '../support/edge';
 import { push, startTestEdge, stationEvent, tok } from '../support/edge';
 
@@ -157,7 +157,7 @@ function eventIn(body: any, id: string): any {
 }
 
 function outboxOf(code: string): AppliedEventRecord[] {
-  const rows = server().site.db.prepare('SELECT record_json FROM upstream_record ORDER BY id').all() as {
+  const rows = server().core.db.prepare('SELECT record_json FROM upstream_record ORDER BY id').all() as {
     record_json: string;
   }[];
   return rows.map((r) => JSON.parse(r.record_json) as AppliedEventRecord).filter((r) => r.code === code);
@@ -399,12 +399,12 @@ describe('parking over HTTP', () => {
     expect(early).toMatchObject({ status: 'parked', reason: { code: 'NOT_AT_NODE' } });
     expect((await parked()).map((p) => p.expiresAt)).toEqual([iso(T0 + HOUR)]);
 
-    expect(expireParkedEvents(server().site, new Date(T0 + HOUR - 1))).toBe(0);
+    expect(expireParkedEvents(server().core, new Date(T0 + HOUR - 1))).toBe(0);
     expect((await parked()).map((p) => p.id)).toEqual([early.id]);
     expect(await conflicts()).toEqual([]);
 
     const later = advance(HOUR);
-    expect(expireParkedEvents(server().site, later)).toBe(1);
+    expect(expireParkedEvents(server().core, later)).toBe(1);
     expect(await parked()).toEqual([]);
     expect(await conflicts()).toEqual([
       expect.objectContaining({
@@ -422,7 +422,7 @@ describe('parking over HTTP', () => {
       reasonCode: 'PARKING_EXPIRED',
       appliedAt: null,
     });
-    expect(expireParkedEvents(server().site, advance(HOUR))).toBe(0);
+    expect(expireParkedEvents(server().core, advance(HOUR))).toBe(0);
 
     // It is the supervisor's now: the token getting there later does not apply it.
     await cut.applies('start', code, 'CUT', tok(code, null, 'CUT', 'active'));
@@ -440,7 +440,7 @@ describe('a supervisor resolves conflicts', () => {
   ): Promise<{ conflictId: number; eventId: string }> {
     const early = await sew.send('start', code, 'SEW');
     expect(early).toMatchObject({ status: 'parked' });
-    expect(expireParkedEvents(server().site, advance(2 * HOUR))).toBe(1);
+    expect(expireParkedEvents(server().core, advance(2 * HOUR))).toBe(1);
     const open = (await conflicts()).filter((c) => c.event.id === early.id);
     expect(open).toHaveLength(1);
     return { conflictId: open[0].id as number, eventId: early.id as string };
@@ -578,7 +578,7 @@ describe('a supervisor resolves conflicts', () => {
     const edgeSt = new Station('WC-EDGE', 'OP-0002');
     const early = await edgeSt.send('start', code, 'EDGE-BODY');
     expect(early).toMatchObject({ status: 'parked', token: tok(code, null, 'CUT', 'ready') });
-    expect(expireParkedEvents(server().site, advance(2 * HOUR))).toBe(1);
+    expect(expireParkedEvents(server().core, advance(2 * HOUR))).toBe(1);
     const [conflict] = await conflicts();
     expect(conflict).toMatchObject({ reason: { code: 'PARKING_EXPIRED' }, event: { id: early.id } });
 

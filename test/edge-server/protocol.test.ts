@@ -57,18 +57,18 @@ async function expectError(res: Response, status: number, code: string): Promise
 }
 
 function tokenRow(code: string): { node_code: string; status: string } {
-  return edge.site.db
+  return edge.core.db
     .prepare('SELECT node_code, status FROM flow_token WHERE code = ? AND parent_token_id IS NULL')
     .get(code) as { node_code: string; status: string };
 }
 
 function count(table: string): number {
-  return (edge.site.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  return (edge.core.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 /** Everything that an event could change, to show that a duplicate changed nothing. */
 function siteState(): unknown {
-  const db = edge.site.db;
+  const db = edge.core.db;
   return {
     tokens: db.prepare('SELECT * FROM flow_token ORDER BY id').all(),
     events: count('token_event'),
@@ -82,7 +82,7 @@ function siteState(): unknown {
 }
 
 function outboxRowsFor(eventId: string): { id: number; record_json: string }[] {
-  return edge.site.db
+  return edge.core.db
     .prepare(
       `SELECT o.id, o.record_json FROM upstream_record o JOIN token_event e ON e.id = o.event_row_id
        WHERE e.event_id = ?`,
@@ -192,7 +192,7 @@ describe('push: 200 with one result per event', () => {
     expect(siteState()).toEqual(before);
     expect(outboxRowsFor(start['id'] as string)).toEqual(outboxBefore);
     expect(
-      edge.site.db.prepare('SELECT count(*) AS n FROM token_event WHERE event_id = ?').get(start['id']),
+      edge.core.db.prepare('SELECT count(*) AS n FROM token_event WHERE event_id = ?').get(start['id']),
     ).toEqual({ n: 1 });
   });
 
@@ -481,7 +481,7 @@ describe('push: rejected events', () => {
       'rejected',
       'applied',
     ]);
-    const forwardedRejections = edge.site.db
+    const forwardedRejections = edge.core.db
       .prepare(
         `SELECT count(*) AS n FROM upstream_record o JOIN token_event e ON e.id = o.event_row_id
          WHERE e.status = 'rejected'`,
@@ -591,7 +591,7 @@ describe('whole-request errors', () => {
     await expectError(res, 400, 'BAD_REQUEST');
     expect(tokenRow('BV-DEMO-0001')).toEqual({ node_code: 'CUT', status: 'ready' });
     expect(
-      edge.site.db.prepare('SELECT 1 FROM token_event WHERE event_id = ?').get(event['id']),
+      edge.core.db.prepare('SELECT 1 FROM token_event WHERE event_id = ?').get(event['id']),
     ).toBeUndefined();
   });
 
@@ -642,7 +642,7 @@ describe('whole-request errors', () => {
       403,
       'FORBIDDEN',
     );
-    expect(edge.site.db.prepare("SELECT 1 FROM job_ticket WHERE code = 'T-403'").get()).toBeUndefined();
+    expect(edge.core.db.prepare("SELECT 1 FROM job_ticket WHERE code = 'T-403'").get()).toBeUndefined();
     const supervisor = await edge.login('supervisor');
     await expectError(
       await call('POST', '/api/v1/events', { token: supervisor, body: envelope() }),
@@ -724,7 +724,7 @@ describe('whole-request errors', () => {
     } as RequestInit);
     await expectError(res, 413, 'PAYLOAD_TOO_LARGE');
     expect(
-      edge.site.db.prepare('SELECT 1 FROM token_event WHERE event_id = ?').get(event['id']),
+      edge.core.db.prepare('SELECT 1 FROM token_event WHERE event_id = ?').get(event['id']),
     ).toBeUndefined();
   });
 
@@ -763,7 +763,7 @@ describe('whole-request errors', () => {
       expect(r.retryAfter).toMatch(/^\d+$/);
       expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(
-        limited.site.db.prepare('SELECT 1 FROM token_event WHERE event_id = ?').get(r.id),
+        limited.core.db.prepare('SELECT 1 FROM token_event WHERE event_id = ?').get(r.id),
       ).toBeUndefined();
     }
     // Another station is not held back by this one.
@@ -816,12 +816,12 @@ describe('whole-request errors', () => {
 
 describe('durability: a 200 means the events are on disk', () => {
   it('IN-4: after a push returns, a new connection to the SQLite file finds the event and its outbox row', async () => {
-    expect(edge.site.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(edge.core.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     const event = stationEvent({ seq: 1, type: 'start', code: 'BV-DEMO-0004', nodeCode: 'CUT' });
     const res = await push(edge.url, edge.stationToken('WC-CUT'), [event]);
     expect(res.body.results[0].status).toBe('applied');
 
-    const other = new Database(edge.site.config.databaseFile, { readonly: true, fileMustExist: true });
+    const other = new Database(edge.core.config.databaseFile, { readonly: true, fileMustExist: true });
     try {
       const row = other
         .prepare(

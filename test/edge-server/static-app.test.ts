@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientBuilt } from '../../edge-server/static-app';
+import { clientBuilt } from '../../edge-server/http/static-app';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge } from '../support/edge';
 

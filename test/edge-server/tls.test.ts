@@ -15,13 +15,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { enrollmentLinks } from '../../edge-server/admin/stations';
 import type { Config } from '../../edge-server/config';
 import { ConfigError, loadConfig } from '../../edge-server/config';
-import type { DemoFile } from '../../edge-server/demo';
-import type { RunningServer } from '../../edge-server/server';
-import { httpsRedirect, startServer } from '../../edge-server/server';
-import type { Site } from '../../edge-server/site';
-import { openSite } from '../../edge-server/site';
-import type { TlsMaterial } from '../../edge-server/tls';
-import { hostAddresses, loadTls, loadX509, tlsFiles } from '../../edge-server/tls';
+import type { DemoFile } from '../../edge-server/ops/demo';
+import type { RunningServer } from '../../edge-server/http/server';
+import { httpsRedirect, startServer } from '../../edge-server/http/server';
+import type { EdgeCore } from '../../edge-server/edge';
+import { openEdgeCore } from '../../edge-server/edge';
+import type { TlsMaterial } from '../../edge-server/ops/tls';
+import { hostAddresses, loadTls, loadX509, tlsFiles } from '../../edge-server/ops/tls';
 import { startTestEdge, tempDir, testConfig } from '../support/edge';
 import { startEdge, stopAllEdges, stopEdge } from '../support/edge-process';
 
@@ -51,14 +51,14 @@ async function startHttps(
   cfg: Config,
   tlsMaterial: TlsMaterial,
   host = '127.0.0.1',
-): Promise<{ site: Site; server: RunningServer }> {
-  const site = openSite(cfg, { log: pino({ level: 'silent' }), defaultMetrics: false });
-  const server = await startServer(site, 0, host, { port: 0, tls: tlsMaterial });
+): Promise<{ core: EdgeCore; server: RunningServer }> {
+  const core = openEdgeCore(cfg, { log: pino({ level: 'silent' }), defaultMetrics: false });
+  const server = await startServer(core, 0, host, { port: 0, tls: tlsMaterial });
   cleanups.push(async () => {
     await server.close();
-    site.close();
+    core.close();
   });
-  return { site, server };
+  return { core, server };
 }
 
 /** A TLS handshake to 127.0.0.1 naming `servername`; resolves with the certificate the server showed. */

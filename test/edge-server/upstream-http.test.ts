@@ -153,7 +153,7 @@ interface HubRow {
 
 function hubRows(hub: TestEdge): HubRow[] {
   return (
-    hub.site.db
+    hub.core.db
       .prepare(
         `SELECT s.code AS site_code, h.record_json FROM hub_record h
          JOIN upstream_site s ON s.id = h.site_id ORDER BY h.id`,
@@ -177,7 +177,7 @@ interface OutboxRow {
 /** The site's upstream_record view in id (= application) order. */
 function outbox(edge: TestEdge): OutboxRow[] {
   return (
-    edge.site.db.prepare('SELECT id, status, record_json FROM upstream_record ORDER BY id').all() as {
+    edge.core.db.prepare('SELECT id, status, record_json FROM upstream_record ORDER BY id').all() as {
       id: number;
       status: string;
       record_json: string;
@@ -194,7 +194,7 @@ function ids(records: readonly { id: string }[]): string[] {
 }
 
 function counts(edge: TestEdge): { pending: number; forwarded: number; dead: number } {
-  return edge.site.db
+  return edge.core.db
     .prepare(
       `SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
          count(*) FILTER (WHERE status = 'forwarded') AS forwarded,
@@ -210,7 +210,7 @@ async function drained(site: TestEdge, hub: TestEdge, siteCode = 'BKK-1'): Promi
   await waitFor(
     () => ({ ...counts(site), atHub: hubRecords(hub, siteCode).length, outbox: outbox(site).length }),
     {
-      what: `${siteCode}'s outbox forwarded to ${hub.site.config.siteCode}`,
+      what: `${siteCode}'s outbox forwarded to ${hub.core.config.siteCode}`,
       until: (c) => c.pending === 0 && c.atHub === c.outbox - c.dead,
     },
   );
@@ -512,7 +512,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
       const next = proxy.sends()[proxy.sends().indexOf(f) + 1];
       expect(next?.ids[0]).toBe(f.ids[0]);
     }
-    expect(hub.site.db.prepare('SELECT count(*) AS n FROM hub_record').get()).toEqual({
+    expect(hub.core.db.prepare('SELECT count(*) AS n FROM hub_record').get()).toEqual({
       n: outbox(site).length,
     });
     expectSameRecordsInOrder(site, hub);
@@ -622,7 +622,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expect(resend.ids.slice(0, held.ids.length)).toEqual(held.ids);
     expect(resend.outcomes?.slice(0, held.ids.length)).toEqual(held.ids.map(() => 'duplicate'));
 
-    expect(hub.site.db.prepare('SELECT count(*) AS n FROM hub_record').get()).toEqual({
+    expect(hub.core.db.prepare('SELECT count(*) AS n FROM hub_record').get()).toEqual({
       n: outbox(site).length,
     });
     expectSameRecordsInOrder(site, hub);
@@ -762,7 +762,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     const atSite = outbox(site).map((r) => r.record);
     const atHub = hubRecords(hub);
     expect([...ids(atHub)].sort()).toEqual([...ids(atSite)].sort());
-    expect(hub.site.db.prepare('SELECT count(*) AS n FROM hub_record').get()).toEqual({ n: atSite.length });
+    expect(hub.core.db.prepare('SELECT count(*) AS n FROM hub_record').get()).toEqual({ n: atSite.length });
     expectPerTokenOrder(atSite, atHub);
   });
 

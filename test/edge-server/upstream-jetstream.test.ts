@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { DemoFile } from '../../edge-server/demo';
+import type { DemoFile } from '../../edge-server/ops/demo';
 import type { TestEdge } from '../support/edge';
 import { TestStation, push, stationEvent, startTestEdge, tempDir } from '../support/edge';
 import type { EdgeProcess } from '../support/edge-process';
@@ -251,7 +251,7 @@ describe('JetStream upstream: the stream', () => {
     const messages = await nats.messages('PLANT_SCANS');
     expect(messages.length).toBeGreaterThan(0);
     expect(messages.every((m) => m.subject === `plant.scans.${SITE}`)).toBe(true);
-    expect(messages.map((m) => m.msgId)).toEqual(readOutbox(edge.site.db).map((r) => r.record.id));
+    expect(messages.map((m) => m.msgId)).toEqual(readOutbox(edge.core.db).map((r) => r.record.id));
     expect(await nats.streamInfo(STREAM)).toBeNull();
   });
 
@@ -275,11 +275,11 @@ describe('JetStream upstream: the stream', () => {
     const after = await nats.streamInfo(STREAM);
     expect(after?.config).toEqual(before?.config);
     expect(after?.config.duplicate_window).toBe(30 * NANOS_PER_SECOND);
-    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.site.db));
+    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.core.db));
   });
 
   it('that exists with a wildcard taking the site subject (scan.events.*) is accepted as it is', async () => {
-    // Site codes have no dots, so `<prefix>.*` takes every site's subject, as `<prefix>.>` does.
+    // EdgeCore codes have no dots, so `<prefix>.*` takes every site's subject, as `<prefix>.>` does.
     const nats = await startNats();
     await nats.withJsm((jsm) => jsm.streams.add({ name: STREAM, subjects: ['scan.events.*'] }));
     const edge = await jetstreamEdge(nats);
@@ -290,7 +290,7 @@ describe('JetStream upstream: the stream', () => {
     });
     expect(status.lastError).toBeNull();
     expect((await nats.streamInfo(STREAM))?.config.subjects).toEqual(['scan.events.*']);
-    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.site.db));
+    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.core.db));
   });
 
   it('that exists with other subjects makes forwarding fail with a clear lastError, and nothing is marked forwarded', async () => {
@@ -310,11 +310,11 @@ describe('JetStream upstream: the stream', () => {
     const stations = stationsOf(edge);
     await route(stations, [tote(1)], TOTE_STEPS, 0, 2);
     // Two more attempts logged: the second began after these rows were in the outbox.
-    const lastAttempt = attemptsSince(edge.site.db, 0).at(-1) ?? 0;
-    await waitFor(() => attemptsSince(edge.site.db, lastAttempt).length >= 2, {
+    const lastAttempt = attemptsSince(edge.core.db, 0).at(-1) ?? 0;
+    await waitFor(() => attemptsSince(edge.core.db, lastAttempt).length >= 2, {
       what: 'two more attempts of the forwarder',
     });
-    const rows = readOutbox(edge.site.db);
+    const rows = readOutbox(edge.core.db);
     expect(rows.filter((r) => r.status !== 'pending')).toEqual([]);
     expect((await upstreamStatus(edge.url, supervisor)).pending).toBe(rows.length);
     const info = await nats.streamInfo(STREAM);
@@ -344,7 +344,7 @@ describe('JetStream upstream: events recorded at stations', () => {
       what: 'the outbox drained',
       until: drained,
     });
-    const rows = readOutbox(edge.site.db);
+    const rows = readOutbox(edge.core.db);
     expect(status).toMatchObject({ pending: 0, dead: 0, forwarded: rows.length, lastError: null });
     const types = rows.filter((r) => r.record.code === tote(1)).map((r) => r.record.type);
     expect(types).toEqual(expect.arrayContaining(['spawn', 'split', 'join', 'route', 'qc_pass']));
@@ -368,14 +368,14 @@ describe('JetStream upstream: events recorded at stations', () => {
     });
     expect(down.lastError).toContain(nats.url);
     expect(down.forwarded).toBe(0);
-    expect(down.pending).toBe(readOutbox(edge.site.db).length);
+    expect(down.pending).toBe(readOutbox(edge.core.db).length);
 
     await nats.start();
     await waitFor(() => upstreamStatus(edge.url, supervisor), {
       what: 'the backlog drained',
       until: drained,
     });
-    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.site.db));
+    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.core.db));
 
     // Down again while the sink is connected: publishes time out, the backlog grows again.
     await nats.stop();
@@ -385,14 +385,14 @@ describe('JetStream upstream: events recorded at stations', () => {
       what: 'a publish failure while NATS is down',
       until: (s) => s.pending > 0 && s.lastError !== null && s.state === 'backing-off',
     });
-    expect(again.pending).toBe(readOutbox(edge.site.db).filter((r) => r.status === 'pending').length);
+    expect(again.pending).toBe(readOutbox(edge.core.db).filter((r) => r.status === 'pending').length);
 
     await nats.start();
     await waitFor(() => upstreamStatus(edge.url, supervisor), {
       what: 'the backlog drained',
       until: drained,
     });
-    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.site.db));
+    expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.core.db));
   });
 });
 

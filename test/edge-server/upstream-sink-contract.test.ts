@@ -63,7 +63,7 @@ const upstreams: Record<string, () => Promise<Upstream>> = {
       landedIds: () =>
         Promise.resolve(
           (
-            hub.site.db.prepare('SELECT record_id FROM hub_record ORDER BY id').all() as {
+            hub.core.db.prepare('SELECT record_id FROM hub_record ORDER BY id').all() as {
               record_id: string;
             }[]
           ).map((r) => r.record_id),

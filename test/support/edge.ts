@@ -6,17 +6,17 @@ import { uuidv7 } from 'uuidv7';
 import type { TokenRef } from '../../shared/protocol';
 import type { Config } from '../../edge-server/config';
 import { loadConfig } from '../../edge-server/config';
-import type { DemoFile } from '../../edge-server/demo';
-import { loadDemo } from '../../edge-server/demo';
-import type { HttpsListener, RunningServer } from '../../edge-server/server';
+import type { DemoFile } from '../../edge-server/ops/demo';
+import { loadDemo } from '../../edge-server/ops/demo';
+import type { HttpsListener, RunningServer } from '../../edge-server/http/server';
 import type { Logger } from '../../edge-server/logger';
-import { startServer } from '../../edge-server/server';
-import type { Site } from '../../edge-server/site';
-import { openSite } from '../../edge-server/site';
+import { startServer } from '../../edge-server/http/server';
+import type { EdgeCore } from '../../edge-server/edge';
+import { openEdgeCore } from '../../edge-server/edge';
 import { pino } from 'pino';
 
 export interface TestEdge {
-  site: Site;
+  core: EdgeCore;
   server: RunningServer;
   url: string;
   dataDir: string;
@@ -42,16 +42,16 @@ export async function startTestEdge(
 ): Promise<TestEdge> {
   const dataDir = tempDir();
   const config = testConfig(dataDir, options.env);
-  const site = openSite(config, {
+  const core = openEdgeCore(config, {
     log: options.log ?? pino({ level: 'silent' }),
     defaultMetrics: false,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const demo = loadDemo(site);
-  const server = await startServer(site, 0, '127.0.0.1', options.https ?? null);
+  const demo = loadDemo(core);
+  const server = await startServer(core, 0, '127.0.0.1', options.https ?? null);
   const url = `http://127.0.0.1:${server.port}`;
   return {
-    site,
+    core,
     server,
     url,
     dataDir,
@@ -73,7 +73,7 @@ export async function startTestEdge(
     },
     close: async () => {
       await server.close();
-      site.close();
+      core.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,87 @@
+/**
+ * @module Who is calling: a station (Bearer station token) or a user (Bearer session token from
+ * /auth/login). Unknown or missing credentials are 401; a credential of the wrong kind or role is 403.
+ */
+import { createMiddleware } from 'hono/factory';
+import { ApiError } from './errors';
+import type { SiteEntry } from '../hub/intake';
+import { siteByCredential } from '../hub/intake';
+import type { StationEntry } from '../reference/reference-data';
+import { hashToken } from '../auth/secrets';
+import type { Role } from '../auth/sessions';
+import { userBySession } from '../auth/sessions';
+import type { EdgeCore } from '../edge';
+
+export type Principal =
+  | { kind: 'station'; station: StationEntry }
+  | { kind: 'user'; userId: number; username: string; role: Role }
+  /** Another site forwarding to this one as its hub. */
+  | { kind: 'site'; site: SiteEntry };
+
+export interface AuthEnv {
+  Variables: { principal: Principal };
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearer(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1] ?? null;
+}
+
+export function authenticate(core: EdgeCore) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    if (token === null) {
+      throw new ApiError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
+    }
+    const hash = hashToken(token);
+    // One read of the reference counter: an enrollment or a revocation made by the CLI (another
+    // process) counts from this request on, on every route.
+    core.reference.refresh();
+    const station = core.reference.stationByTokenHash(hash);
+    if (station && !station.revoked) {
+      c.set('principal', { kind: 'station', station });
+      return next();
+    }
+    const user = userBySession(core.db, token, core.clock());
+    if (user) {
+      c.set('principal', { kind: 'user', userId: user.id, username: user.username, role: user.role });
+      return next();
+    }
+    const sender = siteByCredential(core.db, hash);
+    if (sender) {
+      c.set('principal', { kind: 'site', site: sender });
+      return next();
+    }
+    throw new ApiError(
+      'UNAUTHORIZED',
+      station?.revoked
+        ? 'This station was revoked; enroll it again to get a new token'
+        : 'Unknown or expired credential; sign in again',
+    );
+  });
+}
+
+export const requireStation = createMiddleware<AuthEnv>(async (c, next) => {
+  if (c.get('principal').kind !== 'station') {
+    throw new ApiError('FORBIDDEN', 'Only an enrolled station may call this endpoint');
+  }
+  return next();
+});
+
+/** Supervisors read and resolve; admins also change reference data. */
+export function requireRole(...roles: Role[]) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const principal = c.get('principal');
+    if (principal.kind !== 'user' || !roles.includes(principal.role)) {
+      throw new ApiError('FORBIDDEN', `This endpoint needs a ${roles.join(' or ')} account`);
+    }
+    return next();
+  });
+}
+
+export function stationOf(principal: Principal): StationEntry {
+  if (principal.kind !== 'station')
+    throw new ApiError('FORBIDDEN', 'Only an enrolled station may call this endpoint');
+  return principal.station;
+}

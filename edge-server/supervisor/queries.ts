@@ -1,0 +1,267 @@
+/**
+ * @module What supervisors read: station queues, stations' sync health (last seen, seq gaps, clock
+ * skew), conflicts and parked events, and the full history of one serial.
+ */
+import type Database from 'better-sqlite3';
+import type { EventArchive } from '../ops/archive';
+import { publishedRouting } from '../reference/reference-data';
+import { DomainError, attempt } from '../errors';
+
+export function stationHealth(db: Database.Database, skewThresholdMs: number, now: Date) {
+  const stations = db
+    .prepare(
+      `SELECT s.id, s.name, wc.code AS work_center, s.enrolled_at, s.revoked_at, s.last_seen_at, s.last_seq,
+         s.clock_skew_ms, s.clock_skew_at,
+         (SELECT count(*) FROM parked_event p WHERE p.station_id = s.id) AS parked
+       FROM station s LEFT JOIN work_center wc ON wc.id = s.work_center_id ORDER BY s.name`,
+    )
+    .all() as {
+    id: number;
+    name: string;
+    work_center: string | null;
+    enrolled_at: string;
+    revoked_at: string | null;
+    last_seen_at: string | null;
+    last_seq: number;
+    clock_skew_ms: number | null;
+    clock_skew_at: string | null;
+    parked: number;
+  }[];
+  const gaps = db
+    .prepare(
+      'SELECT station_id, from_seq, to_seq, detected_at FROM station_seq_gap WHERE filled_at IS NULL ORDER BY id',
+    )
+    .all() as { station_id: number; from_seq: number; to_seq: number; detected_at: string }[];
+  const nodes = db
+    .prepare(
+      `SELECT sn.station_id, g.code AS routing, n.code FROM station_node sn
+       JOIN routing_node n ON n.id = sn.node_id JOIN routing_graph g ON g.id = n.graph_id ORDER BY g.code, n.position`,
+    )
+    .all() as { station_id: number; routing: string; code: string }[];
+  return stations.map((s) => ({
+    name: s.name,
+    workCenter: s.work_center,
+    nodes: nodes.filter((n) => n.station_id === s.id).map((n) => ({ routing: n.routing, nodeCode: n.code })),
+    enrolledAt: s.enrolled_at,
+    revoked: s.revoked_at !== null,
+    lastSeenAt: s.last_seen_at,
+    secondsSinceSeen:
+      s.last_seen_at === null ? null : Math.round((now.getTime() - Date.parse(s.last_seen_at)) / 1000),
+    lastSeq: s.last_seq,
+    clockSkewMs: s.clock_skew_ms,
+    clockSkewFlagged: s.clock_skew_ms !== null && Math.abs(s.clock_skew_ms) > skewThresholdMs,
+    parkedEvents: s.parked,
+    seqGaps: gaps
+      .filter((g) => g.station_id === s.id)
+      .map((g) => ({
+        fromSeq: g.from_seq,
+        toSeq: g.to_seq,
+        missing: g.to_seq - g.from_seq + 1,
+        detectedAt: g.detected_at,
+      })),
+  }));
+}
+
+/** Per operation node: what waits, what is in progress (with operator and since when), what is paused. */
+export function stationQueues(db: Database.Database, now: Date) {
+  const nodes = db
+    .prepare(
+      `SELECT n.graph_id, g.code AS routing, g.version, n.code, n.name, wc.code AS work_center
+       FROM routing_node n JOIN routing_graph g ON g.id = n.graph_id LEFT JOIN work_center wc ON wc.id = n.work_center_id
+       WHERE n.node_type IN ('operation', 'join') AND ${publishedRouting('g')} ORDER BY g.code, g.version, n.position`,
+    )
+    .all() as {
+    graph_id: number;
+    routing: string;
+    version: number;
+    code: string;
+    name: string;
+    work_center: string | null;
+  }[];
+  const tokens = db
+    .prepare(
+      `SELECT graph_id, node_code, code, branch, status, qty, active_operator, status_since FROM flow_token
+       WHERE status IN ('ready', 'active', 'paused', 'waiting') ORDER BY status_since`,
+    )
+    .all() as {
+    graph_id: number;
+    node_code: string;
+    code: string;
+    branch: string | null;
+    status: string;
+    qty: number;
+    active_operator: string | null;
+    status_since: string;
+  }[];
+  return nodes.map((n) => {
+    const here = tokens.filter((t) => t.graph_id === n.graph_id && t.node_code === n.code);
+    const view = (status: string) =>
+      here
+        .filter((t) => t.status === status)
+        .map((t) => ({
+          code: t.code,
+          branch: t.branch,
+          qty: t.qty,
+          operator: t.active_operator,
+          since: t.status_since,
+          elapsedSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(t.status_since)) / 1000)),
+        }));
+    return {
+      routing: n.routing,
+      routingVersion: n.version,
+      nodeCode: n.code,
+      name: n.name,
+      workCenter: n.work_center,
+      waiting: view('ready'),
+      active: view('active'),
+      paused: view('paused'),
+      blocked: view('waiting'),
+    };
+  });
+}
+
+export function listConflicts(db: Database.Database, open: boolean) {
+  return (
+    db
+      .prepare(
+        `SELECT c.id, c.reason_code, c.reason_message, c.created_at, c.resolved_at, c.resolution, c.note,
+           e.event_id, e.event_type, e.code, e.node_code, e.operator_badge, e.occurred_at, e.seq, s.name AS station
+         FROM conflict c JOIN token_event e ON e.id = c.event_row_id LEFT JOIN station s ON s.id = e.station_id
+         ${open ? 'WHERE c.resolved_at IS NULL' : ''} ORDER BY c.id`,
+      )
+      .all() as Record<string, unknown>[]
+  ).map((r) => ({
+    id: r['id'],
+    reason: { code: r['reason_code'], message: r['reason_message'] },
+    createdAt: r['created_at'],
+    resolvedAt: r['resolved_at'],
+    resolution: r['resolution'],
+    note: r['note'],
+    event: {
+      id: r['event_id'],
+      type: r['event_type'],
+      code: r['code'],
+      nodeCode: r['node_code'],
+      operatorBadge: r['operator_badge'],
+      occurredAt: r['occurred_at'],
+      station: r['station'],
+      seq: r['seq'],
+    },
+  }));
+}
+
+export function listParked(db: Database.Database) {
+  return db
+    .prepare(
+      `SELECT e.event_id AS id, e.event_type AS type, e.code, e.node_code AS nodeCode, s.name AS station, p.seq,
+         p.parked_at AS parkedAt, p.expires_at AS expiresAt, p.reason_code AS reasonCode, p.reason_message AS reason
+       FROM parked_event p JOIN token_event e ON e.id = p.event_row_id JOIN station s ON s.id = p.station_id
+       ORDER BY p.parked_at`,
+    )
+    .all();
+}
+
+type TraceRow = Record<string, unknown> & {
+  rowId: number;
+  id: string;
+  data_json: string;
+  token_after_json: string | null;
+  archived: number;
+};
+
+/**
+ * Traceability: every event of a serial (station and system, from the live database and the
+ * archive files alike, in the order they were received), its family and bound components.
+ */
+export function traceToken(db: Database.Database, code: string, archive?: EventArchive) {
+  return attempt(() => readTrace(db, code, archive));
+}
+
+function readTrace(db: Database.Database, code: string, archive?: EventArchive) {
+  const root = db
+    .prepare(
+      `SELECT t.id, t.code, j.code AS ticket, j.process_mode, j.routing_mode, g.code AS routing, g.version
+       FROM flow_token t JOIN job_ticket j ON j.id = t.ticket_id JOIN routing_graph g ON g.id = t.graph_id
+       WHERE t.code = ? AND t.parent_token_id IS NULL`,
+    )
+    .get(code) as
+    | {
+        id: number;
+        code: string;
+        ticket: string;
+        process_mode: string;
+        routing_mode: string;
+        routing: string;
+        version: number;
+      }
+    | undefined;
+  if (!root) throw new DomainError('not-found', `No work item with code ${code}`);
+  const members = db
+    .prepare(
+      `SELECT id, branch, parent_token_id AS parentId, node_code AS nodeCode, status, qty, active_operator AS operator,
+         status_since AS since FROM flow_token WHERE root_token_id = ? ORDER BY id`,
+    )
+    .all(root.id);
+  const events = db
+    .prepare(
+      `SELECT e.id AS rowId, e.event_id AS id, e.origin, e.event_type AS type, s.name AS station, e.seq, e.node_code AS nodeCode,
+         e.operator_badge AS operatorBadge, e.occurred_at AS occurredAt, e.occurred_at_corrected AS occurredAtCorrected,
+         e.received_at AS receivedAt, e.applied_at AS appliedAt, e.status, e.reason_code AS reasonCode,
+         e.reason_message AS reason, e.qty, e.data_json, e.token_after_json, 0 AS archived
+       FROM token_event e LEFT JOIN station s ON s.id = e.station_id WHERE e.root_token_id = ? ORDER BY e.id`,
+    )
+    .all(root.id) as TraceRow[];
+  // Archived events keep their row ids; an event caught in both (an archive run cut short) is read live.
+  const live = new Set(events.map((e) => e.id));
+  const stationNames = new Map(
+    (db.prepare('SELECT id, name FROM station').all() as { id: number; name: string }[]).map((s) => [
+      s.id,
+      s.name,
+    ]),
+  );
+  const archived: TraceRow[] = (archive?.eventsOfFamily(root.id) ?? [])
+    .filter((e) => !live.has(e.event_id as string))
+    .map((e) => ({
+      rowId: e.id as number,
+      id: e.event_id as string,
+      origin: e.origin,
+      type: e.event_type,
+      station: e.station_id === null ? null : (stationNames.get(e.station_id as number) ?? null),
+      seq: e.seq,
+      nodeCode: e.node_code,
+      operatorBadge: e.operator_badge,
+      occurredAt: e.occurred_at,
+      occurredAtCorrected: e.occurred_at_corrected,
+      receivedAt: e.received_at,
+      appliedAt: e.applied_at,
+      status: e.status,
+      reasonCode: e.reason_code,
+      reason: e.reason_message,
+      qty: e.qty,
+      data_json: e.data_json as string,
+      token_after_json: e.token_after_json as string | null,
+      archived: 1,
+    }));
+  const all = [...archived, ...events].sort((a, b) => a.rowId - b.rowId);
+  const components = db
+    .prepare(
+      `SELECT b.component_serial AS componentSerial, b.bound_at AS boundAt, t.branch FROM component_binding b
+       JOIN flow_token t ON t.id = b.token_id WHERE t.root_token_id = ? ORDER BY b.id`,
+    )
+    .all(root.id);
+  return {
+    code: root.code,
+    ticket: root.ticket,
+    processMode: root.process_mode,
+    routingMode: root.routing_mode,
+    routing: { code: root.routing, version: root.version },
+    members,
+    components,
+    events: all.map(({ rowId: _rowId, data_json, token_after_json, archived: inArchive, ...e }) => ({
+      ...e,
+      data: JSON.parse(data_json) as unknown,
+      token: token_after_json === null ? null : (JSON.parse(token_after_json) as unknown),
+      archived: inArchive === 1,
+    })),
+  };
+}
