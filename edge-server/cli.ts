@@ -11,6 +11,7 @@ import { addOperator, addUser } from './admin/people';
 import { importRouting } from './admin/routings';
 import { enrollmentLinks, enrollStation, revokeStation } from './admin/stations';
 import { createTicket } from './admin/tickets';
+import type { Config } from './config';
 import { loadConfig } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
@@ -19,6 +20,7 @@ import { isEmptySite, loadDemo } from './ops/demo';
 import { DomainError, valueOf } from './errors';
 import { enrollSite } from './hub/intake';
 import { createLogger } from './logger';
+import type { EdgeCore } from './edge';
 import { openEdgeCore } from './edge';
 import { backupNow, restoreBackup } from './ops/backup';
 import { runningServer } from './ops/server-lock';
@@ -62,36 +64,39 @@ function print(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
 
-async function run(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      code: { type: 'string' },
-      routing: { type: 'string' },
-      version: { type: 'string' },
-      qty: { type: 'string' },
-      batch: { type: 'boolean' },
-      'serial-prefix': { type: 'string' },
-      serials: { type: 'string' },
-      name: { type: 'string' },
-      'work-center': { type: 'string' },
-      nodes: { type: 'string' },
-      badge: { type: 'string' },
-      pin: { type: 'string' },
-      username: { type: 'string' },
-      role: { type: 'string' },
-      password: { type: 'string' },
-      relays: { type: 'boolean' },
-      user: { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
-  const config = loadConfig();
-  const now = new Date().toISOString();
+const OPTIONS = {
+  code: { type: 'string' },
+  routing: { type: 'string' },
+  version: { type: 'string' },
+  qty: { type: 'string' },
+  batch: { type: 'boolean' },
+  'serial-prefix': { type: 'string' },
+  serials: { type: 'string' },
+  name: { type: 'string' },
+  'work-center': { type: 'string' },
+  nodes: { type: 'string' },
+  badge: { type: 'string' },
+  pin: { type: 'string' },
+  username: { type: 'string' },
+  role: { type: 'string' },
+  password: { type: 'string' },
+  relays: { type: 'boolean' },
+  user: { type: 'string' },
+  out: { type: 'string' },
+} as const;
 
-  if (command === 'migrate') {
+interface Invocation {
+  config: Config;
+  values: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>
+  >['values'];
+  positionals: string[];
+  now: string;
+}
+
+/** Commands that work on the database file itself (no site opened). Each returns its exit code. */
+const FILE_COMMANDS: Record<string, (a: Invocation) => Promise<number> | number> = {
+  migrate: ({ config }) => {
     const db = openDatabase(config.databaseFile);
     const { applied, alreadyApplied } = migrate(db);
     console.log(
@@ -99,8 +104,8 @@ async function run(argv: string[]): Promise<number> {
     );
     db.close();
     return 0;
-  }
-  if (command === 'verify-schema') {
+  },
+  'verify-schema': ({ config }) => {
     if (!fs.existsSync(config.databaseFile)) {
       console.error(`no database at ${config.databaseFile}`);
       return 1;
@@ -110,9 +115,12 @@ async function run(argv: string[]): Promise<number> {
     console.log(formatSchemaReport(report));
     db.close();
     return report.ok ? 0 : 1;
-  }
-  if (command === 'backup') {
+  },
+  backup: async ({ config, positionals }) => {
     const target = positionals[0];
+    if (!target && !config.backup) {
+      throw new DomainError('invalid', 'backup needs a target FILE, or BACKUP_DIR in the environment');
+    }
     const db = openDatabase(config.databaseFile);
     try {
       if (target) {
@@ -121,15 +129,13 @@ async function run(argv: string[]): Promise<number> {
         console.log(`backed up ${config.databaseFile} to ${path.resolve(target)}`);
       } else if (config.backup) {
         print(await backupNow(db, { ...config.backup, archiveDir: config.archiveDir }, new Date()));
-      } else {
-        throw new DomainError('invalid', 'backup needs a target FILE, or BACKUP_DIR in the environment');
       }
     } finally {
       db.close();
     }
     return 0;
-  }
-  if (command === 'restore') {
+  },
+  restore: ({ config, positionals }) => {
     const source = positionals[0];
     if (!source) throw new DomainError('invalid', 'restore needs the backup FILE');
     const holder = runningServer(config.dataDir);
@@ -139,125 +145,112 @@ async function run(argv: string[]): Promise<number> {
     }
     print(restoreBackup(path.resolve(source), config.databaseFile, config.archiveDir, new Date()));
     return 0;
-  }
-  if (command === 'service-unit') {
+  },
+  'service-unit': ({ config, values }) => {
     const out = path.resolve(values.out ?? 'scan-station-edge.service');
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-    fs.writeFileSync(
-      out,
-      serviceUnit({
-        root,
-        node: process.execPath,
-        dataDir: config.dataDir,
-        user: values.user,
-        env: process.env,
-      }),
-    );
+    const unit = serviceUnit({
+      root,
+      node: process.execPath,
+      dataDir: config.dataDir,
+      user: values.user,
+      env: process.env,
+    });
+    fs.writeFileSync(out, unit);
     console.log(`wrote ${out}; to install it:
   sudo cp ${out} /etc/systemd/system/scan-station-edge.service
   sudo systemctl daemon-reload && sudo systemctl enable --now scan-station-edge
   journalctl -u scan-station-edge -f     # its logs`);
     return 0;
-  }
+  },
+};
 
-  const core = openEdgeCore(config, { log: createLogger('warn'), defaultMetrics: false });
-  try {
-    switch (command) {
-      case 'import-routing': {
-        const file = positionals[0];
-        if (!file) throw new DomainError('invalid', 'import-routing needs a FILE');
-        print(valueOf(importRouting(core.db, JSON.parse(fs.readFileSync(file, 'utf8')), now)));
-        return 0;
-      }
-      case 'create-ticket':
-        print(
-          valueOf(
-            createTicket(
-              core.db,
-              core.system,
-              {
-                code: values.code,
-                routing: values.routing,
-                ...(values.version ? { routingVersion: Number(values.version) } : {}),
-                processMode: values.batch ? 'batch' : 'piece',
-                qty: Number(values.qty),
-                ...(values['serial-prefix'] ? { serialPrefix: values['serial-prefix'] } : {}),
-                ...(values.serials ? { serials: list(values.serials) } : {}),
-              },
-              now,
-            ),
-          ),
-        );
-        return 0;
-      case 'enroll-station': {
-        const enrolled = valueOf(
-          enrollStation(
-            core.db,
-            {
-              name: values.name,
-              ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
-              ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
-            },
-            now,
-          ),
-        );
-        const links = enrollmentLinks(config, enrolled.enrollCode);
-        print({ ...enrolled, ...links });
-        // A tablet scans the first LAN link; the localhost one only works on this machine.
-        const link = links.lanEnrollUrls[0] ?? links.enrollUrl;
-        console.log(
-          `\nenrollment link for ${enrolled.name} (works once, until ${enrolled.enrollExpiresAt}):`,
-        );
-        console.log(link);
-        for (const other of [
-          ...links.lanEnrollUrls.slice(1),
-          ...(link === links.enrollUrl ? [] : [links.enrollUrl]),
-        ]) {
-          console.log(`  or ${other}`);
-        }
-        console.log(renderUnicodeCompact(link, { border: 2 }));
-        return 0;
-      }
-      case 'revoke-station':
-        valueOf(revokeStation(core.db, values.name ?? '', now));
-        console.log(`revoked ${values.name}`);
-        return 0;
-      case 'add-operator':
-        print(
-          valueOf(addOperator(core.db, { badge: values.badge, name: values.name, pin: values.pin }, now)),
-        );
-        return 0;
-      case 'archive':
-        print(core.archive.run(new Date()));
-        return 0;
-      case 'enroll-site':
-        print(valueOf(enrollSite(core.db, { code: values.code, relays: values.relays ?? false }, now)));
-        return 0;
-      case 'add-user':
-        print(
-          valueOf(
-            addUser(
-              core.db,
-              { username: values.username, role: values.role, password: values.password },
-              now,
-            ),
-          ),
-        );
-        return 0;
-      case 'demo':
-        if (!isEmptySite(core)) {
-          console.error('the site already has routings; the demo loads into an empty DATA_DIR only');
-          return 1;
-        }
-        loadDemo(core);
-        console.log(
-          `demo loaded; station tokens and passwords are in ${path.join(config.dataDir, 'demo.json')}`,
-        );
-        return 0;
-      default:
-        console.error(command ? `unknown command: ${command}\n\n${USAGE}` : USAGE);
-        return command ? 2 : 0;
+/** Commands on an opened site (migrated and checked). Each returns its exit code. */
+const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> = {
+  'import-routing': (core, { positionals, now }) => {
+    const file = positionals[0];
+    if (!file) throw new DomainError('invalid', 'import-routing needs a FILE');
+    print(valueOf(importRouting(core.db, JSON.parse(fs.readFileSync(file, 'utf8')), now)));
+    return 0;
+  },
+  'create-ticket': (core, { values, now }) => {
+    const input = {
+      code: values.code,
+      routing: values.routing,
+      ...(values.version ? { routingVersion: Number(values.version) } : {}),
+      processMode: values.batch ? 'batch' : 'piece',
+      qty: Number(values.qty),
+      ...(values['serial-prefix'] ? { serialPrefix: values['serial-prefix'] } : {}),
+      ...(values.serials ? { serials: list(values.serials) } : {}),
+    };
+    print(valueOf(createTicket(core.db, core.system, input, now)));
+    return 0;
+  },
+  'enroll-station': (core, { config, values, now }) => {
+    const input = {
+      name: values.name,
+      ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
+      ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
+    };
+    const enrolled = valueOf(enrollStation(core.db, input, now));
+    const links = enrollmentLinks(config, enrolled.enrollCode);
+    print({ ...enrolled, ...links });
+    // A tablet scans the first LAN link; the localhost one only works on this machine.
+    const link = links.lanEnrollUrls[0] ?? links.enrollUrl;
+    console.log(`\nenrollment link for ${enrolled.name} (works once, until ${enrolled.enrollExpiresAt}):`);
+    console.log(link);
+    const others = [...links.lanEnrollUrls.slice(1), ...(link === links.enrollUrl ? [] : [links.enrollUrl])];
+    for (const other of others) console.log(`  or ${other}`);
+    console.log(renderUnicodeCompact(link, { border: 2 }));
+    return 0;
+  },
+  'revoke-station': (core, { values, now }) => {
+    valueOf(revokeStation(core.db, values.name ?? '', now));
+    console.log(`revoked ${values.name}`);
+    return 0;
+  },
+  'add-operator': (core, { values, now }) => {
+    print(valueOf(addOperator(core.db, { badge: values.badge, name: values.name, pin: values.pin }, now)));
+    return 0;
+  },
+  'add-user': (core, { values, now }) => {
+    const input = { username: values.username, role: values.role, password: values.password };
+    print(valueOf(addUser(core.db, input, now)));
+    return 0;
+  },
+  'enroll-site': (core, { values, now }) => {
+    print(valueOf(enrollSite(core.db, { code: values.code, relays: values.relays ?? false }, now)));
+    return 0;
+  },
+  archive: (core) => {
+    print(core.archive.run(new Date()));
+    return 0;
+  },
+  demo: (core, { config }) => {
+    if (!isEmptySite(core)) {
+      console.error('the site already has routings; the demo loads into an empty DATA_DIR only');
+      return 1;
     }
+    loadDemo(core);
+    console.log(`demo loaded; station tokens and passwords are in ${path.join(config.dataDir, 'demo.json')}`);
+    return 0;
+  },
+};
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
+  const invocation: Invocation = { config: loadConfig(), values, positionals, now: new Date().toISOString() };
+  const onFile = command === undefined ? undefined : FILE_COMMANDS[command];
+  if (onFile) return onFile(invocation);
+  const onSite = command === undefined ? undefined : SITE_COMMANDS[command];
+  if (!onSite) {
+    console.error(command ? `unknown command: ${command}\n\n${USAGE}` : USAGE);
+    return command ? 2 : 0;
+  }
+  const core = openEdgeCore(invocation.config, { log: createLogger('warn'), defaultMetrics: false });
+  try {
+    return onSite(core, invocation);
   } finally {
     core.close();
   }

@@ -155,137 +155,26 @@ function* publishSteps(
   routing: CheckedRouting,
   now: string,
 ): Generator<void, ImportResult, void> {
-  const { graph } = routing;
-  const existingStmt = db.prepare(
-    'SELECT id, content_hash FROM routing_graph WHERE code = ? AND version = ?',
-  );
-  const existingOrConflict = (): number | null => {
-    const existing = existingStmt.get(routing.code, routing.version) as
-      { id: number; content_hash: string } | undefined;
-    if (!existing) return null;
-    if (existing.content_hash !== routing.contentHash) {
-      throw new DomainError(
-        'conflict',
-        `Routing ${routing.code} version ${routing.version} is already published with other content; publish the change as a new version`,
-        [{ routing: routing.code, version: routing.version }],
-      );
-    }
-    return existing.id;
-  };
-
-  // 1. Work centers (created or checked), and the routing's own row under a staging code.
-  const first = db
-    .transaction(() => {
-      const created: string[] = [];
-      const unchanged: string[] = [];
-      const wcIds = new Map<string, number>();
-      const find = db.prepare('SELECT id, behavior FROM work_center WHERE code = ?');
-      const insert = db.prepare(
-        'INSERT INTO work_center (code, name, behavior, created_at) VALUES (?, ?, ?, ?)',
-      );
-      for (const wc of routing.workCenters) {
-        const row = find.get(wc.code) as { id: number; behavior: string } | undefined;
-        if (row && row.behavior !== wc.behavior) {
-          throw new DomainError(
-            'conflict',
-            `Work center ${wc.code} already exists with behavior ${row.behavior}, not ${wc.behavior}`,
-            [{ workCenter: wc.code, existing: row.behavior, imported: wc.behavior }],
-          );
-        }
-        if (row) {
-          unchanged.push(wc.code);
-          wcIds.set(wc.code, row.id);
-        } else {
-          created.push(wc.code);
-          wcIds.set(wc.code, Number(insert.run(wc.code, wc.name, wc.behavior, now).lastInsertRowid));
-        }
-      }
-      if (created.length > 0) bumpReferenceSeq(db);
-      const existing = existingOrConflict();
-      if (existing !== null) return { created, unchanged, wcIds, existing, graphId: existing };
-      const staged = db
-        .prepare(
-          `INSERT INTO routing_graph (code, version, name, routing_mode, content_hash, source_json, published_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          `${STAGING_PREFIX}${randomUUID()}`,
-          routing.version,
-          routing.name,
-          graph.routingMode,
-          routing.contentHash,
-          routing.sourceJson,
-          now,
-        );
-      return { created, unchanged, wcIds, existing: null, graphId: Number(staged.lastInsertRowid) };
-    })
-    .immediate();
+  const first = db.transaction(() => stage(db, routing, now)).immediate();
   const result = {
     code: routing.code,
     version: routing.version,
-    routingMode: graph.routingMode,
+    routingMode: routing.graph.routingMode,
     workCenters: { created: first.created, unchanged: first.unchanged },
   };
   if (first.existing !== null) return { ...result, graphId: first.existing, created: false };
   const graphId = first.graphId;
-
   try {
-    // 2. Nodes, then edges, a slice per transaction.
-    const insertNode = db.prepare(
-      'INSERT INTO routing_node (graph_id, code, node_type, name, work_center_id, position) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const insertEdge = db.prepare(
-      `INSERT INTO routing_edge (graph_id, from_node_id, to_node_id, edge_type, rule_json, is_default, position)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const nodeIds = new Map<string, number>();
-    for (let from = 0; from < graph.nodes.length; from += ROWS_PER_STEP) {
-      yield;
-      db.transaction(() => {
-        graph.nodes.slice(from, from + ROWS_PER_STEP).forEach((node, i) => {
-          const info = insertNode.run(
-            graphId,
-            node.code,
-            node.type,
-            node.name,
-            node.workCenter ? (first.wcIds.get(node.workCenter) ?? null) : null,
-            from + i,
-          );
-          nodeIds.set(node.code, Number(info.lastInsertRowid));
-        });
-      }).immediate();
-    }
-    for (let from = 0; from < graph.edges.length; from += ROWS_PER_STEP) {
-      yield;
-      db.transaction(() => {
-        graph.edges.slice(from, from + ROWS_PER_STEP).forEach((edge, i) => {
-          insertEdge.run(
-            graphId,
-            nodeIds.get(edge.from),
-            nodeIds.get(edge.to),
-            edge.type,
-            edge.when ? JSON.stringify(edge.when) : null,
-            edge.isDefault ? 1 : 0,
-            from + i,
-          );
-        });
-      }).immediate();
-    }
-    // 3. The stations that serve its nodes, a slice per transaction.
-    const links = stationsServing(db, graph, nodeIds, first.wcIds);
+    const nodeIds = yield* writeNodesAndEdges(db, routing.graph, graphId, first.wcIds);
+    // The stations that serve its nodes, a slice per transaction.
+    const links = stationsServing(db, routing.graph, nodeIds, first.wcIds);
     const insertLink = db.prepare('INSERT OR IGNORE INTO station_node (station_id, node_id) VALUES (?, ?)');
-    for (let from = 0; from < links.length; from += ROWS_PER_STEP) {
-      yield;
-      db.transaction(() => {
-        for (const [stationId, nodeId] of links.slice(from, from + ROWS_PER_STEP))
-          insertLink.run(stationId, nodeId);
-      }).immediate();
-    }
+    yield* inSlices(db, links, ([stationId, nodeId]) => insertLink.run(stationId, nodeId));
     yield;
-    // 4. Published: its code, and the reference data reloads.
+    // Published: its code, and the reference data reloads.
     return db
       .transaction((): ImportResult => {
-        const existing = existingOrConflict();
+        const existing = existingOrConflict(db, routing);
         if (existing !== null) {
           // Another import of the same routing finished first.
           deleteGraphRows(db, graphId);
@@ -299,6 +188,115 @@ function* publishSteps(
   } catch (error) {
     db.transaction(() => deleteGraphRows(db, graphId)).immediate();
     throw error;
+  }
+}
+
+/** The id of the same routing already published, null if there is none; another content is a conflict. */
+function existingOrConflict(db: Database.Database, routing: CheckedRouting): number | null {
+  const existing = db
+    .prepare('SELECT id, content_hash FROM routing_graph WHERE code = ? AND version = ?')
+    .get(routing.code, routing.version) as { id: number; content_hash: string } | undefined;
+  if (!existing) return null;
+  if (existing.content_hash !== routing.contentHash) {
+    throw new DomainError(
+      'conflict',
+      `Routing ${routing.code} version ${routing.version} is already published with other content; publish the change as a new version`,
+      [{ routing: routing.code, version: routing.version }],
+    );
+  }
+  return existing.id;
+}
+
+/** Work centers (created or checked), and the routing's own row under a staging code. */
+function stage(db: Database.Database, routing: CheckedRouting, now: string) {
+  const created: string[] = [];
+  const unchanged: string[] = [];
+  const wcIds = new Map<string, number>();
+  const find = db.prepare('SELECT id, behavior FROM work_center WHERE code = ?');
+  const insert = db.prepare('INSERT INTO work_center (code, name, behavior, created_at) VALUES (?, ?, ?, ?)');
+  for (const wc of routing.workCenters) {
+    const row = find.get(wc.code) as { id: number; behavior: string } | undefined;
+    if (row && row.behavior !== wc.behavior) {
+      throw new DomainError(
+        'conflict',
+        `Work center ${wc.code} already exists with behavior ${row.behavior}, not ${wc.behavior}`,
+        [{ workCenter: wc.code, existing: row.behavior, imported: wc.behavior }],
+      );
+    }
+    if (row) {
+      unchanged.push(wc.code);
+      wcIds.set(wc.code, row.id);
+    } else {
+      created.push(wc.code);
+      wcIds.set(wc.code, Number(insert.run(wc.code, wc.name, wc.behavior, now).lastInsertRowid));
+    }
+  }
+  if (created.length > 0) bumpReferenceSeq(db);
+  const existing = existingOrConflict(db, routing);
+  if (existing !== null) return { created, unchanged, wcIds, existing, graphId: existing };
+  const staged = db
+    .prepare(
+      `INSERT INTO routing_graph (code, version, name, routing_mode, content_hash, source_json, published_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      `${STAGING_PREFIX}${randomUUID()}`,
+      routing.version,
+      routing.name,
+      routing.graph.routingMode,
+      routing.contentHash,
+      routing.sourceJson,
+      now,
+    );
+  return { created, unchanged, wcIds, existing: null, graphId: Number(staged.lastInsertRowid) };
+}
+
+/** Nodes, then edges, a slice per transaction; returns the nodes' row ids by code. */
+function* writeNodesAndEdges(
+  db: Database.Database,
+  graph: RoutingGraph,
+  graphId: number,
+  wcIds: ReadonlyMap<string, number>,
+): Generator<void, Map<string, number>, void> {
+  const insertNode = db.prepare(
+    'INSERT INTO routing_node (graph_id, code, node_type, name, work_center_id, position) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const insertEdge = db.prepare(
+    `INSERT INTO routing_edge (graph_id, from_node_id, to_node_id, edge_type, rule_json, is_default, position)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const nodeIds = new Map<string, number>();
+  yield* inSlices(db, graph.nodes, (node, position) => {
+    const workCenterId = node.workCenter ? (wcIds.get(node.workCenter) ?? null) : null;
+    const info = insertNode.run(graphId, node.code, node.type, node.name, workCenterId, position);
+    nodeIds.set(node.code, Number(info.lastInsertRowid));
+  });
+  yield* inSlices(db, graph.edges, (edge, position) => {
+    const rule = edge.when ? JSON.stringify(edge.when) : null;
+    insertEdge.run(
+      graphId,
+      nodeIds.get(edge.from),
+      nodeIds.get(edge.to),
+      edge.type,
+      rule,
+      edge.isDefault ? 1 : 0,
+      position,
+    );
+  });
+  return nodeIds;
+}
+
+/** Writes `rows` ROWS_PER_STEP per transaction, yielding before each. */
+function* inSlices<T>(
+  db: Database.Database,
+  rows: readonly T[],
+  write: (row: T, index: number) => void,
+): Generator<void, void, void> {
+  for (let from = 0; from < rows.length; from += ROWS_PER_STEP) {
+    yield;
+    db.transaction(() =>
+      rows.slice(from, from + ROWS_PER_STEP).forEach((row, i) => write(row, from + i)),
+    ).immediate();
   }
 }
 

@@ -3,7 +3,7 @@
  * conflicts, component bindings, and the upstream outbox row written beside each applied event.
  */
 import type Database from 'better-sqlite3';
-import type { EventResult, TokenRef } from '../../shared/protocol';
+import type { TokenRef } from '../../shared/protocol';
 
 export type StoredStatus = 'applied' | 'parked' | 'conflict' | 'rejected' | 'discarded';
 
@@ -206,9 +206,4 @@ export class EventLog {
   bindComponent(tokenId: number, componentSerial: string, rowId: number, now: string): void {
     this.bindStmt.run(tokenId, componentSerial, rowId, now);
   }
-}
-
-/** The first outcome of an event, as stored for replay to a duplicate. */
-export function parseStoredResult(row: StoredEventRow): EventResult {
-  return JSON.parse(row.result_json) as EventResult;
 }
