@@ -16,7 +16,7 @@ import * as esbuild from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../edge-server/config';
-import type { DemoFile } from '../edge-server/demo';
+import type { DemoFile } from '../edge-server/ops/demo';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,7 +43,7 @@ export async function buildStationApp(outDir: string): Promise<void> {
 }
 
 /**
- * client/db/outbox-store.ts (with its Dexie) as a classic script that sets `globalName` to
+ * client/outbox/dexie-outbox.ts (with its Dexie) as a classic script that sets `globalName` to
  * `{ OutboxStore, StationDb }`: the bench seeds the outbox with the app's own code, schema and
  * database name, not a copy of them. Bundle it right after the app's build, from the same tree, so
  * that both open the database at the same schema version.
@@ -51,7 +51,7 @@ export async function buildStationApp(outDir: string): Promise<void> {
 export async function bundleOutboxStore(globalName: string): Promise<string> {
   const result = await esbuild.build({
     stdin: {
-      contents: "export { OutboxStore, StationDb } from './client/db/outbox-store';",
+      contents: "export { OutboxStore, StationDb } from './client/outbox/dexie-outbox';",
       resolveDir: PROJECT_ROOT,
       sourcefile: 'bench-outbox-entry.ts',
       loader: 'ts',
@@ -65,7 +65,7 @@ export async function bundleOutboxStore(globalName: string): Promise<string> {
     logLevel: 'silent',
   });
   const file = result.outputFiles[0];
-  if (!file) throw new Error('esbuild produced no bundle of client/db/outbox-store.ts');
+  if (!file) throw new Error('esbuild produced no bundle of client/outbox/dexie-outbox.ts');
   return file.text;
 }
 

@@ -14,7 +14,7 @@
  *      that into before / the transaction / after. Codes are cycled, none noted again within the
  *      app's duplicate window. Back online, every note must reach the edge server.
  *   2. drain: DRAIN_EVENTS note events queued offline with the app's own OutboxStore (bundled from
- *      client/db/outbox-store.ts by esbuild, injected into the app's page, same database), then
+ *      client/outbox/dexie-outbox.ts by esbuild, injected into the app's page, same database), then
  *      online: the time until the page shows "0 pending" and the edge server's SQLite holds them all;
  *      the page's long tasks meanwhile; each API request (size, status, Retry-After, duration), so
  *      that the time splits into pushes (loopback + edge) and the client between them; every seeded
@@ -32,7 +32,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
-import type { EventDraft } from '../client/db/outbox-store';
+import type { EventDraft } from '../client/outbox/outbox';
 import { DEFAULT_DUPLICATE_WINDOW_MS } from '../client/scan/duplicate-filter';
 import { DEFAULT_WEDGE_OPTIONS } from '../client/scan/wedge';
 import type { Snapshot } from '../shared/station-api';

@@ -104,44 +104,13 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
   const session = view.kind === 'live' ? view.session : null;
   return (
     <section class="camera" aria-label="Camera scanner">
-      <div class="camera-bar">
-        {session && session.lenses.length > 1 ? (
-          <select
-            aria-label="Camera lens"
-            value={session.deviceId ?? ''}
-            onChange={(e) => {
-              const id = (e.target as HTMLSelectElement).value;
-              rememberLens(id);
-              setLens(id);
-            }}
-          >
-            {session.lenses.map((l) => (
-              <option key={l.deviceId} value={l.deviceId}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        ) : null}
-        {session?.torchSupported ? (
-          <button
-            type="button"
-            aria-pressed={torch}
-            onClick={() => void session.setTorch(!torch).then((ok) => ok && setTorch(!torch))}
-          >
-            Torch
-          </button>
-        ) : null}
-        <button
-          type="button"
-          aria-label="Close camera"
-          onClick={() => {
-            session?.stop();
-            props.onClose();
-          }}
-        >
-          Close
-        </button>
-      </div>
+      <CameraBar
+        session={session}
+        torch={torch}
+        setTorch={setTorch}
+        onLens={setLens}
+        onClose={props.onClose}
+      />
       <video ref={videoRef} class="camera-video" muted playsInline hidden={view.kind !== 'live'} />
       {view.kind === 'starting' ? <p class="camera-note">Starting the camera…</p> : null}
       {view.kind === 'paused' ? <p class="camera-note">Camera paused while the app was hidden.</p> : null}
@@ -165,5 +134,56 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
           : ''}
       </small>
     </section>
+  );
+}
+
+/** Lens choice and torch where the camera offers them, and Close (which stops the camera). */
+function CameraBar(props: {
+  session: CameraSession | null;
+  torch: boolean;
+  setTorch: (on: boolean) => void;
+  onLens: (deviceId: string) => void;
+  onClose: () => void;
+}) {
+  const { session, torch, setTorch } = props;
+  return (
+    <div class="camera-bar">
+      {session && session.lenses.length > 1 ? (
+        <select
+          aria-label="Camera lens"
+          value={session.deviceId ?? ''}
+          onChange={(e) => {
+            const id = (e.target as HTMLSelectElement).value;
+            rememberLens(id);
+            props.onLens(id);
+          }}
+        >
+          {session.lenses.map((l) => (
+            <option key={l.deviceId} value={l.deviceId}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      ) : null}
+      {session?.torchSupported ? (
+        <button
+          type="button"
+          aria-pressed={torch}
+          onClick={() => void session.setTorch(!torch).then((ok) => ok && setTorch(!torch))}
+        >
+          Torch
+        </button>
+      ) : null}
+      <button
+        type="button"
+        aria-label="Close camera"
+        onClick={() => {
+          session?.stop();
+          props.onClose();
+        }}
+      >
+        Close
+      </button>
+    </div>
   );
 }

@@ -3,6 +3,15 @@
  * one-time code that is exchanged, once, for a credential of this browser's own; the credential
  * is then kept. (A link may also carry a station token itself, as tools and tests use.)
  */
+import * as z from 'zod/mini';
+import type { StationFetch } from '../net/station-fetch';
+
+/**
+ * POST /api/v1/enroll's answer, read for the credential only. (Its place is beside the other
+ * answers in shared/station-api.ts, which this change does not own.)
+ */
+const enrollAnswerSchema = z.object({ token: z.string() });
+
 const KEY = 'scan-station.token';
 /** What belongs to the station a credential names; a different credential starts without it. */
 const STATION_STATE_KEYS = ['scan-station.snapshot', 'scan-station.local-overlay', 'scan-station.operators'];
@@ -24,25 +33,29 @@ export interface Enrollment {
   problem: string | null;
 }
 
-export async function enroll(location: Location, storage: Storage): Promise<Enrollment> {
+/** `stationFetch` without a credential: the link's one-time code is the credential here. */
+export async function enroll(
+  location: Location,
+  storage: Storage,
+  stationFetch: StationFetch,
+): Promise<Enrollment> {
   const match = /(?:^#|&)enroll=([^&]+)/.exec(location.hash);
   let problem: string | null = null;
   if (match?.[1]) {
     const value = decodeURIComponent(match[1]);
     history.replaceState(null, '', location.pathname + location.search);
     if (value.startsWith('enr_')) {
-      try {
-        const res = await fetch('/api/v1/enroll', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ code: value }),
-        });
-        const body = (await res.json()) as { token?: string; error?: { message?: string } };
-        if (res.status === 200 && body.token) keepCredential(storage, body.token);
-        else problem = body.error?.message ?? `The enrollment link was refused (${res.status})`;
-      } catch {
+      const answer = await stationFetch({
+        method: 'POST',
+        path: '/api/v1/enroll',
+        body: { code: value },
+        answer: enrollAnswerSchema,
+      });
+      if (answer.ok) keepCredential(storage, answer.value.token);
+      else if (answer.problem.kind === 'network')
         problem = 'The edge server cannot be reached to enroll this tablet; open the link again when online';
-      }
+      else if (answer.problem.kind === 'http' && answer.problem.message) problem = answer.problem.message;
+      else problem = `The enrollment link was refused (${answer.problem.status})`;
     } else {
       keepCredential(storage, value);
     }

@@ -50,6 +50,9 @@ export function predictToken(
       { graph, newTokenKey: () => `local-${++n}` },
     );
   } catch {
+    // The machine throws when the token or its routing is not what it expects (a node of another
+    // routing version, a family the station sees only part of): only a guess is lost, and the
+    // server's own decision arrives with the next snapshot.
     return undefined;
   }
   if (decision.kind !== 'applied') return undefined;

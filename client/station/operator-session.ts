@@ -82,7 +82,7 @@ export function pinFailed(session: OperatorSession, badge: string, nowMs: number
 const SESSION_KEY = 'scan-station.operators';
 
 /** The signed-in list survives a reload, locked: whoever works next scans their badge. */
-export function loadSession(storage: Storage): OperatorSession {
+export function loadSession(storage: Pick<Storage, 'getItem'>): OperatorSession {
   try {
     const saved = JSON.parse(storage.getItem(SESSION_KEY) ?? 'null') as OperatorSession | null;
     if (saved && Array.isArray(saved.signedIn))
@@ -93,6 +93,6 @@ export function loadSession(storage: Storage): OperatorSession {
   return emptySession();
 }
 
-export function saveSession(storage: Storage, session: OperatorSession): void {
+export function saveSession(storage: Pick<Storage, 'setItem'>, session: OperatorSession): void {
   storage.setItem(SESSION_KEY, JSON.stringify(session));
 }

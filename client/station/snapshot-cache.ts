@@ -1,9 +1,11 @@
 /**
  * @module The station's cached snapshot: a full snapshot replaces it; a delta (GET
  * /api/v1/station/snapshot?since=<cursor>) changes only the tokens that moved, and brings routings
- * and operators only when they changed. Pure, so the merge is tested without a browser.
+ * and operators only when they changed. The merge is pure, so it is tested without a browser.
  */
 import type { Snapshot } from '../../shared/station-api';
+import { snapshotSchema } from '../../shared/station-api';
+import type { StationFetch, StationResult } from '../net/station-fetch';
 
 export function mergeSnapshot(cached: Snapshot | null, incoming: Snapshot): Snapshot {
   if (incoming.full || !cached) return incoming;
@@ -22,33 +24,34 @@ export function mergeSnapshot(cached: Snapshot | null, incoming: Snapshot): Snap
 
 const SNAPSHOT_KEY = 'scan-station.snapshot';
 
-/** The snapshot kept in localStorage, so the station opens with its work list offline. */
-export function loadCachedSnapshot(storage: Storage): Snapshot | null {
+/**
+ * The snapshot kept in localStorage, so the station opens with its work list offline. A damaged
+ * cache, or one an older app wrote in another shape, counts as none: the next pull is a full one.
+ */
+export function loadCachedSnapshot(storage: Pick<Storage, 'getItem'>): Snapshot | null {
   const cached = storage.getItem(SNAPSHOT_KEY);
   if (!cached) return null;
   try {
-    return JSON.parse(cached) as Snapshot;
+    const parsed = snapshotSchema.safeParse(JSON.parse(cached));
+    return parsed.success ? parsed.data : null;
   } catch {
-    return null; // a damaged cache is refetched in full
+    return null;
   }
 }
 
-export function saveCachedSnapshot(storage: Storage, snapshot: Snapshot): void {
+export function saveCachedSnapshot(storage: Pick<Storage, 'setItem'>, snapshot: Snapshot): void {
   storage.setItem(SNAPSHOT_KEY, JSON.stringify(snapshot));
 }
 
 /** Fetches a delta since the cached cursor (or a full snapshot) and merges it. */
 export async function pullSnapshot(
-  baseUrl: string,
-  stationToken: string,
+  stationFetch: StationFetch,
   cached: Snapshot | null,
-): Promise<Snapshot | null> {
-  const url = new URL('/api/v1/station/snapshot', baseUrl);
-  if (cached?.cursor) url.searchParams.set('since', cached.cursor);
-  const res = await fetch(url, {
-    headers: { authorization: `Bearer ${stationToken}` },
-    signal: AbortSignal.timeout(15_000),
+): Promise<StationResult<Snapshot>> {
+  const answer = await stationFetch({
+    path: '/api/v1/station/snapshot',
+    ...(cached?.cursor ? { query: { since: cached.cursor } } : {}),
+    answer: snapshotSchema,
   });
-  if (res.status !== 200) return null;
-  return mergeSnapshot(cached, (await res.json()) as Snapshot);
+  return answer.ok ? { ok: true, value: mergeSnapshot(cached, answer.value) } : answer;
 }

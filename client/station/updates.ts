@@ -1,9 +1,9 @@
 /**
  * @module App updates through the service worker (Workbox): a new version waits, the screen offers
  * it, and it is applied only when the outbox is empty and no scan is in progress, so an update
- * never strands a scan (queued entries also carry their schema version).
+ * never strands a scan (queued entries also carry their schema version). workbox-window is loaded
+ * after the first screen, not with it (it is 2 KB of the first download otherwise).
  */
-import { Workbox } from 'workbox-window';
 
 export interface UpdateOffer {
   /** Activates the waiting version; the page reloads once it controls. */
@@ -12,14 +12,19 @@ export interface UpdateOffer {
 
 export function registerServiceWorker(onUpdateWaiting: (offer: UpdateOffer) => void): void {
   if (!('serviceWorker' in navigator)) return;
-  const wb = new Workbox('/sw.js', { type: 'module' });
-  wb.addEventListener('waiting', () => {
-    onUpdateWaiting({
-      apply: () => {
-        wb.addEventListener('controlling', () => location.reload());
-        wb.messageSkipWaiting();
-      },
-    });
-  });
-  void wb.register();
+  import('workbox-window')
+    .then(async ({ Workbox }) => {
+      const wb = new Workbox('/sw.js', { type: 'module' });
+      wb.addEventListener('waiting', () => {
+        onUpdateWaiting({
+          apply: () => {
+            wb.addEventListener('controlling', () => location.reload());
+            wb.messageSkipWaiting();
+          },
+        });
+      });
+      await wb.register();
+    })
+    // Without it the app still works offline from the worker already installed; only updates wait.
+    .catch((error: unknown) => console.warn('updates: the service worker could not be registered', error));
 }

@@ -3,27 +3,27 @@
  * events it has passed on (GET /api/v1/station/upstream?ids=…) and marks them, a page of ids
  * at a time (the ids go in the URL).
  */
-import type { OutboxStore } from '../db/outbox-store';
+import { upstreamStatusSchema } from '../../shared/station-api';
+import type { StationFetch, StationResult } from '../net/station-fetch';
+import type { Outbox } from '../outbox/outbox';
 
 const IDS_PER_REQUEST = 100;
 
+/** How many events were found forwarded, or why the edge server could not say. */
 export async function refreshUpstreamStates(
-  baseUrl: string,
-  stationToken: string,
-  outbox: OutboxStore,
+  stationFetch: StationFetch,
+  outbox: Pick<Outbox, 'awaitingUpstream' | 'markForwarded'>,
   now: () => Date,
-): Promise<number> {
+): Promise<StationResult<number>> {
   const waiting = await outbox.awaitingUpstream(IDS_PER_REQUEST);
-  if (waiting.length === 0) return 0;
-  const url = new URL('/api/v1/station/upstream', baseUrl);
-  url.searchParams.set('ids', waiting.map((e) => e.id).join(','));
-  const res = await fetch(url, {
-    headers: { authorization: `Bearer ${stationToken}` },
-    signal: AbortSignal.timeout(15_000),
+  if (waiting.length === 0) return { ok: true, value: 0 };
+  const answer = await stationFetch({
+    path: '/api/v1/station/upstream',
+    query: { ids: waiting.map((e) => e.id).join(',') },
+    answer: upstreamStatusSchema,
   });
-  if (res.status !== 200) return 0;
-  const body = (await res.json()) as { upstream: string; events: { id: string; status: string }[] };
-  const forwarded = body.events.filter((e) => e.status === 'forwarded').map((e) => e.id);
+  if (!answer.ok) return answer;
+  const forwarded = answer.value.events.filter((e) => e.status === 'forwarded').map((e) => e.id);
   await outbox.markForwarded(forwarded, now().toISOString());
-  return forwarded.length;
+  return { ok: true, value: forwarded.length };
 }

@@ -5,6 +5,12 @@
 
 export type Outcome = 'recorded' | 'recorded-offline' | 'duplicate' | 'refused';
 
+/** What the screen says, beside the tone: its kind gives its colour. */
+export interface Message {
+  kind: 'recorded' | 'refused' | 'duplicate';
+  text: string;
+}
+
 /** [frequency Hz, duration ms] notes; vibration pattern in ms. */
 const SIGNALS: Record<Outcome, { notes: [number, number][]; vibrate: number[] }> = {
   recorded: { notes: [[1320, 90]], vibrate: [60] },

@@ -3,7 +3,7 @@
  * or parked), refused (with the server's reason, to discard or record again), forwarded upstream.
  */
 import { ACTION_LABEL } from '../../shared/token-machine';
-import type { StoredEntry } from '../db/outbox-store';
+import type { StoredEntry } from '../outbox/outbox';
 
 function stateText(entry: StoredEntry): string {
   const s = entry.state;

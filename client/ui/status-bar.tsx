@@ -1,5 +1,5 @@
 /** @module The status bar, always on screen: online or not, pending, last sync, and a draining backlog's progress. */
-import type { SyncStatus } from '../sync/sync-engine';
+import type { SyncStatus } from '../sync/push-engine';
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;

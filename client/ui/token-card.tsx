@@ -6,17 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OperatorEventType } from '../../shared/domain';
 import type { SnapshotToken } from '../../shared/station-api';
 import { ACTION_LABEL } from '../../shared/token-machine';
-
-/** The detail an action needs before it can be recorded, and the event data field it goes in. */
-const DETAIL: Partial<Record<OperatorEventType, { field: string; label: string }>> = {
-  qc_fail: { field: 'reason', label: 'Reason for the QC fail' },
-  note: { field: 'text', label: 'Note' },
-  bind_component: { field: 'componentSerial', label: 'Component serial' },
-};
-
-export function needsDetail(action: OperatorEventType): boolean {
-  return DETAIL[action] !== undefined;
-}
+import { ACTION_DETAIL as DETAIL, needsDetail } from '../station/action-detail';
 
 export function TokenCard(props: {
   token: SnapshotToken;

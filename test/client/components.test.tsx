@@ -7,9 +7,9 @@
  */
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { StoredEntry } from '../../client/db/outbox-store';
+import type { StoredEntry } from '../../client/outbox/outbox';
 import { emptySession, signIn } from '../../client/station/operator-session';
-import type { SyncStatus } from '../../client/sync/sync-engine';
+import type { SyncStatus } from '../../client/sync/push-engine';
 import { OperatorBar } from '../../client/ui/operator-bar';
 import { RecentEvents, RefusedEvents } from '../../client/ui/recent-events';
 import { StatusBar } from '../../client/ui/status-bar';

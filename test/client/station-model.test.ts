@@ -4,7 +4,7 @@
  * hashes, the local view of undelivered events, the stall watchdog and command barcodes.
  */
 import { describe, expect, it } from 'vitest';
-import { hashPin } from '../../edge-server/secrets';
+import { hashPin } from '../../edge-server/auth/secrets';
 import { indexGraph } from '../../shared/routing-graph';
 import type { Snapshot, SnapshotToken } from '../../shared/station-api';
 import { allCommands, commandText, parseCommand } from '../../client/scan/commands';
@@ -238,7 +238,7 @@ describe('the local view of undelivered events', () => {
 });
 
 describe('the stall watchdog', () => {
-  it('raises the alarm only when events wait, the network is up and nothing moved for a while', () => {
+  it('SY-10: raises the alarm only when events wait, the network is up and nothing moved for a while', () => {
     const base = { pending: 3, online: true, lastMovedMs: 0 };
     expect(stalledMinutes({ ...base, nowMs: STALL_AFTER_MS - 1 })).toBeNull();
     expect(stalledMinutes({ ...base, nowMs: STALL_AFTER_MS })).toBe(3);

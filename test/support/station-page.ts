@@ -13,8 +13,8 @@ import { chromium } from 'playwright-core';
 import { expect } from 'vitest';
 import type { OperatorEventType } from '../../shared/domain';
 import { ACTION_LABEL } from '../../shared/token-machine';
-import type { EventDraft, StoredEntry } from '../../client/db/outbox-store';
-import { CLIENT_DIST, clientBuilt } from '../../edge-server/static-app';
+import type { EventDraft, StoredEntry } from '../../client/outbox/outbox';
+import { CLIENT_DIST, clientBuilt } from '../../edge-server/http/static-app';
 import type { TestEdge } from './edge';
 import { startTestEdge } from './edge';
 
@@ -295,12 +295,12 @@ export async function outboxEntries(page: Page): Promise<StoredEntry[]> {
 
 let bundled: Promise<string> | null = null;
 
-/** The app's outbox code (client/db/outbox-store.ts) and uuidv7, as a script that sets `window.Outbox`. */
+/** The app's outbox code (client/outbox/dexie-outbox.ts) and uuidv7, as a script that sets `window.Outbox`. */
 export function outboxBundle(): Promise<string> {
   bundled ??= build({
     stdin: {
       contents: [
-        "export { OutboxStore, StationDb } from './client/db/outbox-store';",
+        "export { OutboxStore, StationDb } from './client/outbox/dexie-outbox';",
         "export { uuidv7 } from 'uuidv7';",
       ].join('\n'),
       resolveDir: ROOT,

@@ -1,7 +1,7 @@
 /**
- * @module The station outbox's rules, pure (the Dexie store keeps the entries): which queued events
- * go in the next push, what the server's per-event results make of them, and the numbers the
- * status bar shows while a backlog drains.
+ * @module The station outbox's rules, pure (an Outbox implementation keeps the entries): which
+ * queued events go in the next push, what the server's per-event results make of them, and the
+ * numbers the status bar shows while a backlog drains. Rules OB-2, OB-3 and OB-10 in shared/SPEC.md.
  *
  *   queued ──applied / duplicate / parked──▶ delivered ──(upstream says so)──▶ forwarded
  *      └──────────rejected──────────▶ refused (reason shown; the operator discards or re-records)
@@ -33,7 +33,7 @@ export interface OutboxEntry {
   state: OutboxState;
 }
 
-/** The queued events to push next, in the station's own order (seq), at most a batch. */
+/** OB-2: the queued events to push next, in the station's own order (seq), at most a batch. */
 export function nextBatch(entries: readonly OutboxEntry[], max = MAX_EVENTS_PER_BATCH): OutboxEntry[] {
   return entries
     .filter((e) => e.state.kind === 'queued')
@@ -42,7 +42,7 @@ export function nextBatch(entries: readonly OutboxEntry[], max = MAX_EVENTS_PER_
 }
 
 /**
- * What a 200's results make of the entries sent. Results come one per event in request order
+ * OB-3: what a 200's results make of the entries sent. Results come one per event in request order
  * (protocol.md); anything else means the answer cannot be trusted, and nothing changes.
  */
 export function applyResults(
@@ -50,36 +50,35 @@ export function applyResults(
   results: readonly EventResult[],
   at: string,
 ): { entries: OutboxEntry[]; error: string | null } {
-  if (results.length !== sent.length || results.some((r, i) => r.id !== sent[i]?.event.id)) {
+  const mismatch = {
+    entries: [...sent],
+    error: `the server answered ${results.length} results for ${sent.length} events`,
+  };
+  if (results.length !== sent.length) return mismatch;
+  const entries: OutboxEntry[] = [];
+  for (const [i, entry] of sent.entries()) {
+    const result = results[i];
+    if (result?.id !== entry.event.id) return mismatch;
+    entries.push({ ...entry, state: stateAfter(result, at) });
+  }
+  return { entries, error: null };
+}
+
+function stateAfter(result: EventResult, at: string): OutboxState {
+  if (result.status === 'rejected') {
     return {
-      entries: [...sent],
-      error: `the server answered ${results.length} results for ${sent.length} events`,
+      kind: 'refused',
+      reason: result.reason ?? { code: 'REJECTED', message: 'Refused by the server' },
+      at,
     };
   }
-  const entries = sent.map((entry, i): OutboxEntry => {
-    const result = results[i] as EventResult;
-    if (result.status === 'rejected') {
-      return {
-        ...entry,
-        state: {
-          kind: 'refused',
-          reason: result.reason ?? { code: 'REJECTED', message: 'Refused by the server' },
-          at,
-        },
-      };
-    }
-    return {
-      ...entry,
-      state: {
-        kind: 'delivered',
-        result: result.status,
-        token: result.token ?? null,
-        reason: result.reason ?? null,
-        at,
-      },
-    };
-  });
-  return { entries, error: null };
+  return {
+    kind: 'delivered',
+    result: result.status,
+    token: result.token ?? null,
+    reason: result.reason ?? null,
+    at,
+  };
 }
 
 export interface DrainProgress {
@@ -90,7 +89,7 @@ export interface DrainProgress {
   secondsLeft: number | null;
 }
 
-/** The status bar's figures while a backlog drains. */
+/** OB-10: the status bar's figures while a backlog drains. */
 export function drainProgress(
   total: number,
   done: number,

@@ -1,0 +1,101 @@
+/**
+ * @module The station's models, built once per credential with the browser's parts (IndexedDB,
+ * localStorage, fetch, Web Locks, BroadcastChannel, timers, the window's events) and wired to each
+ * other; the screen (app.tsx) only renders them. `start()` sets the loops and listeners going.
+ */
+import { createStationFetch } from '../net/station-fetch';
+import { OutboxStore, StationDb } from '../outbox/dexie-outbox';
+import { newEventId } from '../outbox/event-id';
+import { createDuplicateFilter } from '../scan/duplicate-filter';
+import { listenForWedgeScans } from '../scan/wedge-listener';
+import { broadcastChannel, browserOnline, systemClock, webLock } from '../sync/browser-ports';
+import { PushEngine, pushOver } from '../sync/push-engine';
+import { SyncLoop } from '../sync/sync-loop';
+import { refreshUpstreamStates } from '../sync/upstream-status';
+import { signal } from '../ui/feedback';
+import { FeedbackModel } from './feedback-model';
+import { OperatorSessionModel } from './operator-session-model';
+import { Recorder } from './recorder';
+import { ScanRouterModel } from './scan-router-model';
+import { StationViewModel } from './station-view-model';
+
+const SYNC_LOCK = 'scan-station.sync';
+const CHANNEL = 'scan-station';
+/** How often the inactivity lock and the stall watchdog look at the clock. */
+const TICK_MS = 10_000;
+
+export interface StationModels {
+  feedback: FeedbackModel;
+  session: OperatorSessionModel;
+  view: StationViewModel;
+  sync: SyncLoop;
+  recorder: Recorder;
+  router: ScanRouterModel;
+  /** Starts the sync loop, the clock's ticks and the page's listeners; returns what stops them. */
+  start(): () => void;
+}
+
+export function createStationModels(token: string, page: Window = window): StationModels {
+  const now = () => Date.now();
+  const storage = page.localStorage;
+  const stationFetch = createStationFetch({ baseUrl: page.location.origin, token });
+  const outbox = new OutboxStore(new StationDb());
+  const feedback = new FeedbackModel(signal);
+  const session = new OperatorSessionModel({ storage, now, feedback });
+  const view = new StationViewModel({ outbox, storage, stationFetch, now });
+  const engine = new PushEngine(outbox, pushOver(stationFetch), {
+    now: () => new Date(),
+    random: Math.random,
+  });
+  const online = browserOnline(page);
+  const channel = broadcastChannel(CHANNEL);
+  const sync = new SyncLoop({
+    engine,
+    clock: systemClock,
+    online,
+    lock: webLock(SYNC_LOCK),
+    channel,
+    station: {
+      pullSnapshot: () => view.pullSnapshot(),
+      pullUpstream: () => refreshUpstreamStates(stationFetch, outbox, () => new Date()),
+      delivered: () => view.delivered(),
+      showOutbox: () => view.showOutbox(),
+      changedElsewhere: () => view.changedElsewhere(),
+    },
+  });
+  const recorder = new Recorder({
+    outbox,
+    session,
+    view,
+    feedback,
+    sync,
+    duplicates: createDuplicateFilter(),
+    now,
+    isOnline: () => online.isOnline(),
+    newId: () => newEventId(),
+  });
+  const router = new ScanRouterModel({ session, view, recorder, feedback });
+
+  function start(): () => void {
+    void view.open();
+    const touched = () => session.touch();
+    page.addEventListener('pointerdown', touched);
+    page.addEventListener('keydown', touched);
+    const stops = [
+      sync.start(),
+      systemClock.every(TICK_MS, () => {
+        session.lockIfIdle();
+        view.tick();
+      }),
+      listenForWedgeScans(page, (text) => router.scan(text)),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+      page.removeEventListener('pointerdown', touched);
+      page.removeEventListener('keydown', touched);
+      channel.close();
+    };
+  }
+
+  return { feedback, session, view, sync, recorder, router, start };
+}

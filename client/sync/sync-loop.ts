@@ -1,0 +1,143 @@
+/**
+ * @module The station's sync loop: it owns the schedule of the push engine. It tries every 5 s
+ * when the engine's backoff allows (SY-4), and at once on start, after an action, on coming online
+ * and on "Sync now" (SY-5); one tab at a time (SY-6); after a drain that delivered everything it
+ * pulls the snapshot delta, settles the local view, tells the other tabs and pulls the upstream
+ * states (SY-7); a failed pull is its visible problem (SY-8). Clock, online signal, lock and channel
+ * come in as small interfaces (sync-ports.ts), the station's side as a delegate.
+ *
+ *   start / action / online / Sync now ──▶ attempt
+ *   every 5 s ──▶ backoff over? ─no─▶ (nothing)
+ *                      └─yes─▶ attempt
+ *   attempt ─▶ lock free? ─no─▶ (the tab holding it delivers)
+ *                  └─yes─▶ drain ─done─▶ pull snapshot ─▶ delivered ─▶ tell tabs ─▶ pull upstream
+ *                            └─failed / blocked─▶ (the engine waits)
+ *           ─▶ show the outbox
+ */
+import type { StationResult } from '../net/station-fetch';
+import { describeProblem } from '../net/station-fetch';
+import { Model } from '../state/model';
+import type { DrainResult, SyncStatus } from './push-engine';
+import type { LoopClock, OnlineSignal, TabChannel, TabLock } from './sync-ports';
+
+/** How often the loop tries on its own (it also tries after each action and when online). */
+export const SYNC_INTERVAL_MS = 5000;
+
+/** What the loop drives: the push engine (push-engine.ts) in the app. */
+export interface Drainer {
+  drain(): Promise<DrainResult>;
+  get(): SyncStatus;
+  subscribe(listener: (status: SyncStatus) => void): () => void;
+}
+
+/** The station's side of a sync (the station view in the app, fakes in tests). */
+export interface SyncStation {
+  /** Pulls the snapshot delta since the cached cursor and keeps it. */
+  pullSnapshot(): Promise<StationResult<unknown>>;
+  /** Asks which delivered events reached the upstream, and marks them. */
+  pullUpstream(): Promise<StationResult<unknown>>;
+  /** Everything queued was delivered: what the screen predicted for it can go. */
+  delivered(): Promise<void>;
+  /** Reads the outbox's figures again (after every attempt). */
+  showOutbox(): Promise<void>;
+  /** Another tab changed the outbox or the cached snapshot. */
+  changedElsewhere(): Promise<void>;
+}
+
+export interface SyncLoopDeps {
+  engine: Drainer;
+  station: SyncStation;
+  clock: LoopClock;
+  online: OnlineSignal;
+  lock: TabLock;
+  channel: TabChannel;
+  /** Where problems are logged (the console by default). */
+  log?: Pick<Console, 'warn' | 'error'>;
+}
+
+export interface SyncLoopState {
+  online: boolean;
+  /** The push engine's status. */
+  push: SyncStatus;
+  /** Why the last pull (snapshot or upstream states) failed; null once pulls go through (SY-8). */
+  problem: string | null;
+}
+
+export class SyncLoop extends Model<SyncLoopState> {
+  constructor(private readonly deps: SyncLoopDeps) {
+    super({ online: deps.online.isOnline(), push: deps.engine.get(), problem: null });
+  }
+
+  /** Starts the schedule with an attempt at once; returns the function that stops it. */
+  start(): () => void {
+    const { engine, clock, online, channel, station } = this.deps;
+    const stops = [
+      engine.subscribe((push) => this.patch({ push })),
+      clock.every(SYNC_INTERVAL_MS, () => void this.attempt('when-due')),
+      online.subscribe((isOnline) => {
+        this.patch({ online: isOnline });
+        if (isOnline) void this.attempt('now');
+      }),
+      channel.subscribe(() => void this.guard(() => station.changedElsewhere())),
+    ];
+    void this.attempt('now');
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }
+
+  /** The operator's "Sync now": at once, whatever the backoff (SY-5). */
+  syncNow(): Promise<void> {
+    return this.attempt('now');
+  }
+
+  /** Something was recorded (or recorded again, or discarded) here: the other tabs hear of it, and it goes at once. */
+  outboxChanged(): Promise<void> {
+    this.deps.channel.post();
+    return this.attempt('now');
+  }
+
+  private async attempt(when: 'now' | 'when-due'): Promise<void> {
+    const { engine, lock, station, clock } = this.deps;
+    const due = engine.get().nextAttemptAt;
+    if (when === 'when-due' && due !== null && Date.parse(due) > clock.now()) return;
+    await this.guard(async () => {
+      await lock.runIfFree(() => this.drainAndPull());
+      await station.showOutbox();
+    });
+  }
+
+  private async drainAndPull(): Promise<void> {
+    const { engine, station, channel } = this.deps;
+    const result = await engine.drain();
+    if (result.kind !== 'done') return;
+    const snapshot = await station.pullSnapshot();
+    await station.delivered();
+    channel.post();
+    const upstream = await station.pullUpstream();
+    const failed = [
+      snapshot.ok ? null : `the snapshot: ${describeProblem(snapshot.problem)}`,
+      upstream.ok ? null : `the upstream states: ${describeProblem(upstream.problem)}`,
+    ].filter((text) => text !== null);
+    const problem = failed.length > 0 ? `Could not pull ${failed.join('; ')}` : null;
+    if (problem !== null && problem !== this.get().problem)
+      // Safe to go on: the cached snapshot and the outbox stay as they were; the next attempt pulls again.
+      (this.deps.log ?? console).warn(`sync: ${problem}`);
+    this.patch({ problem });
+  }
+
+  /**
+   * The loop never stops on a failure it did not expect (IndexedDB refusing a read, a bug): it is
+   * reported, shown as the problem, and the next attempt goes ahead as usual.
+   */
+  private async guard(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      (this.deps.log ?? console).error('sync: an attempt failed unexpectedly', error);
+      this.patch({
+        problem: `Sync failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+}

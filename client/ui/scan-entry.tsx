@@ -1,0 +1,55 @@
+/**
+ * @module Scanning by hand: the field that takes a typed code (or badge), and the camera panel,
+ * loaded on first use (its decoders are large).
+ */
+import type { ComponentType } from 'preact';
+import { useState } from 'preact/hooks';
+
+type CameraPanel = ComponentType<{ onScan: (text: string) => void; onClose: () => void }>;
+
+export function ScanEntry(props: {
+  /** An operator is active: the field asks for a code, else for a badge. */
+  signedIn: boolean;
+  onScan: (text: string) => void;
+  /** The camera panel could not be loaded. */
+  onCameraFailed: () => void;
+}) {
+  const [manual, setManual] = useState('');
+  const [cameraOpen, setCameraOpen] = useState(false);
+  const [Camera, setCamera] = useState<CameraPanel | null>(null);
+  const label = props.signedIn ? 'Scan or type a code' : 'Scan or type your badge';
+  const openCamera = () => {
+    setCameraOpen(true);
+    if (!Camera)
+      import('../scan/camera-scanner')
+        .then((m) => setCamera(() => m.default))
+        .catch(() => {
+          setCameraOpen(false);
+          props.onCameraFailed();
+        });
+  };
+  return (
+    <>
+      <form
+        class="manual"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (manual.trim()) props.onScan(manual.trim());
+          setManual('');
+        }}
+      >
+        <input
+          aria-label={label}
+          value={manual}
+          onInput={(e) => setManual(e.currentTarget.value)}
+          placeholder={label}
+        />
+        <button type="submit">OK</button>
+        <button type="button" onClick={openCamera}>
+          Camera
+        </button>
+      </form>
+      {cameraOpen && Camera ? <Camera onScan={props.onScan} onClose={() => setCameraOpen(false)} /> : null}
+    </>
+  );
+}
