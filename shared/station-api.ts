@@ -1,7 +1,7 @@
 /**
  * @module Every answer a station reads from its edge server, as schemas in zod's mini build: the
  * push response (protocol.md "Push"), the snapshot and its deltas ("Pull"; the shape is ours) and
- * the upstream status of its events. The station app parses each answer with these before it uses
+ * the upstream status of its events, the enrollment answer and the error body. The station app parses each answer with these before it uses
  * it (client/net/station-fetch.ts); the mini build keeps its first download small (the full build
  * is about 50 KB gzipped). protocol.ts re-exports them for the server.
  *
@@ -142,3 +142,14 @@ export const upstreamStatusSchema = z.object({
   events: z.array(z.object({ id: z.string(), status: z.enum(FORWARDING_STATUSES) })),
 });
 export type UpstreamStatus = z.infer<typeof upstreamStatusSchema>;
+
+// --- Enrollment and errors ----------------------------------------------------------------------
+
+/** POST /api/v1/enroll: the one-time code of a link exchanged for the browser's own credential. */
+export const enrollAnswerSchema = z.object({ station: z.string(), token: z.string() });
+export type EnrollAnswer = z.infer<typeof enrollAnswerSchema>;
+
+/** The body of every non-2xx answer (protocol.md "Errors"); protocol.ts has the same in full zod. */
+export const wireErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.array(z.unknown())) }),
+});

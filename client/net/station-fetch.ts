@@ -7,7 +7,7 @@
  * null.
  */
 import * as z from 'zod/mini';
-import { PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER } from '../../shared/station-api';
+import { PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER, wireErrorSchema } from '../../shared/station-api';
 import type { Result } from '../result';
 
 /** Long enough for a 500-event push to a busy edge box; short enough that a dead link is noticed. */
@@ -49,7 +49,6 @@ export interface StationFetchOptions {
 }
 
 /** The body of every non-2xx answer (protocol.md); read for its code and message only. */
-const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export function createStationFetch(options: StationFetchOptions): StationFetch {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -80,7 +79,7 @@ export function createStationFetch(options: StationFetchOptions): StationFetch {
     }
     const body = parseJson(text);
     if (status < 200 || status > 299) {
-      const error = errorBodySchema.safeParse(body);
+      const error = wireErrorSchema.safeParse(body);
       return {
         ok: false,
         problem: {

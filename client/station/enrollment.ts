@@ -3,14 +3,13 @@
  * one-time code that is exchanged, once, for a credential of this browser's own; the credential
  * is then kept. (A link may also carry a station token itself, as tools and tests use.)
  */
-import * as z from 'zod/mini';
 import type { StationFetch } from '../net/station-fetch';
+import { enrollAnswerSchema } from '../../shared/station-api';
 
 /**
  * POST /api/v1/enroll's answer, read for the credential only. (Its place is beside the other
  * answers in shared/station-api.ts, which this change does not own.)
  */
-const enrollAnswerSchema = z.object({ token: z.string() });
 
 const KEY = 'scan-station.token';
 /** What belongs to the station a credential names; a different credential starts without it. */
