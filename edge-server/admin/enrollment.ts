@@ -3,16 +3,21 @@
  * credential of its own for that station (POST /api/v1/enroll). A code works once, until it expires.
  */
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
 import { bumpReferenceSeq } from '../reference/reference-data';
 import { hashToken, newSecret } from '../auth/secrets';
 
+/** The station this browser now is, and its own credential (shown once). */
+export const enrollmentRedeemedSchema = z.object({ station: z.string(), token: z.string() });
+export type EnrollmentRedeemed = z.infer<typeof enrollmentRedeemedSchema>;
+
 export function redeemEnrollment(
   db: Database.Database,
   code: string,
   now: string,
-): Result<{ station: string; token: string }> {
+): Result<EnrollmentRedeemed> {
   return attempt(() => {
     return db
       .transaction(() => {

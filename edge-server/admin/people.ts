@@ -16,11 +16,10 @@ export const addOperatorSchema = z.object({
     .optional(),
 });
 
-export function addOperator(
-  db: Database.Database,
-  input: unknown,
-  now: string,
-): Result<{ badge: string; name: string; hasPin: boolean }> {
+export const operatorAddedSchema = z.object({ badge: z.string(), name: z.string(), hasPin: z.boolean() });
+export type OperatorAdded = z.infer<typeof operatorAddedSchema>;
+
+export function addOperator(db: Database.Database, input: unknown, now: string): Result<OperatorAdded> {
   return attempt(() => {
     const o = parseOrThrow(addOperatorSchema, input, 'operator');
     return db
@@ -53,11 +52,10 @@ export const addUserSchema = z.object({
   password: z.string().min(8, 'a password has at least 8 characters').max(200),
 });
 
-export function addUser(
-  db: Database.Database,
-  input: unknown,
-  now: string,
-): Result<{ username: string; role: string }> {
+export const userAddedSchema = z.object({ username: z.string(), role: addUserSchema.shape.role });
+export type UserAdded = z.infer<typeof userAddedSchema>;
+
+export function addUser(db: Database.Database, input: unknown, now: string): Result<UserAdded> {
   return attempt(() => {
     const u = parseOrThrow(addUserSchema, input, 'user');
     const hash = hashPassword(u.password);

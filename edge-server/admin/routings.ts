@@ -4,6 +4,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { ROUTING_MODES } from '../../shared/domain';
 import { validateGraph } from '../../shared/graph-validation';
 import { describeIssues } from '../../shared/protocol';
 import type { RoutingGraph } from '../../shared/routing';
@@ -14,14 +16,17 @@ import type { Result } from '../errors';
 import { DomainError, attempt, attemptAsync } from '../errors';
 import { STAGING_PREFIX, bumpReferenceSeq, publishedRouting } from '../reference/reference-data';
 
-export interface ImportResult {
-  graphId: number;
-  code: string;
-  version: number;
-  routingMode: 'linear' | 'dag';
-  created: boolean;
-  workCenters: { created: string[]; unchanged: string[] };
-}
+/** The answer to an import: the routing as stored, and whether this import published it. */
+export const importResultSchema = z.object({
+  graphId: z.number().int(),
+  code: z.string(),
+  version: z.number().int(),
+  routingMode: z.enum(ROUTING_MODES),
+  /** false: the same routing (same content) was already published; nothing changed. */
+  created: z.boolean(),
+  workCenters: z.object({ created: z.array(z.string()), unchanged: z.array(z.string()) }),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
 
 /** A routing that passed every publish rule, ready to store (what the check worker hands back). */
 export interface CheckedRouting {

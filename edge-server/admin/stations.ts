@@ -21,17 +21,18 @@ export const enrollStationSchema = z.object({
   nodeCodes: z.array(z.string().trim().min(1).max(64)).min(1).max(200).optional(),
 });
 
-export interface EnrollResult {
-  stationId: number;
-  name: string;
-  workCenter: string | null;
-  nodeCodes: string[];
-  /** Shown once: only its hash is stored. */
-  token: string;
-  /** A one-time code that one browser exchanges for its own credential (POST /api/v1/enroll). */
-  enrollCode: string;
-  enrollExpiresAt: string;
-}
+export const enrollResultSchema = z.object({
+  stationId: z.number().int(),
+  name: z.string(),
+  workCenter: z.string().nullable(),
+  nodeCodes: z.array(z.string()),
+  token: z.string().describe('The station token, shown once: only its hash is stored'),
+  enrollCode: z
+    .string()
+    .describe('A one-time code that one browser exchanges for its own credential (POST /api/v1/enroll)'),
+  enrollExpiresAt: z.string(),
+});
+export type EnrollResult = z.infer<typeof enrollResultSchema>;
 
 /** How long an enrollment link stays usable. */
 export const ENROLLMENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;

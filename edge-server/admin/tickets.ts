@@ -48,14 +48,16 @@ export const createTicketSchema = z
   });
 export type CreateTicketInput = z.input<typeof createTicketSchema>;
 
-export interface TicketResult {
-  ticketId: number;
-  code: string;
-  routing: string;
-  routingVersion: number;
-  processMode: 'piece' | 'batch';
-  tokens: string[];
-}
+/** The answer to a new job ticket: its tokens' codes (one per serial, or the batch's one code). */
+export const ticketResultSchema = z.object({
+  ticketId: z.number().int(),
+  code: z.string(),
+  routing: z.string(),
+  routingVersion: z.number().int(),
+  processMode: z.enum(PROCESS_MODES),
+  tokens: z.array(z.string()),
+});
+export type TicketResult = z.infer<typeof ticketResultSchema>;
 
 /** Creates a job ticket and its tokens, ready at the routing's start node (each with a spawn event). */
 export function createTicket(

@@ -1,34 +1,45 @@
 /**
- * @module The edge server's HTTP surface: sub-apps per audience, one error handler that turns
- * everything thrown into the contract's error body, and a 500 only for our own bugs.
+ * @module The edge server's HTTP surface: sub-apps per audience in one route table (the OpenAPI
+ * document lists what it holds), one error handler that turns everything thrown into the
+ * contract's error body, and a 500 only for our own bugs.
  */
 import Database from 'better-sqlite3';
-import type { MiddlewareHandler } from 'hono';
-import { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
 import { PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER } from '../../shared/protocol';
+import { ApiRoutes, documented } from './api-routes';
 import type { AuthEnv } from './authenticate';
 import { authenticate } from './authenticate';
 import { DomainError } from '../errors';
-import { ApiError, fromDomain, unwrap } from './errors';
-import { redeemEnrollment } from '../admin/enrollment';
-import { readJsonBody } from './body';
-import { siteHealth } from './health';
+import { ApiError, fromDomain } from './errors';
 import { STORAGE_MESSAGES, storageProblem } from '../ops/storage-health';
 import { securityHeaders } from './security-headers';
 import { serveClient } from './static-app';
-import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
 import type { CaPageSource } from './routes/ca';
 import { caRoutes } from './routes/ca';
 import { authRoutes } from './routes/auth';
+import { enrollRoutes } from './routes/enroll';
 import { eventRoutes } from './routes/events';
+import { serviceRoutes } from './routes/service';
 import { stationRoutes } from './routes/station';
 import { supervisorRoutes } from './routes/supervisor';
 import type { EdgeCore } from '../edge';
 
-/** `https`: the certificate the HTTPS listener serves, for the CA page; null or absent when HTTPS is off. */
-export function createApp(core: EdgeCore, options: { https?: CaPageSource | null } = {}): Hono {
-  const app = new Hono();
+export interface AppOptions {
+  /** The certificate the HTTPS listener serves, for the CA page; null or absent when HTTPS is off. */
+  https?: CaPageSource | null;
+}
+
+/** The Hono app a listener serves. */
+export function createApp(core: EdgeCore, options: AppOptions = {}): Hono {
+  return createApi(core, options).hono;
+}
+
+/** The app with its route table: every operation, as the OpenAPI document describes it. */
+export function createApi(core: EdgeCore, options: AppOptions = {}): ApiRoutes {
+  const api = new ApiRoutes();
+  const app = api.hono;
 
   app.onError((error, c) => {
     const answer = asApiError(error, core);
@@ -41,10 +52,10 @@ export function createApp(core: EdgeCore, options: { https?: CaPageSource | null
     return c.json(answer.body(), 404);
   });
 
-  app.use(securityHeaders());
-  app.use('/api/*', protocolVersion());
+  api.use(securityHeaders());
+  api.use('/api/*', protocolVersion());
   // One log line and one counter per request; at debug level so a busy site's log stays readable.
-  app.use(async (c, next) => {
+  api.use(async (c, next) => {
     const started = performance.now();
     await next();
     const route = c.req.routePath;
@@ -60,36 +71,24 @@ export function createApp(core: EdgeCore, options: { https?: CaPageSource | null
     );
   });
 
-  app.get('/api/v1/health', (c) => {
-    const health = siteHealth(core);
-    return c.json(health, health.status === 'failing' ? 503 : 200);
-  });
-  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument()));
-  app.get('/metrics', async (c) => {
-    c.header('Content-Type', core.metrics.registry.contentType);
-    return c.body(await core.metrics.registry.metrics());
-  });
-  app.route('/api/v1/auth', authRoutes(core));
-  // An enrollment link's one-time code is the credential here: no token yet.
-  app.post('/api/v1/enroll', async (c) => {
-    const body = (await readJsonBody(c.req.raw, 4 * 1024)) as { code?: unknown } | null;
-    if (typeof body?.code !== 'string' || body.code.length > 200) {
-      throw new ApiError('BAD_REQUEST', 'code: the code of an enrollment link');
-    }
-    const enrolled = unwrap(redeemEnrollment(core.db, body.code, core.clock().toISOString()));
-    core.reference.refresh();
-    return c.json(enrolled);
-  });
+  // Health, metrics and the OpenAPI document of every operation registered here.
+  api.route(
+    '/',
+    serviceRoutes(core, () => api.operations),
+  );
+  api.route('/api/v1/auth', authRoutes(core));
+  // An enrollment link's one-time code is the credential there: no token yet.
+  api.route('/api/v1', enrollRoutes(core));
 
-  const secured = new Hono<AuthEnv>().use(authenticate(core));
+  const secured = new ApiRoutes<AuthEnv>().use(authenticate(core));
   secured.route('/events', eventRoutes(core));
   secured.route('/station', stationRoutes(core));
   secured.route('/admin', adminRoutes(core));
   secured.route('/supervisor', supervisorRoutes(core));
-  app.route('/api/v1', secured);
-  app.route('/', caRoutes(options.https ?? null));
+  api.route('/api/v1', secured);
+  api.route('/', caRoutes(options.https ?? null));
   serveClient(app);
-  return app;
+  return api;
 }
 
 /** Everything thrown becomes the contract's error body; only our own bugs are a 500. */
@@ -126,7 +125,7 @@ function asApiError(error: unknown, core: EdgeCore): ApiError {
  * another (stations and forwarders send PROTOCOL_VERSION_HEADER) is refused before anything runs.
  */
 function protocolVersion(): MiddlewareHandler {
-  return async (c, next) => {
+  const check: MiddlewareHandler = async (c, next) => {
     c.header(PROTOCOL_VERSION_HEADER, String(PROTOCOL_VERSION));
     const spoken = c.req.header(PROTOCOL_VERSION_HEADER);
     if (spoken !== undefined && spoken.trim() !== String(PROTOCOL_VERSION)) {
@@ -137,4 +136,15 @@ function protocolVersion(): MiddlewareHandler {
     }
     await next();
   };
+  return documented(check, {
+    errors: [400],
+    headers: [
+      {
+        name: PROTOCOL_VERSION_HEADER,
+        description:
+          'The protocol version the caller speaks (stations and forwarders send it); another one is refused',
+        schema: z.literal(PROTOCOL_VERSION),
+      },
+    ],
+  });
 }

@@ -3,6 +3,7 @@
  * /auth/login). Unknown or missing credentials are 401; a credential of the wrong kind or role is 403.
  */
 import { createMiddleware } from 'hono/factory';
+import { documented } from './api-routes';
 import { ApiError } from './errors';
 import type { SiteEntry } from '../hub/intake';
 import { siteByCredential } from '../hub/intake';
@@ -28,8 +29,9 @@ export function bearer(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
+/** Any credential: a station token, a session, or a site credential (what the routes behind it narrow). */
 export function authenticate(core: EdgeCore) {
-  return createMiddleware<AuthEnv>(async (c, next) => {
+  const guard = createMiddleware<AuthEnv>(async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     if (token === null) {
       throw new ApiError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
@@ -60,28 +62,44 @@ export function authenticate(core: EdgeCore) {
         : 'Unknown or expired credential; sign in again',
     );
   });
+  return documented(guard, {
+    security: [{ stationToken: [] }, { session: [] }, { siteCredential: [] }],
+    errors: [401],
+  });
 }
 
-export const requireStation = createMiddleware<AuthEnv>(async (c, next) => {
-  if (c.get('principal').kind !== 'station') {
-    throw new ApiError('FORBIDDEN', 'Only an enrolled station may call this endpoint');
-  }
-  return next();
-});
+const ONLY_STATIONS = 'Only an enrolled station may call this endpoint';
+
+export const requireStation = documented(
+  createMiddleware<AuthEnv>(async (c, next) => {
+    if (c.get('principal').kind !== 'station') throw new ApiError('FORBIDDEN', ONLY_STATIONS);
+    return next();
+  }),
+  { security: [{ stationToken: [] }], errors: [403] },
+);
+
+/** A station pushing its events, or (hub mode) another site forwarding its records. */
+export const requireStationOrSite = documented(
+  createMiddleware<AuthEnv>(async (c, next) => {
+    if (c.get('principal').kind === 'user') throw new ApiError('FORBIDDEN', ONLY_STATIONS);
+    return next();
+  }),
+  { security: [{ stationToken: [] }, { siteCredential: [] }], errors: [403] },
+);
 
 /** Supervisors read and resolve; admins also change reference data. */
 export function requireRole(...roles: Role[]) {
-  return createMiddleware<AuthEnv>(async (c, next) => {
+  const guard = createMiddleware<AuthEnv>(async (c, next) => {
     const principal = c.get('principal');
     if (principal.kind !== 'user' || !roles.includes(principal.role)) {
       throw new ApiError('FORBIDDEN', `This endpoint needs a ${roles.join(' or ')} account`);
     }
     return next();
   });
+  return documented(guard, { security: [{ session: roles }], errors: [403] });
 }
 
 export function stationOf(principal: Principal): StationEntry {
-  if (principal.kind !== 'station')
-    throw new ApiError('FORBIDDEN', 'Only an enrolled station may call this endpoint');
+  if (principal.kind !== 'station') throw new ApiError('FORBIDDEN', ONLY_STATIONS);
   return principal.station;
 }

@@ -3,11 +3,27 @@
  * edge box. `ok`; `warning` (it works, but act soon: the disk is getting full); `failing` (it
  * cannot store what stations send: answered with 503).
  */
+import { z } from 'zod';
 import { currentSchemaVersion } from '../db/migrate';
 import type { EdgeCore } from '../edge';
+import { storageStatusSchema } from '../forwarder/status';
 import { diskSpace } from '../ops/storage-health';
 
-export function siteHealth(core: EdgeCore) {
+export const siteHealthSchema = z.object({
+  status: z.enum(['ok', 'warning', 'failing']),
+  site: z.string(),
+  schemaVersion: z.int(),
+  serverTime: z.string(),
+  disk: z
+    .object({ path: z.string(), freeBytes: z.number(), totalBytes: z.number(), warnBelowBytes: z.number() })
+    .nullable()
+    .describe('The file system holding DATA_DIR (null if it cannot be read)'),
+  storage: storageStatusSchema,
+  warnings: z.array(z.string()),
+});
+export type SiteHealth = z.infer<typeof siteHealthSchema>;
+
+export function siteHealth(core: EdgeCore): SiteHealth {
   const storage = core.storage.status();
   const disk = diskSpace(core.config.dataDir);
   const warnings: string[] = [];

@@ -1,320 +1,310 @@
-/** @module The OpenAPI 3.1 description at /api/v1/openapi.json, its schemas generated from the zod ones. */
+/**
+ * @module The OpenAPI 3.1 document at /api/v1/openapi.json, built from the route table
+ * (api-routes.ts): paths and operations from the routes Hono serves, security from their guards,
+ * schemas from the zod schemas the handlers and the domain parse with (z.toJSONSchema, which takes
+ * zod/mini schemas too), every error with the contract's error body.
+ */
 import { z } from 'zod';
-import { errorBodySchema, pushResponseSchema, stationEventSchema } from '../../shared/protocol';
-import { routingInputSchema } from '../../shared/routing-import';
-import { addOperatorSchema, addUserSchema } from '../admin/people';
-import { enrollStationSchema } from '../admin/stations';
-import { createTicketSchema } from '../admin/tickets';
-import { resolveSchema } from '../ingest/conflicts';
+import type { ErrorCode } from '../../shared/protocol';
+import {
+  ERROR_CODES,
+  MAX_EVENTS_PER_BATCH,
+  PROTOCOL_VERSION,
+  appliedEventRecordSchema,
+  errorBodySchema,
+  reasonSchema,
+  stationEventSchema,
+  tokenRefSchema,
+} from '../../shared/protocol';
+import type { Answer, ErrorStatus, NamedSchema, Operation, Schema, SecurityScheme, Tag } from './api-routes';
 
-const schema = (s: z.core.$ZodType): unknown => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+type Json = Record<string, unknown>;
 
-const json = (ref: string) => ({
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+/** The groups of operations, in the order the document lists them. */
+export const TAGS = {
+  station: {
+    name: 'station',
+    description:
+      'What a station calls (protocol.md): push its events, pull its snapshot, see what reached upstream',
+  },
+  hub: {
+    name: 'hub',
+    description:
+      'An edge server that is the upstream of other sites takes their records on POST /api/v1/events',
+  },
+  enrollment: {
+    name: 'enrollment',
+    description: 'A browser becomes a station: an enrollment link, and the certificate tablets trust',
+  },
+  auth: { name: 'auth', description: 'Supervisor and admin sessions' },
+  admin: {
+    name: 'admin',
+    description: 'Reference data: routings, job tickets, stations, operators, users, sites (admin role)',
+  },
+  supervisor: {
+    name: 'supervisor',
+    description:
+      'Queues, station health, conflicts, parked events, traces and forwarding (supervisor or admin)',
+  },
+  service: {
+    name: 'service',
+    description: 'Health, metrics and this document, for monitors and integrators',
+  },
+} as const satisfies Record<string, Tag>;
+
+/** Parts several answers share, named so that a generated client has one type for each. */
+const SHARED_PARTS: readonly NamedSchema[] = [
+  { name: 'TokenRef', schema: tokenRefSchema },
+  { name: 'Reason', schema: reasonSchema },
+  { name: 'StationEvent', schema: stationEventSchema },
+  { name: 'AppliedEventRecord', schema: appliedEventRecordSchema },
+];
+
+const SECURITY_SCHEMES: Record<SecurityScheme, Json> = {
+  stationToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A station token, from enrolling a station (POST /api/v1/admin/stations or /api/v1/enroll)',
+  },
+  session: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A session token from POST /api/v1/auth/login (12 h); the roles listed are those the operation needs',
+  },
+  siteCredential: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A site credential from POST /api/v1/admin/sites: another site forwarding to this hub',
+  },
+};
+
+/** The shared error answers, by status; each lists the codes protocol.md and ERROR_CODES give it. */
+const ERROR_RESPONSES: Record<ErrorStatus | 431 | '5XX', { name: string; description: string }> = {
+  400: {
+    name: 'BadRequest',
+    description:
+      'The body or a parameter is not what this operation takes (the message names the field), or the caller speaks another protocol version',
+  },
+  401: { name: 'Unauthorized', description: 'No credential, or an unknown, expired or revoked one' },
+  403: { name: 'Forbidden', description: 'A credential of another kind or role than this operation needs' },
+  404: { name: 'NotFound', description: 'What the path or the body names does not exist here' },
+  409: { name: 'Conflict', description: 'It contradicts what is already stored' },
+  413: { name: 'PayloadTooLarge', description: 'The body is above its limit (or a batch above 500 items)' },
+  429: { name: 'RateLimited', description: 'Too many requests; send again after Retry-After seconds' },
+  431: {
+    name: 'HeadersTooLarge',
+    description: 'The request headers or URL are too large (answered by the listener, code BAD_REQUEST)',
+  },
+  '5XX': {
+    name: 'ServerError',
+    description:
+      'A bug (500, the server logged it), or nothing of the request was stored because the database was busy, the disk failed (503) or is full (507): send it again after Retry-After seconds',
+  },
+};
+
+const RETRY_AFTER = {
+  description: 'Seconds to wait before sending again',
+  schema: { type: 'integer', minimum: 1 },
+};
+
+const errorCodes = (status: ErrorStatus | '5XX'): ErrorCode[] =>
+  (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) =>
+    status === '5XX' ? ERROR_CODES[code] >= 500 : ERROR_CODES[code] === status,
+  );
+
+function errorResponse(status: ErrorStatus | 431 | '5XX'): Json {
+  const { description } = ERROR_RESPONSES[status];
+  const codes = status === 431 ? ['BAD_REQUEST'] : errorCodes(status);
+  return {
+    description: `${description}. Codes: ${codes.join(', ')}`,
+    ...(status === 429 || status === '5XX' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+    content: { 'application/json': { schema: ref('Error') } },
+  };
+}
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+
+/** Schemas under their names, as JSON Schema (2020-12, which OpenAPI 3.1 uses); one name, one schema. */
+class SchemaSet {
+  private readonly input = z.registry<{ id: string }>();
+  private readonly output = z.registry<{ id: string }>();
+  private readonly byName = new Map<string, Schema>();
+
+  /** `io`: a request body is described as it may be sent (defaults optional), an answer as it is sent. */
+  add(named: NamedSchema, io: 'input' | 'output'): Json {
+    const known = this.byName.get(named.name);
+    if (known !== undefined && known !== named.schema) {
+      throw new Error(`Two different schemas are both named ${named.name} in the OpenAPI document`);
+    }
+    this.byName.set(named.name, named.schema);
+    (io === 'input' ? this.input : this.output).add(named.schema, { id: named.name });
+    for (const part of named.parts ?? []) this.add(part, io);
+    return ref(named.name);
+  }
+
+  toJson(): Record<string, Json> {
+    for (const part of SHARED_PARTS) {
+      this.byName.set(part.name, part.schema);
+      this.input.add(part.schema, { id: part.name });
+      this.output.add(part.schema, { id: part.name });
+    }
+    const convert = (registry: z.core.$ZodRegistry<{ id: string }>, io: 'input' | 'output') =>
+      z.toJSONSchema(registry, {
+        io,
+        unrepresentable: 'any',
+        uri: (id) => `#/components/schemas/${id}`,
+        override: ({ jsonSchema }) => {
+          // An answer may gain fields in a later version: a client must not refuse them.
+          if (io === 'output' && jsonSchema.additionalProperties === false) {
+            delete jsonSchema.additionalProperties;
+          }
+          // z.int()'s safe-integer range is every integer a JSON number carries exactly: no news.
+          if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+          if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+        },
+      }).schemas as Record<string, Json>;
+    const schemas: Record<string, Json> = {};
+    for (const [name, schema] of [
+      ...Object.entries(convert(this.input, 'input')),
+      ...Object.entries(convert(this.output, 'output')),
+    ]) {
+      const { $schema: _schema, $id: _id, ...rest } = schema;
+      const before = schemas[name];
+      if (before !== undefined && JSON.stringify(before) !== JSON.stringify(rest)) {
+        throw new Error(`${name} reads differently as a request and as an answer: name the two apart`);
+      }
+      schemas[name] = rest;
+    }
+    return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+/** A schema of what a client sends, inline (a parameter, a header). */
+function inline(schema: Schema): Json {
+  const { $schema: _schema, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return json;
+}
+
+/** An object schema's fields as OpenAPI parameters, their descriptions the parameters'. */
+function parameters(where: 'path' | 'query', schema: Schema | undefined): Json[] {
+  if (!schema) return [];
+  const json = inline(schema) as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, { description, ...field }]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof description === 'string' ? { description } : {}),
+    schema: field,
+  }));
+}
+
+const formatBytes = (bytes: number): string =>
+  bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+
+function answer(schemas: SchemaSet, { description, json, media }: Answer): Json {
+  if (json) return { description, content: { 'application/json': { schema: schemas.add(json, 'output') } } };
+  if (media) {
+    const schema = media.binary ? { type: 'string', format: 'binary' } : { type: 'string' };
+    return { description, content: { [media.type]: { schema } } };
+  }
+  return { description };
+}
+
+function operationObject(schemas: SchemaSet, { path, spec, middleware }: Operation): Json {
+  const security = spec.security ?? middleware.findLast((doc) => doc.security)?.security ?? [];
+  const errors = new Set<ErrorStatus>([
+    ...middleware.flatMap((doc) => doc.errors ?? []),
+    ...(spec.errors ?? []),
+    ...(spec.body ? ([400, 413] as const) : []),
+  ]);
+  const pathParameters = parameters('path', spec.params);
+  const named = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+  const documented = pathParameters.map((p) => p['name']);
+  if (named.join() !== documented.join()) {
+    throw new Error(
+      `${path}: its params document ${documented.join(', ') || 'none'}, not ${named.join(', ')}`,
+    );
+  }
+  const headers = middleware
+    .flatMap((doc) => doc.headers ?? [])
+    .map(({ name, description, schema }) => ({
+      name,
+      in: 'header',
+      required: false,
+      description,
+      schema: inline(schema),
+    }));
+  const allParameters = [...pathParameters, ...parameters('query', spec.query), ...headers];
+  // (Integer keys keep their numeric order in a JS object: 200, 201, 400, ..., then 5XX.)
+  const responses: Record<string, Json> = {};
+  for (const [status, value] of Object.entries(spec.responses)) responses[status] = answer(schemas, value);
+  for (const status of errors) responses[String(status)] = errorRef(status);
+  // Every request: headers too large for the listener, and the server's own failures.
+  responses['431'] = errorRef(431);
+  responses['5XX'] = errorRef('5XX');
+  return {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: (spec.tags ?? []).map((tag) => tag.name),
+    security,
+    ...(allParameters.length > 0 ? { parameters: allParameters } : {}),
+    ...(spec.body
+      ? {
+          requestBody: {
+            required: !spec.body.optional,
+            description: `${spec.body.description ?? 'JSON'}, at most ${formatBytes(spec.body.maxBytes)}`,
+            content: { 'application/json': { schema: schemas.add(spec.body, 'input') } },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+const errorRef = (status: ErrorStatus | 431 | '5XX'): Json => ({
+  $ref: `#/components/responses/${ERROR_RESPONSES[status].name}`,
 });
-const anyJson = { content: { 'application/json': { schema: { type: 'object' } } } };
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [String(code), { description: 'Error', ...json('Error') }]));
 
-let cached: unknown;
+export interface OpenApiDocument extends Json {
+  servers: { url: string; description?: string }[];
+}
 
-export function openApiDocument(): unknown {
-  cached ??= {
+/** The document for these operations; `serverUrl` is where this edge server is reached. */
+export function openApiDocument(operations: readonly Operation[], serverUrl = '/'): OpenApiDocument {
+  const schemas = new SchemaSet();
+  const paths: Record<string, Record<string, Json>> = {};
+  const tags: readonly Tag[] = Object.values(TAGS);
+  for (const operation of operations) {
+    const unknownTag = operation.spec.tags?.find((tag) => !tags.includes(tag));
+    if (unknownTag) throw new Error(`${operation.path}: tag ${unknownTag.name} is not one of TAGS`);
+    const path = operation.path.replace(/:(\w+)/g, '{$1}');
+    paths[path] = { ...paths[path], [operation.method]: operationObject(schemas, operation) };
+  }
+  schemas.add({ name: 'Error', schema: errorBodySchema }, 'output');
+  const errorStatuses = Object.keys(ERROR_RESPONSES) as (keyof typeof ERROR_RESPONSES)[];
+  return {
     openapi: '3.1.0',
     info: {
       title: 'Scan station edge server',
-      version: '1',
-      description:
-        'Wire contract v1 between stations, the edge server and upstream, plus admin and supervisor APIs.',
+      version: String(PROTOCOL_VERSION),
+      summary:
+        'Wire contract v1 between stations, the edge server and upstream, and the admin and supervisor APIs',
+      description: `The station push and pull are protocol.md's wire contract v1 (at most ${MAX_EVENTS_PER_BATCH} events and 1 MiB per push). Every error answer has the body {"error": {"code", "message", "details"}}.`,
     },
+    servers: [{ url: serverUrl, description: 'This edge server' }],
+    tags: tags.filter((tag) => operations.some((o) => o.spec.tags?.includes(tag))),
+    paths,
     components: {
-      securitySchemes: {
-        stationToken: { type: 'http', scheme: 'bearer', description: 'A station token from enrollment' },
-        session: { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login' },
-        siteCredential: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'A site credential from /api/v1/admin/sites (hub mode)',
-        },
-      },
-      schemas: {
-        Error: schema(errorBodySchema),
-        StationEvent: schema(stationEventSchema),
-        PushRequest: {
-          type: 'object',
-          required: ['stationClock', 'events'],
-          properties: {
-            stationClock: { type: 'string', format: 'date-time' },
-            events: { type: 'array', maxItems: 500, items: { $ref: '#/components/schemas/StationEvent' } },
-          },
-        },
-        PushResponse: schema(pushResponseSchema),
-        Routing: schema(routingInputSchema),
-        Ticket: schema(createTicketSchema),
-        Station: schema(enrollStationSchema),
-        StationEnrolled: {
-          type: 'object',
-          required: [
-            'stationId',
-            'name',
-            'workCenter',
-            'nodeCodes',
-            'token',
-            'enrollCode',
-            'enrollExpiresAt',
-            'enrollUrl',
-            'enrollQrSvg',
-          ],
-          properties: {
-            stationId: { type: 'integer' },
-            name: { type: 'string' },
-            workCenter: { type: ['string', 'null'] },
-            nodeCodes: { type: 'array', items: { type: 'string' } },
-            token: { type: 'string', description: 'The station token (shown once)' },
-            enrollCode: { type: 'string', description: 'One-time code for POST /api/v1/enroll' },
-            enrollExpiresAt: { type: 'string', format: 'date-time' },
-            enrollUrl: {
-              type: 'string',
-              description: '<origin>/#enroll=<enrollCode>: opening it enrolls that browser',
-            },
-            enrollQrSvg: { type: 'string', description: 'enrollUrl as a QR code, an SVG document' },
-          },
-        },
-        Operator: schema(addOperatorSchema),
-        User: schema(addUserSchema),
-        Resolution: schema(resolveSchema),
-      },
-    },
-    paths: {
-      '/api/v1/events': {
-        post: {
-          summary:
-            'Push a batch of station events (at most 500, 1 MiB); one result per event, in order. With a site credential (hub mode) the body is {site, records} and each record is accepted, duplicate or rejected',
-          security: [{ stationToken: [] }, { siteCredential: [] }],
-          requestBody: json('PushRequest'),
-          responses: {
-            '200': { description: 'Committed', ...json('PushResponse') },
-            ...errors(400, 401, 403, 413, 429),
-          },
-        },
-      },
-      '/api/v1/station/snapshot': {
-        get: {
-          summary:
-            'Tokens at this station’s nodes, its nodes, routings and operators; a delta with ?since=<cursor>',
-          security: [{ stationToken: [] }],
-          parameters: [{ name: 'since', in: 'query', required: false, schema: { type: 'string' } }],
-          responses: { '200': { description: 'Snapshot', ...anyJson }, ...errors(400, 401, 403) },
-        },
-      },
-      '/api/v1/auth/login': {
-        post: {
-          summary: 'Sign in as a supervisor or admin; returns a session token',
-          requestBody: anyJson,
-          responses: { '200': { description: 'Session', ...anyJson }, ...errors(400, 401) },
-        },
-      },
-      '/api/v1/auth/logout': {
-        post: { summary: 'End the session', responses: { '204': { description: 'Done' } } },
-      },
-      '/api/v1/admin/routings': {
-        post: {
-          summary: 'Import (publish) a routing: a DAG or a linear task list',
-          security: [{ session: [] }],
-          requestBody: json('Routing'),
-          responses: {
-            '201': { description: 'Published', ...anyJson },
-            '200': { description: 'Already published', ...anyJson },
-            ...errors(400, 401, 403, 409),
-          },
-        },
-      },
-      '/api/v1/admin/tickets': {
-        post: {
-          summary: 'Create a job ticket and its tokens at the start node',
-          security: [{ session: [] }],
-          requestBody: json('Ticket'),
-          responses: { '201': { description: 'Created', ...anyJson }, ...errors(400, 401, 403, 404, 409) },
-        },
-      },
-      '/api/v1/admin/stations': {
-        post: {
-          summary:
-            'Enroll a station. The token, the one-time enrollment link (enrollUrl, on the origin this request used) and its QR code (enrollQrSvg) are shown once: only hashes are kept',
-          security: [{ session: [] }],
-          requestBody: json('Station'),
-          responses: {
-            '201': { description: 'Enrolled', ...json('StationEnrolled') },
-            ...errors(400, 401, 403, 404, 409),
-          },
-        },
-      },
-      '/api/v1/admin/stations/{name}': {
-        delete: {
-          summary: 'Revoke a station',
-          security: [{ session: [] }],
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '204': { description: 'Revoked' }, ...errors(401, 403, 404) },
-        },
-      },
-      '/api/v1/admin/operators': {
-        post: {
-          summary: 'Add an operator (badge, optional PIN)',
-          security: [{ session: [] }],
-          requestBody: json('Operator'),
-          responses: { '201': { description: 'Added', ...anyJson }, ...errors(400, 401, 403, 409) },
-        },
-      },
-      '/api/v1/admin/users': {
-        post: {
-          summary: 'Add a supervisor or admin user',
-          security: [{ session: [] }],
-          requestBody: json('User'),
-          responses: { '201': { description: 'Added', ...anyJson }, ...errors(400, 401, 403, 409) },
-        },
-      },
-      '/api/v1/supervisor/queues': {
-        get: {
-          summary: 'Per node: waiting, active, paused and blocked tokens',
-          security: [{ session: [] }],
-          responses: { '200': { description: 'Queues', ...anyJson }, ...errors(401, 403) },
-        },
-      },
-      '/api/v1/supervisor/stations': {
-        get: {
-          summary: 'Stations’ sync health: last seen, seq gaps, clock skew, parked events',
-          security: [{ session: [] }],
-          responses: { '200': { description: 'Stations', ...anyJson }, ...errors(401, 403) },
-        },
-      },
-      '/api/v1/supervisor/conflicts': {
-        get: {
-          summary: 'Open conflicts (all with ?all)',
-          security: [{ session: [] }],
-          responses: { '200': { description: 'Conflicts', ...anyJson }, ...errors(401, 403) },
-        },
-      },
-      '/api/v1/supervisor/conflicts/{id}/resolve': {
-        post: {
-          summary: 'Apply anyway (as a manual move) or discard',
-          security: [{ session: [] }],
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
-          requestBody: json('Resolution'),
-          responses: { '200': { description: 'Resolved', ...anyJson }, ...errors(400, 401, 403, 404, 409) },
-        },
-      },
-      '/api/v1/supervisor/parked': {
-        get: {
-          summary: 'Events parked until their token is ready',
-          security: [{ session: [] }],
-          responses: { '200': { description: 'Parked', ...anyJson }, ...errors(401, 403) },
-        },
-      },
-      '/api/v1/supervisor/tokens/{code}': {
-        get: {
-          summary: 'The full history and genealogy of one serial',
-          security: [{ session: [] }],
-          parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'Trace', ...anyJson }, ...errors(401, 403, 404) },
-        },
-      },
-      '/api/v1/enroll': {
-        post: {
-          summary:
-            'Exchange an enrollment link’s one-time code ({code}) for this device’s station credential',
-          requestBody: anyJson,
-          responses: { '200': { description: '{station, token}', ...anyJson }, ...errors(400, 404) },
-        },
-      },
-      '/api/v1/station/upstream': {
-        get: {
-          summary:
-            'Forwarding status of this station’s events: pending, forwarded or dead (“posted upstream”)',
-          security: [{ stationToken: [] }],
-          parameters: [
-            {
-              name: 'ids',
-              in: 'query',
-              required: true,
-              schema: { type: 'string' },
-              description: 'comma-separated event ids (at most 500)',
-            },
-          ],
-          responses: { '200': { description: 'Statuses', ...anyJson }, ...errors(400, 401, 403) },
-        },
-      },
-      '/api/v1/supervisor/upstream': {
-        get: {
-          summary:
-            'Upstream forwarding: sink, state, pending/forwarded/dead, lag, drain progress, recent activity',
-          security: [{ session: [] }],
-          responses: { '200': { description: 'Status', ...anyJson }, ...errors(401, 403) },
-        },
-      },
-      '/api/v1/supervisor/upstream/dead': {
-        get: {
-          summary: 'Events the upstream refused for good',
-          security: [{ session: [] }],
-          responses: { '200': { description: 'Dead letters', ...anyJson }, ...errors(401, 403) },
-        },
-      },
-      '/api/v1/supervisor/upstream/dead/resend': {
-        post: {
-          summary: 'Send dead letters again: one ({outboxId}) or all ({})',
-          security: [{ session: [] }],
-          requestBody: anyJson,
-          responses: {
-            '200': { description: 'How many were queued again', ...anyJson },
-            ...errors(400, 401, 403),
-          },
-        },
-      },
-      '/api/v1/admin/sites': {
-        post: {
-          summary: 'Hub mode: issue a credential for a site that forwards its events here (shown once)',
-          security: [{ session: [] }],
-          requestBody: anyJson,
-          responses: { '201': { description: 'Credential', ...anyJson }, ...errors(400, 401, 403) },
-        },
-      },
-      '/api/v1/health': {
-        get: {
-          summary: 'Liveness and schema version',
-          responses: { '200': { description: 'OK', ...anyJson } },
-        },
-      },
-      '/metrics': {
-        get: {
-          summary: 'Prometheus metrics',
-          responses: { '200': { description: 'Metrics in text format' } },
-        },
-      },
-      '/ca': {
-        get: {
-          summary:
-            'The local CA page for tablets: SHA-256 fingerprint, download link, install steps (Android, iPad); also over plain HTTP from the LAN',
-          responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } },
-        },
-      },
-      '/ca.crt': {
-        get: {
-          summary: 'The local CA certificate (DER, application/x-x509-ca-cert) to install on a tablet',
-          responses: {
-            '200': { description: 'Certificate', content: { 'application/x-x509-ca-cert': {} } },
-            ...errors(404),
-          },
-        },
-      },
-      '/ca.pem': {
-        get: {
-          summary: 'The local CA certificate as PEM (NODE_EXTRA_CA_CERTS for a site forwarding to this hub)',
-          responses: {
-            '200': { description: 'Certificate', content: { 'application/x-pem-file': {} } },
-            ...errors(404),
-          },
-        },
-      },
+      securitySchemes: SECURITY_SCHEMES,
+      schemas: schemas.toJson(),
+      responses: Object.fromEntries(
+        errorStatuses.map((status) => [
+          ERROR_RESPONSES[status].name,
+          errorResponse(status === '5XX' ? '5XX' : (Number(status) as ErrorStatus | 431)),
+        ]),
+      ),
     },
   };
-  return cached;
 }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { receive } from '../../shared/parking';
 import type { TokenRef } from '../../shared/protocol';
+import { tokenRefSchema } from '../../shared/protocol';
 import type { Reason } from '../../shared/reason-codes';
 import type { Family, MachineContext } from '../../shared/token-machine';
 import { placeMember, precondition, tokenRef } from '../../shared/token-machine';
@@ -97,11 +98,13 @@ type ConflictRow = ParkedRow & {
   resolved_by: string | null;
 };
 
-export interface ResolveResult {
-  conflict: number;
-  resolution: 'applied' | 'discarded';
-  token: TokenRef | null;
-}
+/** A supervisor's decision, as stored: `token` is the member the event addressed, after it (null when discarded). */
+export const resolveResultSchema = z.object({
+  conflict: z.number().int(),
+  resolution: z.enum(['applied', 'discarded']),
+  token: z.nullable(tokenRefSchema),
+});
+export type ResolveResult = z.infer<typeof resolveResultSchema>;
 
 export function resolveConflict(
   deps: ConflictDeps,

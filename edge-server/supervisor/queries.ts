@@ -3,11 +3,38 @@
  * skew), conflicts and parked events, and the full history of one serial.
  */
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { TOKEN_STATUSES } from '../../shared/domain';
+import { reasonSchema, tokenRefSchema } from '../../shared/protocol';
 import type { EventArchive } from '../ops/archive';
 import { publishedRouting } from '../reference/reference-data';
 import { DomainError, attempt } from '../errors';
 
-export function stationHealth(db: Database.Database, skewThresholdMs: number, now: Date) {
+/** One station's sync health, as supervisors see it (GET /supervisor/stations). */
+export const stationHealthSchema = z.object({
+  name: z.string(),
+  workCenter: z.string().nullable(),
+  nodes: z.array(z.object({ routing: z.string(), nodeCode: z.string() })),
+  enrolledAt: z.string(),
+  revoked: z.boolean(),
+  lastSeenAt: z.string().nullable(),
+  secondsSinceSeen: z.number().nullable(),
+  lastSeq: z.number().int(),
+  clockSkewMs: z.number().nullable().describe("The station's clock minus the server's, at its last push"),
+  clockSkewFlagged: z.boolean().describe('The skew is beyond CLOCK_SKEW_THRESHOLD_SECONDS'),
+  parkedEvents: z.number().int(),
+  seqGaps: z.array(
+    z.object({
+      fromSeq: z.number().int(),
+      toSeq: z.number().int(),
+      missing: z.number().int(),
+      detectedAt: z.string(),
+    }),
+  ),
+});
+export type StationHealth = z.infer<typeof stationHealthSchema>;
+
+export function stationHealth(db: Database.Database, skewThresholdMs: number, now: Date): StationHealth[] {
   const stations = db
     .prepare(
       `SELECT s.id, s.name, wc.code AS work_center, s.enrolled_at, s.revoked_at, s.last_seen_at, s.last_seq,
@@ -62,8 +89,31 @@ export function stationHealth(db: Database.Database, skewThresholdMs: number, no
   }));
 }
 
+export const queuedTokenSchema = z.object({
+  code: z.string(),
+  branch: z.string().nullable(),
+  qty: z.number().int(),
+  operator: z.string().nullable(),
+  since: z.string(),
+  elapsedSeconds: z.number().int(),
+});
+
+/** One node's queue (GET /supervisor/queues); `blocked` are tokens waiting at a join. */
+export const nodeQueueSchema = z.object({
+  routing: z.string(),
+  routingVersion: z.number().int(),
+  nodeCode: z.string(),
+  name: z.string(),
+  workCenter: z.string().nullable(),
+  waiting: z.array(queuedTokenSchema),
+  active: z.array(queuedTokenSchema),
+  paused: z.array(queuedTokenSchema),
+  blocked: z.array(queuedTokenSchema),
+});
+export type NodeQueue = z.infer<typeof nodeQueueSchema>;
+
 /** Per operation node: what waits, what is in progress (with operator and since when), what is paused. */
-export function stationQueues(db: Database.Database, now: Date) {
+export function stationQueues(db: Database.Database, now: Date): NodeQueue[] {
   const nodes = db
     .prepare(
       `SELECT n.graph_id, g.code AS routing, g.version, n.code, n.name, wc.code AS work_center
@@ -120,6 +170,26 @@ export function stationQueues(db: Database.Database, now: Date) {
   });
 }
 
+/** A conflict and the event it holds (GET /supervisor/conflicts). */
+export const conflictSchema = z.object({
+  id: z.number().int(),
+  reason: reasonSchema,
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  resolution: z.enum(['applied', 'discarded']).nullable(),
+  note: z.string().nullable(),
+  event: z.object({
+    id: z.string(),
+    type: z.string(),
+    code: z.string(),
+    nodeCode: z.string().nullable(),
+    operatorBadge: z.string().nullable(),
+    occurredAt: z.string(),
+    station: z.string().nullable(),
+    seq: z.number().int().nullable(),
+  }),
+});
+
 export function listConflicts(db: Database.Database, open: boolean) {
   return (
     db
@@ -150,6 +220,20 @@ export function listConflicts(db: Database.Database, open: boolean) {
   }));
 }
 
+/** An event parked until its token is ready (GET /supervisor/parked). */
+export const parkedEventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  code: z.string(),
+  nodeCode: z.string().nullable(),
+  station: z.string(),
+  seq: z.number().int(),
+  parkedAt: z.string(),
+  expiresAt: z.string(),
+  reasonCode: z.string(),
+  reason: z.string(),
+});
+
 export function listParked(db: Database.Database) {
   return db
     .prepare(
@@ -168,6 +252,52 @@ type TraceRow = Record<string, unknown> & {
   token_after_json: string | null;
   archived: number;
 };
+
+const traceEventSchema = z.object({
+  id: z.string(),
+  origin: z.enum(['station', 'system']),
+  type: z.string(),
+  station: z.string().nullable(),
+  seq: z.number().int().nullable(),
+  nodeCode: z.string().nullable(),
+  operatorBadge: z.string().nullable(),
+  occurredAt: z.string(),
+  occurredAtCorrected: z.string(),
+  receivedAt: z.string(),
+  appliedAt: z.string().nullable(),
+  status: z.enum(['applied', 'parked', 'conflict', 'rejected', 'discarded']),
+  reasonCode: z.string().nullable(),
+  reason: z.string().nullable(),
+  qty: z.number().int().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  token: z.nullable(tokenRefSchema).describe('The family member the event addressed, after it'),
+  archived: z.boolean().describe('Read from a monthly archive file'),
+});
+
+/** The history and genealogy of one serial (GET /supervisor/tokens/:code). */
+export const tokenTraceSchema = z.object({
+  code: z.string(),
+  ticket: z.string(),
+  processMode: z.string(),
+  routingMode: z.string(),
+  routing: z.object({ code: z.string(), version: z.number().int() }),
+  members: z.array(
+    z.object({
+      id: z.number().int(),
+      branch: z.string().nullable(),
+      parentId: z.number().int().nullable(),
+      nodeCode: z.string(),
+      status: z.enum(TOKEN_STATUSES),
+      qty: z.number().int(),
+      operator: z.string().nullable(),
+      since: z.string(),
+    }),
+  ),
+  components: z.array(
+    z.object({ componentSerial: z.string(), boundAt: z.string(), branch: z.string().nullable() }),
+  ),
+  events: z.array(traceEventSchema),
+});
 
 /**
  * Traceability: every event of a serial (station and system, from the live database and the

@@ -412,7 +412,7 @@ describe('the protocol version', () => {
       body: JSON.stringify({ stationClock: new Date().toISOString(), events: [event] }),
     });
     expect(future.status).toBe(400);
-    expect(((await future.json()) as any).error.code).toBe('UNSUPPORTED_PROTOCOL');
+    expect((await future.json()).error.code).toBe('UNSUPPORTED_PROTOCOL');
     expect(
       e.core.db.prepare('SELECT count(*) FROM token_event WHERE event_id = ?').pluck().get(event['id']),
     ).toBe(0);

@@ -25,26 +25,26 @@ it('IN-5, FW-1: every upstream record of a tote driven through split, join, rewo
     'WC-ASM',
     'WC-QC',
     'WC-PACK',
-  ].map(at) as TestStation[];
+  ].map(at) as [TestStation, TestStation, TestStation, TestStation, TestStation, TestStation];
   const code = 'BV-DEMO-0002';
-  await cut!.send('start', code, 'CUT');
-  await cut!.send('bind_component', code, 'CUT', { componentSerial: 'LEATHER-1' });
-  await cut!.send('complete', code, 'CUT');
-  await edge!.send('start', code, 'EDGE-BODY');
-  await edge!.send('complete', code, 'EDGE-BODY');
-  await strap!.send('start', code, 'STITCH-STRAP');
-  await strap!.send('complete', code, 'STITCH-STRAP');
-  await asm!.send('start', code, 'ASSEMBLE');
-  await asm!.send('complete', code, 'ASSEMBLE');
-  await qc!.send('start', code, 'QC-FINAL');
-  await qc!.send('qc_fail', code, 'QC-FINAL', { reason: 'glue stain' });
-  await asm!.send('start', code, 'ASSEMBLE');
-  await asm!.send('note', code, 'ASSEMBLE', { text: 'cleaned' });
-  await asm!.send('complete', code, 'ASSEMBLE');
-  await qc!.send('start', code, 'QC-FINAL');
-  await qc!.send('qc_pass', code, 'QC-FINAL', { grade: 'B' });
+  await cut.send('start', code, 'CUT');
+  await cut.send('bind_component', code, 'CUT', { componentSerial: 'LEATHER-1' });
+  await cut.send('complete', code, 'CUT');
+  await edge.send('start', code, 'EDGE-BODY');
+  await edge.send('complete', code, 'EDGE-BODY');
+  await strap.send('start', code, 'STITCH-STRAP');
+  await strap.send('complete', code, 'STITCH-STRAP');
+  await asm.send('start', code, 'ASSEMBLE');
+  await asm.send('complete', code, 'ASSEMBLE');
+  await qc.send('start', code, 'QC-FINAL');
+  await qc.send('qc_fail', code, 'QC-FINAL', { reason: 'glue stain' });
+  await asm.send('start', code, 'ASSEMBLE');
+  await asm.send('note', code, 'ASSEMBLE', { text: 'cleaned' });
+  await asm.send('complete', code, 'ASSEMBLE');
+  await qc.send('start', code, 'QC-FINAL');
+  await qc.send('qc_pass', code, 'QC-FINAL', { grade: 'B' });
   // Packed at the boutique table by mistake: a conflict, applied anyway as a manual move.
-  const wrong = await pack!.send('start', code, 'PACK');
+  const wrong = await pack.send('start', code, 'PACK');
   expect(wrong).toMatchObject({ status: 'parked', reason: { code: 'NODE_PASSED' } });
   const supervisor = await e.login('supervisor');
   const conflicts = await (

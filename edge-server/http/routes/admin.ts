@@ -1,55 +1,166 @@
-/** @module Admin API: routings, job tickets, stations, operators and users (admin role). */
-import { Hono } from 'hono';
+/** @module Admin API: routings, job tickets, stations, operators, users and sites (admin role). */
 import { renderSVG } from 'uqr';
+import { z } from 'zod';
+import { MAX_BODY_BYTES } from '../../../shared/protocol';
+import { routingInputSchema } from '../../../shared/routing-import';
+import { ApiRoutes } from '../api-routes';
 import type { AuthEnv } from '../authenticate';
 import { requireRole } from '../authenticate';
-import { addOperator, addUser } from '../../admin/people';
-import { publishRoutingInSteps } from '../../admin/routings';
+import {
+  addOperator,
+  addOperatorSchema,
+  addUser,
+  addUserSchema,
+  operatorAddedSchema,
+  userAddedSchema,
+} from '../../admin/people';
+import { importResultSchema, publishRoutingInSteps } from '../../admin/routings';
 import { unwrap } from '../errors';
-import { enrollStation, revokeStation } from '../../admin/stations';
-import { createTicket } from '../../admin/tickets';
-import { enrollSite } from '../../hub/intake';
+import { TAGS } from '../openapi';
+import { enrollResultSchema, enrollStation, enrollStationSchema, revokeStation } from '../../admin/stations';
+import { createTicket, createTicketSchema, ticketResultSchema } from '../../admin/tickets';
+import { enrollSite, enrollSiteSchema } from '../../hub/intake';
 import type { EdgeCore } from '../../edge';
 import { readBodyText, readJsonBody } from '../body';
 
 /** A routing of 10,000 nodes with names fits; the check runs off the event loop. */
 const MAX_ROUTING_BYTES = 4 * 1024 * 1024;
 
-export function adminRoutes(core: EdgeCore): Hono<AuthEnv> {
+const stationEnrolledSchema = enrollResultSchema.extend({
+  enrollUrl: z
+    .string()
+    .describe(
+      '<origin>/#enroll=<enrollCode>, on the origin of this request: opening it enrolls that browser',
+    ),
+  enrollQrSvg: z.string().describe('enrollUrl as a QR code, an SVG document'),
+});
+
+const siteEnrolledSchema = z.object({
+  code: z.string(),
+  relays: z.boolean(),
+  credential: z.string().describe('The site credential, shown once: only its hash is stored'),
+});
+
+const ROUTING_IMPORTED = { name: 'RoutingImport', schema: importResultSchema };
+
+export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
   const now = (): string => core.clock().toISOString();
   return (
-    new Hono<AuthEnv>()
+    new ApiRoutes<AuthEnv>({ tags: [TAGS.admin] })
       .use(requireRole('admin'))
-      .post('/routings', async (c) => {
-        // Checked on a worker thread: a large routing must not hold up the stations' pushes.
-        const check = await core.routingChecker.check(await readBodyText(c.req.raw, MAX_ROUTING_BYTES));
-        const result = unwrap(await publishRoutingInSteps(core.db, check, now()));
-        return c.json(result, result.created ? 201 : 200);
-      })
-      .post('/tickets', async (c) =>
-        c.json(unwrap(createTicket(core.db, core.system, await readJsonBody(c.req.raw), now())), 201),
+      .post(
+        '/routings',
+        {
+          operationId: 'publishRouting',
+          summary: 'Import (publish) a routing: a DAG or a linear task list',
+          description:
+            'Re-importing the same routing or the same work centers is harmless (200); a changed routing needs a new version (409). Checked against the publish rules (RG-*) on a worker thread.',
+          body: { name: 'Routing', schema: routingInputSchema, maxBytes: MAX_ROUTING_BYTES },
+          responses: {
+            200: { description: 'The same routing was already published', json: ROUTING_IMPORTED },
+            201: { description: 'Published', json: ROUTING_IMPORTED },
+          },
+          errors: [409],
+        },
+        async (c) => {
+          // Checked on a worker thread: a large routing must not hold up the stations' pushes.
+          const check = await core.routingChecker.check(await readBodyText(c.req.raw, MAX_ROUTING_BYTES));
+          const result = unwrap(await publishRoutingInSteps(core.db, check, now()));
+          return c.json(result, result.created ? 201 : 200);
+        },
       )
-      .post('/stations', async (c) => {
-        const enrolled = unwrap(enrollStation(core.db, await readJsonBody(c.req.raw), now()));
-        // The link a supervisor shows as a QR code: opening it enrolls that browser, once. It cannot be
-        // fetched again (only the code's hash is kept), so the QR code comes with it.
-        const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
-        return c.json({ ...enrolled, enrollUrl, enrollQrSvg: renderSVG(enrollUrl, { border: 4 }) }, 201);
-      })
-      .delete('/stations/:name', (c) => {
-        unwrap(revokeStation(core.db, c.req.param('name'), now()));
-        core.reference.refresh(); // its token stops working at once in this process
-        return c.body(null, 204);
-      })
-      .post('/operators', async (c) =>
-        c.json(unwrap(addOperator(core.db, await readJsonBody(c.req.raw), now())), 201),
+      .post(
+        '/tickets',
+        {
+          operationId: 'createTicket',
+          summary: 'Create a job ticket and its tokens at the routing’s start node',
+          description: 'Piece mode: one token per serial; batch mode: one token with the qty.',
+          body: { name: 'Ticket', schema: createTicketSchema, maxBytes: MAX_BODY_BYTES },
+          responses: {
+            201: { description: 'Created', json: { name: 'TicketCreated', schema: ticketResultSchema } },
+          },
+          errors: [404, 409],
+        },
+        async (c) =>
+          c.json(unwrap(createTicket(core.db, core.system, await readJsonBody(c.req.raw), now())), 201),
       )
-      .post('/users', async (c) =>
-        c.json(unwrap(addUser(core.db, await readJsonBody(c.req.raw), now())), 201),
+      .post(
+        '/stations',
+        {
+          operationId: 'enrollStation',
+          summary: 'Enroll a station',
+          description:
+            'The token, the one-time enrollment link (enrollUrl) and its QR code are shown once: only hashes are kept. Re-enrolling a revoked name issues a new token.',
+          body: { name: 'Station', schema: enrollStationSchema, maxBytes: MAX_BODY_BYTES },
+          responses: {
+            201: {
+              description: 'Enrolled',
+              json: { name: 'StationEnrolled', schema: stationEnrolledSchema },
+            },
+          },
+          errors: [404, 409],
+        },
+        async (c) => {
+          const enrolled = unwrap(enrollStation(core.db, await readJsonBody(c.req.raw), now()));
+          // The link a supervisor shows as a QR code: opening it enrolls that browser, once. It cannot be
+          // fetched again (only the code's hash is kept), so the QR code comes with it.
+          const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
+          return c.json({ ...enrolled, enrollUrl, enrollQrSvg: renderSVG(enrollUrl, { border: 4 }) }, 201);
+        },
+      )
+      .delete(
+        '/stations/:name',
+        {
+          operationId: 'revokeStation',
+          summary: 'Revoke a station: its token and its devices’ credentials stop working at once',
+          params: z.object({ name: z.string().describe('The station’s name') }),
+          responses: { 204: { description: 'Revoked' } },
+          errors: [404],
+        },
+        (c) => {
+          unwrap(revokeStation(core.db, c.req.param('name'), now()));
+          core.reference.refresh(); // its token stops working at once in this process
+          return c.body(null, 204);
+        },
+      )
+      .post(
+        '/operators',
+        {
+          operationId: 'addOperator',
+          summary: 'Add an operator (badge, optional PIN)',
+          body: { name: 'Operator', schema: addOperatorSchema, maxBytes: MAX_BODY_BYTES },
+          responses: {
+            201: { description: 'Added', json: { name: 'OperatorAdded', schema: operatorAddedSchema } },
+          },
+          errors: [409],
+        },
+        async (c) => c.json(unwrap(addOperator(core.db, await readJsonBody(c.req.raw), now())), 201),
+      )
+      .post(
+        '/users',
+        {
+          operationId: 'addUser',
+          summary: 'Add a supervisor or admin user',
+          body: { name: 'User', schema: addUserSchema, maxBytes: MAX_BODY_BYTES },
+          responses: { 201: { description: 'Added', json: { name: 'UserAdded', schema: userAddedSchema } } },
+          errors: [409],
+        },
+        async (c) => c.json(unwrap(addUser(core.db, await readJsonBody(c.req.raw), now())), 201),
       )
       // Hub mode: a credential for a site that forwards its events here (shown once).
-      .post('/sites', async (c) =>
-        c.json(unwrap(enrollSite(core.db, await readJsonBody(c.req.raw), now())), 201),
+      .post(
+        '/sites',
+        {
+          operationId: 'enrollSite',
+          summary: 'Hub mode: issue a credential for a site that forwards its records here (shown once)',
+          description:
+            'Enrolling a code again replaces its credential. `relays`: a hub that forwards other sites’ records too.',
+          body: { name: 'Site', schema: enrollSiteSchema, maxBytes: MAX_BODY_BYTES },
+          responses: {
+            201: { description: 'Enrolled', json: { name: 'SiteEnrolled', schema: siteEnrolledSchema } },
+          },
+        },
+        async (c) => c.json(unwrap(enrollSite(core.db, await readJsonBody(c.req.raw), now())), 201),
       )
   );
 }

@@ -3,8 +3,9 @@
  * that a tablet trusts the certificate of the HTTPS listener. Public: a CA certificate is no secret.
  */
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
+import { ApiRoutes } from '../api-routes';
 import { ApiError } from '../errors';
+import { TAGS } from '../openapi';
 import type { TlsMaterial } from '../../ops/tls';
 
 export interface CaPageSource {
@@ -97,7 +98,10 @@ ${openLine}`,
   );
 }
 
-export function caRoutes(source: CaPageSource | null): Hono {
+const NO_CA =
+  'Not found when HTTPS is off, or when the server serves a certificate of its own (TLS_CERT_FILE).';
+
+export function caRoutes(source: CaPageSource | null): ApiRoutes {
   const ca = (): NonNullable<TlsMaterial['ca']> => {
     const cert = source?.tls.ca;
     if (!cert) {
@@ -108,25 +112,57 @@ export function caRoutes(source: CaPageSource | null): Hono {
     }
     return cert;
   };
-  return new Hono()
-    .get('/ca', (c) =>
-      c.html(caPage(source, c.req.url), 200, {
-        'Cache-Control': 'no-cache',
-        'Content-Security-Policy': PAGE_POLICY,
-      }),
+  return new ApiRoutes({ tags: [TAGS.enrollment] })
+    .get(
+      '/ca',
+      {
+        operationId: 'getCaPage',
+        summary: 'The CA page for tablets: fingerprint, download link, install steps (Android, iPad)',
+        description:
+          'Also over plain HTTP from the LAN, so that a tablet can fetch it before it trusts HTTPS.',
+        responses: { 200: { description: 'An HTML page', media: { type: 'text/html' } } },
+      },
+      (c) =>
+        c.html(caPage(source, c.req.url), 200, {
+          'Cache-Control': 'no-cache',
+          'Content-Security-Policy': PAGE_POLICY,
+        }),
     )
-    .get('/ca.crt', (c) =>
-      c.body(new Uint8Array(ca().der), 200, {
-        'Content-Type': 'application/x-x509-ca-cert',
-        'Content-Disposition': 'attachment; filename="scan-station-ca.crt"',
-        'Cache-Control': 'no-cache',
-      }),
+    .get(
+      '/ca.crt',
+      {
+        operationId: 'getCaCertificate',
+        summary: 'The local CA certificate (DER) to install on a tablet',
+        description: NO_CA,
+        responses: {
+          200: {
+            description: 'The certificate',
+            media: { type: 'application/x-x509-ca-cert', binary: true },
+          },
+        },
+        errors: [404],
+      },
+      (c) =>
+        c.body(new Uint8Array(ca().der), 200, {
+          'Content-Type': 'application/x-x509-ca-cert',
+          'Content-Disposition': 'attachment; filename="scan-station-ca.crt"',
+          'Cache-Control': 'no-cache',
+        }),
     )
-    .get('/ca.pem', (c) =>
-      c.body(ca().pem, 200, {
-        'Content-Type': 'application/x-pem-file',
-        'Content-Disposition': 'attachment; filename="scan-station-ca.pem"',
-        'Cache-Control': 'no-cache',
-      }),
+    .get(
+      '/ca.pem',
+      {
+        operationId: 'getCaPem',
+        summary: 'The local CA certificate as PEM (NODE_EXTRA_CA_CERTS for a site forwarding to this hub)',
+        description: NO_CA,
+        responses: { 200: { description: 'The certificate', media: { type: 'application/x-pem-file' } } },
+        errors: [404],
+      },
+      (c) =>
+        c.body(ca().pem, 200, {
+          'Content-Type': 'application/x-pem-file',
+          'Content-Disposition': 'attachment; filename="scan-station-ca.pem"',
+          'Cache-Control': 'no-cache',
+        }),
     );
 }

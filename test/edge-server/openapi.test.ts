@@ -1,0 +1,313 @@
+/**
+ * The OpenAPI document at /api/v1/openapi.json is generated from the route table: every route the
+ * app serves is in it, each operation says who may call it and what goes wrong (a 4xx at least, all
+ * with the error body), every answer a demo site gives matches its documented schema, and Redocly's
+ * recommended rules pass (`npm run lint:openapi`, as `npm run check` runs it).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { errorBodySchema } from '../../shared/protocol';
+import { expireParkedEvents } from '../../edge-server/ingest/conflicts';
+import type { Operation } from '../../edge-server/http/api-routes';
+import { createApi, createApp } from '../../edge-server/http/app';
+import { loadFixture } from '../../edge-server/ops/demo';
+import type { TestEdge } from '../support/edge';
+import { startTestEdge, stationEvent } from '../support/edge';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+let edge: TestEdge;
+let doc: any;
+
+beforeAll(async () => {
+  edge = await startTestEdge();
+  const res = await fetch(`${edge.url}/api/v1/openapi.json`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+  doc = await res.json();
+});
+
+afterAll(async () => {
+  await edge?.close();
+});
+
+const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+
+/** Every operation of the document: [method, path, operation object]. */
+function documentedOperations(): [string, string, any][] {
+  return Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]): [string, string, any] => [method, path, operation]),
+  );
+}
+
+describe('the served document', () => {
+  it('is OpenAPI 3.1 whose server is the origin it was asked on', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: '1' });
+    expect(doc.servers).toEqual([{ url: edge.url, description: expect.any(String) }]);
+  });
+
+  it('documents every route the app serves, and no other', () => {
+    const served = createApp(edge.core)
+      .routes // middleware is ALL; GET /* serves the station app's files (static-app.ts), not the API
+      .filter((route) => route.method !== 'ALL' && route.path !== '/*')
+      .map((route) => `${route.method.toLowerCase()} ${openApiPath(route.path)}`);
+    const documented = documentedOperations().map(([method, path]) => `${method} ${path}`);
+    expect(new Set(documented)).toEqual(new Set(served));
+    expect(documented).toHaveLength(new Set(documented).size);
+    for (const route of [
+      'post /api/v1/events',
+      'get /api/v1/station/snapshot',
+      'get /api/v1/health',
+      'get /api/v1/openapi.json',
+      'get /metrics',
+      'post /api/v1/enroll',
+      'get /ca',
+      'get /ca.crt',
+      'get /ca.pem',
+    ]) {
+      expect(documented).toContain(route);
+    }
+  });
+
+  it('gives each operation a unique operationId, a summary, declared tags, its security and a 4xx with the error body', () => {
+    const tags = new Set(doc.tags.map((tag: { name: string }) => tag.name));
+    const ids = documentedOperations().map(([, , operation]) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const [method, path, operation] of documentedOperations()) {
+      const where = `${method} ${path}`;
+      expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(operation.summary, where).toEqual(expect.any(String));
+      expect(operation.tags.length, where).toBeGreaterThan(0);
+      for (const tag of operation.tags) expect(tags.has(tag), `${where}: tag ${tag}`).toBe(true);
+      expect(Array.isArray(operation.security), where).toBe(true);
+      const statuses = Object.keys(operation.responses);
+      // /metrics and /ca have one 4xx only: the listener's 431 for oversized headers, true of every route.
+      expect(
+        statuses.some((status) => /^4\d\d$/.test(status)),
+        where,
+      ).toBe(true);
+      for (const status of statuses.filter(
+        (s) => /^[45]/.test(s) && !(path === '/api/v1/health' && s === '503'),
+      )) {
+        const answer = resolve(operation.responses[status]);
+        expect(answer.content['application/json'].schema, `${where} ${status}`).toEqual({
+          $ref: '#/components/schemas/Error',
+        });
+      }
+    }
+  });
+
+  it('asks for the credential each audience has, and none on public operations', () => {
+    const security = (method: string, path: string) => doc.paths[path][method].security;
+    expect(security('post', '/api/v1/events')).toEqual([{ stationToken: [] }, { siteCredential: [] }]);
+    expect(security('get', '/api/v1/station/snapshot')).toEqual([{ stationToken: [] }]);
+    expect(security('post', '/api/v1/admin/routings')).toEqual([{ session: ['admin'] }]);
+    expect(security('get', '/api/v1/supervisor/queues')).toEqual([{ session: ['supervisor', 'admin'] }]);
+    for (const [method, path] of [
+      ['get', '/api/v1/health'],
+      ['get', '/api/v1/openapi.json'],
+      ['get', '/metrics'],
+      ['post', '/api/v1/auth/login'],
+      ['post', '/api/v1/enroll'],
+      ['get', '/ca'],
+      ['get', '/ca.crt'],
+      ['get', '/ca.pem'],
+    ] as const) {
+      expect(security(method, path), `${method} ${path}`).toEqual([]);
+    }
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(
+      ['session', 'siteCredential', 'stationToken'].sort(),
+    );
+  });
+
+  it('resolves every $ref', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) expect(resolve({ $ref: ref }), ref).toBeDefined();
+  });
+
+  it('takes the request bodies from the schemas the handlers and the domain parse with', () => {
+    const body = (method: string, path: string) =>
+      doc.paths[path][method].requestBody.content['application/json'].schema;
+    expect(body('post', '/api/v1/events')).toEqual({ $ref: '#/components/schemas/EventsRequest' });
+    expect(resolve(body('post', '/api/v1/events')).anyOf).toEqual([
+      { $ref: '#/components/schemas/PushRequest' },
+      { $ref: '#/components/schemas/SiteRecords' },
+    ]);
+    expect(doc.components.schemas.PushRequest.properties.events.items).toEqual({
+      $ref: '#/components/schemas/StationEvent',
+    });
+    expect(doc.components.schemas.StationEvent.required).toEqual(
+      expect.arrayContaining(['id', 'seq', 'type', 'code', 'nodeCode', 'operatorBadge', 'occurredAt']),
+    );
+    expect(body('post', '/api/v1/admin/routings')).toEqual({ $ref: '#/components/schemas/Routing' });
+    expect(body('post', '/api/v1/supervisor/conflicts/{id}/resolve')).toEqual({
+      $ref: '#/components/schemas/Resolution',
+    });
+    expect(doc.paths['/api/v1/supervisor/upstream/dead/resend'].post.requestBody.required).toBe(false);
+  });
+});
+
+function resolve(value: any): any {
+  if (typeof value?.$ref !== 'string') return value;
+  const target = (value.$ref as string)
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((node: any, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+  return resolve(target);
+}
+
+describe('answers match the document', () => {
+  it('every operation, called on a demo site, answers a documented status with its documented schema', async () => {
+    const operations = new Map<string, Operation>(
+      createApi(edge.core).operations.map((operation) => [operation.spec.operationId, operation]),
+    );
+    const checked = new Set<string>();
+    const admin = await edge.login('admin');
+    const supervisor = await edge.login('supervisor');
+    const station = edge.stationToken('WC-SEW');
+
+    async function call(
+      operationId: string,
+      path: string,
+      options: { token?: string; body?: unknown } = {},
+    ): Promise<any> {
+      const operation = operations.get(operationId);
+      if (!operation) throw new Error(`no operation ${operationId}`);
+      const res = await fetch(`${edge.url}${path}`, {
+        method: operation.method.toUpperCase(),
+        headers: {
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      });
+      const text = await res.text();
+      const where = `${operationId}: ${res.status} ${text.slice(0, 300)}`;
+      const documented = doc.paths[openApiPath(operation.path)][operation.method].responses;
+      expect(Object.keys(documented), where).toContain(String(res.status));
+      const answer = operation.spec.responses[res.status as 200];
+      if (answer?.json) {
+        const parsed = z.safeParse(answer.json.schema, JSON.parse(text));
+        expect(parsed.error?.issues ?? [], where).toEqual([]);
+      } else if (answer?.media) {
+        expect(res.headers.get('content-type') ?? '', where).toContain(answer.media.type);
+      } else if (res.status >= 400) {
+        expect(errorBodySchema.safeParse(JSON.parse(text)).success, where).toBe(true);
+      } else {
+        expect(text, where).toBe('');
+      }
+      checked.add(operationId);
+      return text === '' || !answer?.json ? text : JSON.parse(text);
+    }
+
+    await call('getHealth', '/api/v1/health');
+    await call('getOpenApiDocument', '/api/v1/openapi.json');
+    await call('getMetrics', '/metrics');
+    await call('login', '/api/v1/auth/login', { body: edge.demo.supervisor });
+    await call('getCaPage', '/ca');
+    await call('getCaCertificate', '/ca.crt'); // HTTPS is off here: 404
+    await call('getCaPem', '/ca.pem');
+
+    // A station: one event applied, two parked (one of which becomes a conflict).
+    const push = (events: unknown[]) =>
+      call('pushEvents', '/api/v1/events', {
+        token: station,
+        body: { stationClock: new Date().toISOString(), events },
+      });
+    const first = stationEvent({ seq: 1, type: 'start', code: 'WL-DEMO-0002', nodeCode: 'SEW' });
+    expect((await push([first])).results[0].status).toBe('parked');
+    expect(expireParkedEvents(edge.core, new Date(Date.now() + 365 * 86_400_000))).toBe(1);
+    const second = stationEvent({ seq: 2, type: 'start', code: 'WL-DEMO-0003', nodeCode: 'SEW' });
+    expect((await push([second])).results[0].status).toBe('parked');
+    await call('getStationSnapshot', '/api/v1/station/snapshot', { token: station });
+    await call(
+      'getStationUpstreamStatus',
+      `/api/v1/station/upstream?ids=${String(first['id'])},${String(second['id'])}`,
+      {
+        token: station,
+      },
+    );
+
+    // Admin.
+    const routing = loadFixture('routing-bag-dag.json') as { code: string };
+    await call('publishRouting', '/api/v1/admin/routings', { token: admin, body: routing });
+    await call('createTicket', '/api/v1/admin/tickets', {
+      token: admin,
+      body: { code: 'OA-1', routing: routing.code, qty: 2 },
+    });
+    const enrolled = await call('enrollStation', '/api/v1/admin/stations', {
+      token: admin,
+      body: { name: 'OA-STATION', workCenter: 'WC-CUT' },
+    });
+    await call('redeemEnrollment', '/api/v1/enroll', { body: { code: enrolled.enrollCode } });
+    await call('revokeStation', '/api/v1/admin/stations/OA-STATION', { token: admin });
+    await call('addOperator', '/api/v1/admin/operators', { token: admin, body: { badge: 'OP-OA' } });
+    await call('addUser', '/api/v1/admin/users', {
+      token: admin,
+      body: { username: 'oa-supervisor', role: 'supervisor', password: 'a-long-password' },
+    });
+    const site = await call('enrollSite', '/api/v1/admin/sites', { token: admin, body: { code: 'OA-SITE' } });
+
+    // Hub mode: the site form of POST /api/v1/events.
+    const now = new Date().toISOString();
+    const record = {
+      id: uuidv7(),
+      site: 'OA-SITE',
+      type: 'start',
+      origin: 'station',
+      station: 'WC-CUT-1',
+      seq: 1,
+      code: 'OA-0001',
+      nodeCode: 'CUT',
+      operatorBadge: 'OP-0001',
+      occurredAt: now,
+      receivedAt: now,
+      appliedAt: now,
+      qty: 1,
+      data: {},
+      token: { code: 'OA-0001', branch: null, nodeCode: 'CUT', status: 'active' },
+    };
+    const hub = await call('pushEvents', '/api/v1/events', {
+      token: site.credential,
+      body: { site: 'OA-SITE', records: [record] },
+    });
+    expect(hub.results).toEqual([{ id: record.id, status: 'accepted' }]);
+
+    // Supervisor.
+    await call('listQueues', '/api/v1/supervisor/queues', { token: supervisor });
+    await call('listStationHealth', '/api/v1/supervisor/stations', { token: supervisor });
+    await call('listParked', '/api/v1/supervisor/parked', { token: supervisor });
+    const { conflicts } = await call('listConflicts', '/api/v1/supervisor/conflicts?all', {
+      token: supervisor,
+    });
+    expect(conflicts).toHaveLength(1);
+    await call('resolveConflict', `/api/v1/supervisor/conflicts/${conflicts[0].id}/resolve`, {
+      token: supervisor,
+      body: { action: 'discard' },
+    });
+    await call('listConflicts', '/api/v1/supervisor/conflicts?all', { token: supervisor });
+    await call('traceToken', '/api/v1/supervisor/tokens/WL-DEMO-0002', { token: supervisor });
+    await call('getForwardingStatus', '/api/v1/supervisor/upstream', { token: supervisor });
+    await call('listDeadLetters', '/api/v1/supervisor/upstream/dead', { token: supervisor });
+    await call('resendDeadLetters', '/api/v1/supervisor/upstream/dead/resend', { token: supervisor });
+    await call('logout', '/api/v1/auth/logout', { token: supervisor });
+
+    expect(
+      [...operations.keys()].filter((id) => !checked.has(id)),
+      'operations without a call here',
+    ).toEqual([]);
+  });
+});
+
+describe('npm run lint:openapi', () => {
+  it('passes Redocly’s recommended rules on the document as served', () => {
+    const lint = spawnSync('npm', ['run', '--silent', 'lint:openapi'], { cwd: ROOT, encoding: 'utf8' });
+    expect(lint.status, `${lint.stdout}\n${lint.stderr}`).toBe(0);
+    expect(`${lint.stdout}${lint.stderr}`).toMatch(/Your API description is valid/);
+  });
+});
