@@ -6,7 +6,7 @@
  * does not match the contract). It never throws for the network or the server, and never returns
  * null.
  */
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER, wireErrorSchema } from '../../shared/station-api';
 import type { Result } from '../result';
 

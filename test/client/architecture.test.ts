@@ -90,7 +90,7 @@ function area(from: string, target: string): string | null {
 const all = sources(CLIENT).flatMap(importsOf);
 
 describe('the client’s layout', () => {
-  it('each folder imports only the folders below it', () => {
+  it('ST-11: each folder imports only the folders below it', () => {
     const wrong: string[] = [];
     for (const { file, target } of all) {
       const from = areaOfFile(file);
@@ -103,7 +103,7 @@ describe('the client’s layout', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('the first download stays small: zod only as zod/mini, nothing of shared/protocol.ts but types, no uuidv7 package', () => {
+  it('ST-12: the first download stays small: zod only as zod/mini, nothing of shared/protocol.ts but types, no uuidv7 package', () => {
     const heavy = all
       .filter(
         ({ target, typeOnly }) =>

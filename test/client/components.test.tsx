@@ -43,7 +43,7 @@ function buttonNames(): string[] {
 describe('token card', () => {
   const graph = indexGraph(loadGraph('bag-dag'));
 
-  it('offers the actions the state machine allows an active token at a QC node, and nothing else', () => {
+  it('ST-1: offers the actions the state machine allows an active token at a QC node, and nothing else', () => {
     render(
       <TokenCard
         token={qcToken}
@@ -64,7 +64,7 @@ describe('token card', () => {
     ]);
   });
 
-  it('QC fail asks for the reason and records it with the reason; an empty reason records nothing', () => {
+  it('ST-1: QC fail asks for the reason and records it with the reason; an empty reason records nothing', () => {
     const onRecord = vi.fn();
     render(
       <TokenCard
@@ -84,7 +84,7 @@ describe('token card', () => {
     expect(onRecord).toHaveBeenCalledWith('qc_fail', { reason: 'stitching loose' });
   });
 
-  it('a command barcode that needs a detail opens the card on that question', () => {
+  it('SC-4, ST-1: a command barcode that needs a detail opens the card on that question', () => {
     render(
       <TokenCard
         token={qcToken}
@@ -108,7 +108,7 @@ describe('status bar', () => {
     progress: null,
   };
 
-  it('shows offline, the pending count and, while a backlog drains, done/total, speed and time left', () => {
+  it('OB-10: shows offline, the pending count and, while a backlog drains, done/total, speed and time left', () => {
     render(
       <StatusBar
         online={false}
@@ -129,7 +129,7 @@ describe('status bar', () => {
     expect(screen.getByTestId('progress').textContent).toBe('3000/4200 · 600/s · 2 s left');
   });
 
-  it('says when the tablet must be enrolled again', () => {
+  it('SY-3: says when the tablet must be enrolled again', () => {
     render(
       <StatusBar
         online
@@ -162,7 +162,7 @@ describe('refused and recent events', () => {
     },
   };
 
-  it('shows the server’s reason and offers Record again and Discard', () => {
+  it('ST-5: shows the server’s reason and offers Record again and Discard', () => {
     const onRetry = vi.fn();
     const onDiscard = vi.fn();
     render(<RefusedEvents entries={[refused]} onRetry={onRetry} onDiscard={onDiscard} />);
@@ -173,7 +173,7 @@ describe('refused and recent events', () => {
     expect(onDiscard).toHaveBeenCalledWith('e-1');
   });
 
-  it('lists each recent event with its state', () => {
+  it('OB-7, FW-8: lists each recent event with its state', () => {
     render(
       <RecentEvents
         entries={[
@@ -189,7 +189,7 @@ describe('refused and recent events', () => {
 });
 
 describe('operator bar', () => {
-  it('shows every signed-in operator, the active one first-class, and Lock; locked says to scan a badge', () => {
+  it('ST-3: shows every signed-in operator, the active one first-class, and Lock; locked says to scan a badge', () => {
     const session = signIn(signIn(emptySession(), { badge: 'OP-1', name: 'Ana' }), {
       badge: 'OP-2',
       name: 'Bo',

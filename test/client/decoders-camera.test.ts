@@ -75,7 +75,7 @@ function scriptedDecoder(time: ReturnType<typeof fakeClock>, script: (string | n
 const FRAME = {} as HTMLCanvasElement;
 
 describe('decode loop', () => {
-  it('makes about 8 attempts a second, one at a time, and reports its pace', async () => {
+  it('SC-7: makes about 8 attempts a second, one at a time, and reports its pace', async () => {
     const time = fakeClock();
     const { calls, decoder } = scriptedDecoder(time, [null], 30);
     const stats: number[] = [];
@@ -96,7 +96,7 @@ describe('decode loop', () => {
     expect(time.pending()).toBe(0);
   });
 
-  it('never starts an attempt while one is still decoding, however slow', async () => {
+  it('SC-7: never starts an attempt while one is still decoding, however slow', async () => {
     const time = fakeClock();
     const releases: (() => void)[] = [];
     let calls = 0;
@@ -124,7 +124,7 @@ describe('decode loop', () => {
     expect(calls).toBe(2);
   });
 
-  it('reports a code held in view once, a different code at once, and the same code again after it was gone', async () => {
+  it('SC-7: reports a code held in view once, a different code at once, and the same code again after it was gone', async () => {
     const time = fakeClock();
     const A = 'BV-DEMO-0001';
     const B = 'BV-DEMO-0002';
@@ -143,7 +143,7 @@ describe('decode loop', () => {
     expect(results).toEqual([A, B, A, A]);
   });
 
-  it('waits for a frame without counting an attempt, and stops when the decoder throws', async () => {
+  it('SC-7: waits for a frame without counting an attempt, and stops when the decoder throws', async () => {
     const time = fakeClock();
     let frame: HTMLCanvasElement | null = null;
     const errors: string[] = [];
@@ -248,7 +248,7 @@ describe('startCamera', () => {
   const BACK = { deviceId: 'back', label: 'Back camera', torch: true };
   const FRONT = { deviceId: 'front', label: 'Front camera' };
 
-  it('opens the back camera at 1280x720, lists the lenses, and offers the torch the track has', async () => {
+  it('SC-8: opens the back camera at 1280x720, lists the lenses, and offers the torch the track has', async () => {
     const { media, tracks, requests } = fakeMedia([FRONT, BACK]);
     const start = await startCamera(videoElement(), { media });
     if (start.kind !== 'started') throw new Error(start.kind);
@@ -272,7 +272,7 @@ describe('startCamera', () => {
     expect(await start.session.setTorch(false)).toBe(false);
   });
 
-  it('uses the remembered lens, and the back camera when that lens is gone', async () => {
+  it('SC-8: uses the remembered lens, and the back camera when that lens is gone', async () => {
     rememberLens('front');
     expect(rememberedLens()).toBe('front');
     const both = fakeMedia([FRONT, BACK]);
@@ -290,7 +290,7 @@ describe('startCamera', () => {
     again.session.stop();
   });
 
-  it('stops every track when the page is hidden, and says why', async () => {
+  it('SC-5: stops every track when the page is hidden, and says why', async () => {
     const { media, tracks } = fakeMedia([BACK]);
     const stopped: string[] = [];
     const start = await startCamera(videoElement(), { media, onStopped: (r) => stopped.push(r) });
@@ -302,7 +302,7 @@ describe('startCamera', () => {
     });
   });
 
-  it('stops the camera that was still starting when the panel closed', async () => {
+  it('SC-5: stops the camera that was still starting when the panel closed', async () => {
     const { media, tracks } = fakeMedia([BACK]);
     const abort = new AbortController();
     const starting = startCamera(videoElement(), { media, signal: abort.signal });
@@ -311,7 +311,7 @@ describe('startCamera', () => {
     expect(tracks.map((t) => t.readyState)).toEqual(['ended']);
   });
 
-  it('tells refusal, no camera and no media devices apart', async () => {
+  it('SC-8: tells refusal, no camera and no media devices apart', async () => {
     const video = videoElement();
     expect(await startCamera(video, { media: fakeMedia([BACK], 'NotAllowedError').media })).toEqual({
       kind: 'denied',

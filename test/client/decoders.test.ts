@@ -56,7 +56,7 @@ const harnessCall = (fn: string, ...args: unknown[]) =>
   page.evaluate(([f, a]) => (window as any).harness[f](...a), [fn, args] as const);
 
 describe('camera decoders in Chromium', () => {
-  it('zxing-js and zxing-wasm load here; the native detector only where the browser has one', async () => {
+  it('SC-5: zxing-js and zxing-wasm load here; the native detector only where the browser has one', async () => {
     expect(await harnessCall('load', 'zxing-js')).toMatchObject({ ok: true });
     expect(await harnessCall('load', 'zxing-wasm')).toMatchObject({ ok: true });
     const hasNative = await page.evaluate(() => (window as any).harness.hasNative);
@@ -68,7 +68,7 @@ describe('camera decoders in Chromium', () => {
   // The camera loop tries about 8 frames a second; zxing-js reads every other one turned a quarter,
   // so a decoder is asked to read each frame within two attempts.
   for (const decoder of ['zxing-js', 'zxing-wasm'] as const) {
-    it(`${decoder} reads each frame, upright or turned, within two attempts, from a canvas, an ImageData and an ImageBitmap`, async () => {
+    it(`SC-5: ${decoder} reads each frame, upright or turned, within two attempts, from a canvas, an ImageData and an ImageBitmap`, async () => {
       expect(await harnessCall('load', decoder)).toMatchObject({ ok: true });
       for (const { name, text } of FRAMES) {
         for (const as of ['canvas', 'imagedata', 'bitmap']) {
@@ -81,7 +81,7 @@ describe('camera decoders in Chromium', () => {
     });
   }
 
-  it('pickDecoder takes the first that loads, and skips zxing-wasm when WebAssembly is missing', async () => {
+  it('SC-5: pickDecoder takes the first that loads, and skips zxing-wasm when WebAssembly is missing', async () => {
     const hasNative = await page.evaluate(() => (window as any).harness.hasNative);
     expect(await harnessCall('pick')).toMatchObject({ picked: hasNative ? 'native' : 'zxing-js' });
 
@@ -103,7 +103,7 @@ describe('camera decoders in Chromium', () => {
     await noWasm.close();
   });
 
-  it('fetches the .wasm from its own origin, never from a CDN, and it is the one the ponyfill expects', async () => {
+  it('SC-5: fetches the .wasm from its own origin, never from a CDN, and it is the one the ponyfill expects', async () => {
     await harnessCall('load', 'zxing-wasm');
     expect(requested.filter((url) => !url.startsWith(harness.url))).toEqual([]);
     const wasm = harness.requests.filter((p) => p.endsWith('.wasm'));

@@ -30,7 +30,7 @@ function model(
 }
 
 describe('the operator session model', () => {
-  it('a badge without a PIN signs in and is active; the same badge again is only noted; another becomes active', () => {
+  it('ST-3: a badge without a PIN signs in and is active; the same badge again is only noted; another becomes active', () => {
     const m = model();
     m.session.badge(ana);
     expect(m.session.get()).toEqual({
@@ -48,7 +48,7 @@ describe('the operator session model', () => {
     expect(m.session.get().session).toMatchObject({ active: null, signedIn: [{ badge: 'OP-1' }] });
   });
 
-  it('a badge with a PIN asks for it; the right PIN, checked offline against the edge server’s hash, signs in', async () => {
+  it('ST-3: a badge with a PIN asks for it; the right PIN, checked offline against the edge server’s hash, signs in', async () => {
     const m = model();
     m.session.badge(pia);
     expect(m.session.get()).toMatchObject({
@@ -64,7 +64,7 @@ describe('the operator session model', () => {
     expect(m.feedback.get().message).toEqual({ kind: 'recorded', text: 'Pia (OP-6) signed in' });
   });
 
-  it('five wrong PINs lock the badge out for a minute; then it may try again', async () => {
+  it('ST-3: five wrong PINs lock the badge out for a minute; then it may try again', async () => {
     const m = model({ verifyPin: (pin) => Promise.resolve(pin === '4711') });
     m.session.badge(pia);
     for (let i = 0; i < 4; i++) await m.session.submitPin('0000');
@@ -89,7 +89,7 @@ describe('the operator session model', () => {
     expect(m.session.active()?.badge).toBe('OP-6');
   });
 
-  it('a PIN that cannot be checked is not a wrong PIN: it says so and counts nothing', async () => {
+  it('ST-8: a PIN that cannot be checked is not a wrong PIN: it says so and counts nothing', async () => {
     const m = model({ verifyPin: () => Promise.reject(new Error('chunk failed to load')) });
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     m.session.badge(pia);
@@ -105,7 +105,7 @@ describe('the operator session model', () => {
     expect(m.session.get().pinFor).toBeNull();
   });
 
-  it('Lock, and five minutes without a touch, lock the station; the operators stay signed in', () => {
+  it('ST-3: Lock, and five minutes without a touch, lock the station; the operators stay signed in', () => {
     const m = model();
     m.session.badge(ana);
     m.session.lock();
@@ -121,7 +121,7 @@ describe('the operator session model', () => {
     expect(m.session.get().session).toMatchObject({ active: null, signedIn: [{ badge: 'OP-1' }] });
   });
 
-  it('a reload keeps the list, with nobody active', () => {
+  it('ST-9: a reload keeps the list, with nobody active', () => {
     const m = model();
     m.session.badge(ana);
     m.session.badge({ badge: 'OP-2', name: 'Bo', pinHash: null });

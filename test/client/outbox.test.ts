@@ -93,7 +93,7 @@ describe('the IndexedDB outbox', () => {
     expect(ok(await store.record(draft('NEW'), 'now')).seq).toBe(3);
   });
 
-  it('a failure that is not a full storage is a bug, and throws', async () => {
+  it('OB-12: a failure that is not a full storage is a bug, and throws', async () => {
     const db = open(`broken-${uuidv7()}`);
     vi.spyOn(db.outbox, 'add').mockRejectedValue(new Error('disk on fire'));
     await expect(new OutboxStore(db).record(draft('A'), 'now')).rejects.toThrow(/disk on fire/);

@@ -33,7 +33,7 @@ function context(fields: Partial<ScanContext> = {}): ScanContext {
 }
 
 describe('what a scan means', () => {
-  it('a token’s code opens its card; a GS1 string is read for its serial; a code here twice asks which one; an unknown code is refused', () => {
+  it('SC-6, SC-2: a token’s code opens its card; a GS1 string is read for its serial; a code here twice asks which one; an unknown code is refused', () => {
     expect(routeScan('BV-1', context())).toEqual({ kind: 'open', token: ready, ask: null });
     expect(routeScan(`]d20109501101530003${GS}21BV-2`, context())).toEqual({
       kind: 'open',
@@ -50,7 +50,7 @@ describe('what a scan means', () => {
     });
   });
 
-  it('a known badge signs in, also while the station is locked; other codes are refused while nobody is active', () => {
+  it('SC-6, ST-3: a known badge signs in, also while the station is locked; other codes are refused while nobody is active', () => {
     expect(routeScan('OP-6', context({ active: null }))).toEqual({ kind: 'badge', operator: operators[1] });
     expect(routeScan('OP-1', context())).toEqual({ kind: 'badge', operator: operators[0] });
     expect(routeScan('BV-1', context({ active: null }))).toEqual({
@@ -63,7 +63,7 @@ describe('what a scan means', () => {
     });
   });
 
-  it('a command acts on the open card: recorded when the state allows it, opened on its question when it needs a detail, refused otherwise', () => {
+  it('SC-4: a command acts on the open card: recorded when the state allows it, opened on its question when it needs a detail, refused otherwise', () => {
     const card = { token: active, actions: ['pause', 'complete', 'note'] as const };
     expect(routeScan('CMD:COMPLETE', context({ card }))).toEqual({
       kind: 'record',
@@ -81,7 +81,7 @@ describe('what a scan means', () => {
     });
   });
 
-  it('lock and close commands, and any command while nobody is active', () => {
+  it('SC-4, ST-3: lock and close commands, and any command while nobody is active', () => {
     expect(routeScan('CMD:LOCK', context())).toEqual({ kind: 'lock' });
     expect(routeScan('CMD:CLOSE', context())).toEqual({ kind: 'close-card' });
     expect(routeScan('CMD:START', context({ active: null }))).toEqual({
@@ -97,7 +97,7 @@ describe('what a scan means', () => {
 });
 
 describe('the scan router model', () => {
-  it('badge, token, command: signs in, opens the card, records the command and closes the card', async () => {
+  it('SC-6, SC-4, ST-4: badge, token, command: signs in, opens the card, records the command and closes the card', async () => {
     const s = station();
     s.router.scan('OP-1');
     expect(s.session.active()).toEqual({ badge: 'OP-1', name: 'Ana' });
@@ -122,7 +122,7 @@ describe('the scan router model', () => {
     expect(s.sync.outboxChanged).toHaveBeenCalledTimes(1);
   });
 
-  it('a command that needs a detail opens the card on its question; the card records it with the detail', async () => {
+  it('SC-4, ST-1: a command that needs a detail opens the card on its question; the card records it with the detail', async () => {
     const s = station();
     s.router.scan('OP-1');
     s.router.scan('BV-1');
@@ -133,7 +133,7 @@ describe('the scan router model', () => {
     expect((await s.outbox.queued()).map((e) => e.event.data)).toEqual([{ text: 'thread colour checked' }]);
   });
 
-  it('a code here twice offers the choice; choosing opens that card', () => {
+  it('SC-6: a code here twice offers the choice; choosing opens that card', () => {
     const s = station();
     s.router.scan('OP-1');
     s.router.scan('BV-3');
@@ -142,7 +142,7 @@ describe('the scan router model', () => {
     expect(s.router.get()).toMatchObject({ choices: [], selected: { id: 4 } });
   });
 
-  it('refusals are said with the refused tone; locking closes the card and the choices', () => {
+  it('ST-2, ST-3: refusals are said with the refused tone; locking closes the card and the choices', () => {
     const s = station();
     s.router.scan('BV-1');
     expect(s.feedback.get().message).toEqual({ kind: 'refused', text: 'Badge BV-1 is not known here' });
@@ -160,7 +160,7 @@ describe('the scan router model', () => {
     expect(s.router.get().choices).toEqual([]);
   });
 
-  it('the same code and action within 1.5 s is one scan; recording offline says so; a full storage refuses loudly', async () => {
+  it('SC-3, ST-2, OB-8: the same code and action within 1.5 s is one scan; recording offline says so; a full storage refuses loudly', async () => {
     const s = station();
     s.router.scan('OP-1');
     s.router.scan('BV-1');

@@ -81,7 +81,7 @@ class MemoryStorage implements Storage {
 }
 
 describe('snapshot deltas', () => {
-  it('a delta replaces the tokens that changed, drops the removed ones and keeps the reference data it did not bring', () => {
+  it('SN-2: a delta replaces the tokens that changed, drops the removed ones and keeps the reference data it did not bring', () => {
     const cached = snapshot({ tokens: [token(1), token(2), token(3)] });
     const delta = snapshot({
       cursor: '9.1',
@@ -102,7 +102,7 @@ describe('snapshot deltas', () => {
     expect(merged.removed).toEqual([]);
   });
 
-  it('a full snapshot replaces the cache, and a delta with reference data replaces it', () => {
+  it('SN-2: a full snapshot replaces the cache, and a delta with reference data replaces it', () => {
     const cached = snapshot({ tokens: [token(1)] });
     expect(mergeSnapshot(cached, snapshot({ tokens: [token(7)] })).tokens.map((t) => t.id)).toEqual([7]);
     const withOperators = mergeSnapshot(
@@ -115,7 +115,7 @@ describe('snapshot deltas', () => {
 });
 
 describe('operators at a station', () => {
-  it('several sign in, the last one is active, signing out the active one leaves nobody active', () => {
+  it('ST-3: several sign in, the last one is active, signing out the active one leaves nobody active', () => {
     let s = signIn(emptySession(), { badge: 'OP-1', name: 'Ana' });
     s = signIn(s, { badge: 'OP-2', name: 'Bo' });
     expect(s.signedIn.map((o) => o.badge)).toEqual(['OP-1', 'OP-2']);
@@ -128,7 +128,7 @@ describe('operators at a station', () => {
     expect(s.signedIn.map((o) => o.badge)).toEqual(['OP-2']);
   });
 
-  it('inactivity locks the station (nobody active) but keeps who is signed in', () => {
+  it('ST-3: inactivity locks the station (nobody active) but keeps who is signed in', () => {
     const s = signIn(emptySession(), { badge: 'OP-1', name: 'Ana' });
     expect(lockIfIdle(s, 0, INACTIVITY_LOCK_MS - 1).active).toBe('OP-1');
     const locked = lockIfIdle(s, 0, INACTIVITY_LOCK_MS);
@@ -137,7 +137,7 @@ describe('operators at a station', () => {
     expect(lock(s).active).toBeNull();
   });
 
-  it('too many wrong PINs lock that badge out for a while; a right PIN clears the count', () => {
+  it('ST-3: too many wrong PINs lock that badge out for a while; a right PIN clears the count', () => {
     let s = emptySession();
     for (let i = 1; i < MAX_PIN_FAILURES; i++) s = pinFailed(s, 'OP-1', 1000);
     expect(lockedOutFor(s, 'OP-1', 1000)).toBe(0);
@@ -150,7 +150,7 @@ describe('operators at a station', () => {
     expect(s.failures['OP-1']).toBeUndefined();
   });
 
-  it('a reload keeps the list but nobody active', () => {
+  it('ST-9: a reload keeps the list but nobody active', () => {
     const storage = new MemoryStorage();
     saveSession(storage, signIn(emptySession(), { badge: 'OP-1', name: 'Ana' }));
     const reloaded = loadSession(storage);
@@ -162,7 +162,7 @@ describe('operators at a station', () => {
 });
 
 describe('PINs checked offline', () => {
-  it('accepts the PIN the edge server hashed and refuses any other', async () => {
+  it('ST-3: accepts the PIN the edge server hashed and refuses any other', async () => {
     const stored = hashPin('4711');
     expect(await verifyPin('4711', stored)).toBe(true);
     expect(await verifyPin('4712', stored)).toBe(false);
@@ -177,7 +177,7 @@ describe('the local view of undelivered events', () => {
   const servesAssembleAndQc = (_routing: string, node: string) => node === 'ASSEMBLE' || node === 'QC-FINAL';
   const at = '2026-11-22T09:00:00.000Z';
 
-  it('Start makes the token active with its operator; Pause pauses it', () => {
+  it('ST-4: Start makes the token active with its operator; Pause pauses it', () => {
     const started = predictToken(
       token(1),
       { type: 'start', operatorBadge: 'OP-1', data: {} },
@@ -196,14 +196,14 @@ describe('the local view of undelivered events', () => {
     expect(paused).toMatchObject({ status: 'paused' });
   });
 
-  it('Complete moves the token away from a station that does not serve the next node', () => {
+  it('ST-4: Complete moves the token away from a station that does not serve the next node', () => {
     const active = token(1, { status: 'active', operator: 'OP-1' });
     expect(
       predictToken(active, { type: 'complete', operatorBadge: 'OP-1', data: {} }, graph, servesCutOnly, at),
     ).toBeNull();
   });
 
-  it('Complete at ASSEMBLE shows the token ready at QC-FINAL when the same station serves both', () => {
+  it('ST-4: Complete at ASSEMBLE shows the token ready at QC-FINAL when the same station serves both', () => {
     const active = token(1, { nodeCode: 'ASSEMBLE', status: 'active', operator: 'OP-1' });
     expect(
       predictToken(
@@ -216,13 +216,13 @@ describe('the local view of undelivered events', () => {
     ).toMatchObject({ nodeCode: 'QC-FINAL', status: 'ready' });
   });
 
-  it('an action the machine would not apply predicts nothing (the server decides)', () => {
+  it('ST-4: an action the machine would not apply predicts nothing (the server decides)', () => {
     expect(
       predictToken(token(1), { type: 'complete', operatorBadge: 'OP-1', data: {} }, graph, servesCutOnly, at),
     ).toBeUndefined();
   });
 
-  it('the overlay hides or replaces tokens until the events are delivered', () => {
+  it('ST-4, SY-7: the overlay hides or replaces tokens until the events are delivered', () => {
     const tokens = [token(1), token(2), token(3)];
     const overlay = {
       '1': { seq: 4, token: token(1, { status: 'active' }) },
@@ -248,7 +248,7 @@ describe('the stall watchdog', () => {
 });
 
 describe('command barcodes', () => {
-  it('every printed command reads back as itself, and serials or badges are not commands', () => {
+  it('SC-12: every printed command reads back as itself, and serials or badges are not commands', () => {
     for (const { command } of allCommands()) expect(parseCommand(commandText(command))).toEqual(command);
     expect(commandText({ kind: 'action', action: 'qc_fail' })).toBe('CMD:QC_FAIL');
     expect(parseCommand('cmd:start')).toEqual({ kind: 'action', action: 'start' });

@@ -79,7 +79,7 @@ describe('the station’s requests against a real edge server', () => {
     expect(answer.value).toBe(forwarded.length);
   });
 
-  it('redeems an enrollment link once; a second time, or with no server, it says why in words', async () => {
+  it('AU-4, ST-6: redeems an enrollment link once; a second time, or with no server, it says why in words', async () => {
     edge = await startTestEdge();
     const admin = await edge.login('admin');
     const res = await fetch(`${edge.url}/api/v1/admin/stations`, {

@@ -10,7 +10,7 @@ import { loadCachedSnapshot, saveCachedSnapshot } from '../../client/station/sna
 import { MemoryStorage, settle, station, stationSnapshot, token } from './support/station-fixture';
 
 describe('the station view model', () => {
-  it('opens with the cached snapshot and the overlay kept in storage; a damaged overlay entry is dropped', () => {
+  it('ST-4, ST-7: opens with the cached snapshot and the overlay kept in storage; a damaged overlay entry is dropped', () => {
     const storage = new MemoryStorage();
     storage.setItem(
       'scan-station.local-overlay',
@@ -30,7 +30,7 @@ describe('the station view model', () => {
     expect(station({ snapshot: null, storage: new MemoryStorage() }).view.get().tokens).toEqual([]);
   });
 
-  it('the screen never says "recorded" beside the pending count from before', async () => {
+  it('ST-2: the screen never says "recorded" beside the pending count from before', async () => {
     const s = station();
     await s.view.open();
     expect(s.view.get().pending).toBe(0);
@@ -44,7 +44,7 @@ describe('the station view model', () => {
     expect(pendingWhenTold.slice(-1)).toEqual([1]);
   });
 
-  it('offers the actions the state machine allows a token here', () => {
+  it('ST-1: offers the actions the state machine allows a token here', () => {
     const s = station();
     expect(s.view.actionsFor(token(1))).toEqual(['start', 'scrap', 'bind_component', 'note']);
     expect(s.view.actionsFor(token(1, { routing: 'UNKNOWN' }))).toEqual([]);
@@ -122,7 +122,7 @@ describe('the station view model', () => {
     expect(s.view.stalledMinutes(true)).toBeNull();
   });
 
-  it('Record again re-queues a refused event under a new id; Discard drops one; asked of an event that is not refused, it says so', async () => {
+  it('ST-5, OB-4: Record again re-queues a refused event under a new id; Discard drops one; asked of an event that is not refused, it says so', async () => {
     const s = station();
     const first = await s.outbox.record(draftFor('BV-1'), 'now');
     const second = await s.outbox.record(draftFor('BV-2'), 'now');

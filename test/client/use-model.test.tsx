@@ -27,7 +27,7 @@ function Shown({ counter }: { counter: Counter }) {
 }
 
 describe('useModel', () => {
-  it('renders again after each change of the model, and unsubscribes on unmount', async () => {
+  it('ST-10: renders again after each change of the model, and unsubscribes on unmount', async () => {
     const counter = new Counter();
     const listeners = vi.spyOn(counter, 'subscribe');
     const { unmount } = render(<Shown counter={counter} />);
@@ -42,7 +42,7 @@ describe('useModel', () => {
     expect(() => counter.increment()).not.toThrow();
   });
 
-  it('listeners hear each change, with the new state, until they stop', () => {
+  it('ST-10: listeners hear each change, with the new state, until they stop', () => {
     const counter = new Counter();
     const heard = vi.fn();
     const stop = counter.subscribe(heard);
@@ -55,7 +55,7 @@ describe('useModel', () => {
 });
 
 describe('scan field', () => {
-  it('asks for a badge until someone is signed in, then for a code; hands on the trimmed text and clears', () => {
+  it('SC-11: asks for a badge until someone is signed in, then for a code; hands on the trimmed text and clears', () => {
     const onScan = vi.fn();
     const { rerender } = render(
       <ScanEntry signedIn={false} onScan={onScan} onCameraFailed={() => undefined} />,

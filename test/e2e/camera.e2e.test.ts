@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { E2E_POLLS } from '../support/station-page';
-import { CLIENT_DIST, clientBuilt } from '../../edge-server/static-app';
+import { CLIENT_DIST, clientBuilt } from '../../edge-server/http/static-app';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/client-decode';
 import { writeBarcodeVideo } from '../support/barcode-video';
 import type { TestEdge } from '../support/edge';
@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 function eventsOf(code: string): { type: string; status: string; n: number }[] {
-  return edge.site.db
+  return edge.core.db
     .prepare(
       `SELECT event_type AS type, status, count(*) AS n FROM token_event
        WHERE code = ? AND origin = 'station' GROUP BY event_id ORDER BY id`,
@@ -107,7 +107,7 @@ function trackStates(page: Page): Promise<string[]> {
 }
 
 describe('camera scanning in Chromium', () => {
-  it('reads the label from the camera, records it once, and stops the camera on close', async () => {
+  it('SC-5, SC-7: reads the label from the camera, records it once, and stops the camera on close', async () => {
     const context = await browser.newContext();
     const page = await stationPage(context);
 
@@ -145,7 +145,7 @@ describe('camera scanning in Chromium', () => {
     await context.close();
   }, 90_000);
 
-  it('stops the camera when the page is hidden, and opens it again when the page is back', async () => {
+  it('SC-5, SC-8: stops the camera when the page is hidden, and opens it again when the page is back', async () => {
     const context = await browser.newContext();
     const page = await stationPage(context);
     await page.getByRole('button', { name: 'Camera', exact: true }).click();
@@ -162,7 +162,7 @@ describe('camera scanning in Chromium', () => {
     await context.close();
   }, 90_000);
 
-  it('works offline: the camera panel, the decoders and the .wasm come from the precache', async () => {
+  it('ST-7, SC-5: works offline: the camera panel, the decoders and the .wasm come from the precache', async () => {
     const context = await browser.newContext();
     const page = await stationPage(context);
     await page.evaluate(async () => {
@@ -194,7 +194,7 @@ describe('camera scanning in Chromium', () => {
     await context.close();
   }, 90_000);
 
-  it('says so when the camera permission is denied', async () => {
+  it('SC-8: says so when the camera permission is denied', async () => {
     const context = await browser.newContext();
     await context.addInitScript(() => {
       navigator.mediaDevices.getUserMedia = () =>

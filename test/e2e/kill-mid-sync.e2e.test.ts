@@ -45,7 +45,7 @@ afterAll(() => stopEdgeAndChromium(edge, browser));
 function rowsOf(ids: readonly string[]): { eventId: string; status: string }[] {
   const wanted = new Set(ids);
   return (
-    edge.site.db
+    edge.core.db
       .prepare(`SELECT event_id AS eventId, status FROM token_event WHERE origin = 'station' ORDER BY id`)
       .all() as { eventId: string; status: string }[]
   ).filter((r) => wanted.has(r.eventId));
@@ -54,7 +54,7 @@ function rowsOf(ids: readonly string[]): { eventId: string; status: string }[] {
 const demoCode = (i: number) => `BV-DEMO-${String((i % 10) + 1).padStart(4, '0')}`;
 
 describe('a station tab killed while a push is in flight', () => {
-  it('is opened again and delivers every event exactly once: resends come back duplicate, none refused', async () => {
+  it('SY-2, IN-2: is opened again and delivers every event exactly once: resends come back duplicate, none refused', async () => {
     // No service worker here: the test must see the tab's pushes to hold one back.
     const context = await browser.newContext({ serviceWorkers: 'block' });
     const token = edge.stationToken('WC-CUT');
@@ -155,7 +155,7 @@ describe('a station tab killed while a push is in flight', () => {
     expect(await again.getByTestId('refused').count()).toBe(0);
     // Each event once on the server: no more rows than events for this station.
     expect(
-      edge.site.db
+      edge.core.db
         .prepare(
           `SELECT count(*) AS n FROM token_event e JOIN station s ON s.id = e.station_id
            WHERE s.name = 'WC-CUT-1' AND e.origin = 'station'`,

@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => stopEdgeAndChromium(edge, browser));
 
 function stationEvents(code: string): { type: string; operator: string }[] {
-  return edge.site.db
+  return edge.core.db
     .prepare(
       `SELECT event_type AS type, operator_badge AS operator FROM token_event
        WHERE code = ? AND origin = 'station' ORDER BY id`,
@@ -45,7 +45,7 @@ function stationEvents(code: string): { type: string; operator: string }[] {
 }
 
 describe('operators and command barcodes in Chromium', () => {
-  it('PIN checked on the tablet (online and offline), two operators with one active, lock, and hands-free commands', async () => {
+  it('ST-3, SC-4: PIN checked on the tablet (online and offline), two operators with one active, lock, and hands-free commands', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
@@ -117,7 +117,7 @@ describe('operators and command barcodes in Chromium', () => {
     await context.close();
   }, 90_000);
 
-  it('the command barcodes page draws every command as a barcode, offline too', async () => {
+  it('SC-12: the command barcodes page draws every command as a barcode, offline too', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${edge.url}/commands`);
@@ -147,7 +147,7 @@ describe('operators and command barcodes in Chromium', () => {
     await context.close();
   }, 60_000);
 
-  it('after five minutes without a touch the station locks itself; the operators stay signed in', async () => {
+  it('ST-3: after five minutes without a touch the station locks itself; the operators stay signed in', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.clock.install();

@@ -53,7 +53,7 @@ interface Row {
 }
 
 function rowsOf(code: string): Row[] {
-  return edge.site.db
+  return edge.core.db
     .prepare(
       `SELECT e.event_id AS eventId, e.event_type AS type, s.name AS station, e.status, e.reason_code AS reason
        FROM token_event e JOIN station s ON s.id = e.station_id
@@ -67,7 +67,7 @@ function refusedLine(page: Page, text: string) {
 }
 
 describe('an event the edge server refuses', () => {
-  it('is listed with the reason; Record again re-queues it under a new id; Discard drops it', async () => {
+  it('ST-5, IN-8: is listed with the reason; Record again re-queues it under a new id; Discard drops it', async () => {
     const context = await browser.newContext();
     let page = await openStation(context, enrollLink('WC-CUT'));
     await signIn(page, 'OP-0001');
@@ -158,7 +158,7 @@ describe('an event the edge server refuses', () => {
     const entries = (await outboxEntries(page)).filter((e) => e.event.code === STARTED);
     expect(entries.map((e) => [e.id, e.stateKind])).toEqual([[third?.eventId, 'delivered']]);
     expect(
-      edge.site.db
+      edge.core.db
         .prepare(
           'SELECT node_code AS node, status FROM flow_token WHERE code = ? AND parent_token_id IS NULL',
         )
@@ -167,7 +167,7 @@ describe('an event the edge server refuses', () => {
     await context.close();
   }, 90_000);
 
-  it('a note longer than the server takes is refused naming the field, refused again, and discarded', async () => {
+  it('ST-5, IN-8: a note longer than the server takes is refused naming the field, refused again, and discarded', async () => {
     const context = await browser.newContext();
     const code = 'BV-DEMO-0007';
     const page = await openStation(

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => stopEdgeAndChromium(edge, browser));
 
 function eventsOf(code: string): { type: string; status: string; n: number }[] {
-  return edge.site.db
+  return edge.core.db
     .prepare(
       `SELECT event_type AS type, status, count(*) AS n FROM token_event
        WHERE code = ? AND origin = 'station' GROUP BY event_id ORDER BY id`,
@@ -38,7 +38,7 @@ function eventsOf(code: string): { type: string; status: string; n: number }[] {
 }
 
 describe('station app in Chromium', () => {
-  it('enrolls, records by wedge scan online and offline, reopens offline, and delivers each event once', async () => {
+  it('ST-6, SC-1, ST-7: enrolls, records by wedge scan online and offline, reopens offline, and delivers each event once', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     // The demo's enrollment link for the CUT station, on this test server's origin.
@@ -81,7 +81,7 @@ describe('station app in Chromium', () => {
     await context.close();
   }, 90_000);
 
-  it('two tabs of one station: one pushes at a time (Web Locks), both show the outbox drained, each event applied once', async () => {
+  it('SY-6: two tabs of one station: one pushes at a time (Web Locks), both show the outbox drained, each event applied once', async () => {
     const context = await browser.newContext();
     const token = edge.stationToken('WC-CUT');
     // Each tab notes when its pushes start and end, on the page: the test's own view of the

@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('app updates in Chromium', () => {
-  it('offers a new release, applies it only with an empty outbox, and keeps every scan', async () => {
+  it('ST-7: offers a new release, applies it only with an empty outbox, and keeps every scan', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
@@ -90,7 +90,7 @@ describe('app updates in Chromium', () => {
       )
       .toEqual({ waiting: false, controlled: true });
     await expect.poll(() => page.getByTestId('update').count()).toBe(0);
-    const rows = edge.site.db
+    const rows = edge.core.db
       .prepare(
         `SELECT event_type AS type, count(*) AS n FROM token_event WHERE code = ? AND origin = 'station' GROUP BY event_id`,
       )

@@ -63,7 +63,7 @@ interface StationRow extends RecordedEvent {
 }
 
 function stationEvents(code: string): StationRow[] {
-  return edge.site.db
+  return edge.core.db
     .prepare(
       `SELECT event_id AS eventId, code, event_type AS type, node_code AS node, operator_badge AS operator, status
        FROM token_event WHERE code = ? AND origin = 'station' ORDER BY id`,
@@ -93,7 +93,7 @@ async function drained(page: Page): Promise<void> {
 }
 
 describe('a demo tote worked through the whole routing from three tablets', () => {
-  it('with the network cut twice, the edge server ends with exactly the recorded events and the tote completed', async () => {
+  it('ST-4, ST-7, TM-4, RT-4, RT-5: with the network cut twice, the edge server ends with exactly the recorded events and the tote completed', async () => {
     const recorded: RecordedEvent[] = [];
     const record = async (page: Page, event: Parameters<typeof recordOnCard>[1]) => {
       recorded.push(await recordOnCard(page, event));
@@ -222,7 +222,7 @@ describe('a demo tote worked through the whole routing from three tablets', () =
 
     // The tote left the last node, completed at PACK-OUTLET; its two branches closed at the join.
     expect(
-      edge.site.db
+      edge.core.db
         .prepare(
           `SELECT branch, node_code AS node, status FROM flow_token WHERE code = ?
            ORDER BY parent_token_id IS NOT NULL, branch`,
@@ -235,7 +235,7 @@ describe('a demo tote worked through the whole routing from three tablets', () =
     ]);
     // What the edge server did on its own: the split, the join and the grade decision.
     expect(
-      edge.site.db
+      edge.core.db
         .prepare(
           `SELECT event_type AS type, node_code AS node FROM token_event
            WHERE code = ? AND origin = 'system' ORDER BY id`,

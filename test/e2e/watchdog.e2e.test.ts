@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => stopEdgeAndChromium(edge, browser));
 
 describe('stall watchdog in Chromium', () => {
-  it('raises the alarm when a scan has not moved for three minutes online, backs off meanwhile, and clears', async () => {
+  it('SY-10, SY-4: raises the alarm when a scan has not moved for three minutes online, backs off meanwhile, and clears', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.clock.install();

@@ -81,7 +81,7 @@ async function snapshot(token: string, since?: string): Promise<any> {
 // ---------------------------------------------------------------------------------------------
 
 describe('routings', () => {
-  it('RG-2: the bad-cycle fixture is 400, naming the cycle A -> B -> A in the message and details', async () => {
+  it('RG-2, AD-1: the bad-cycle fixture is 400, naming the cycle A -> B -> A in the message and details', async () => {
     const before = routingCounts();
     const res = await post('/api/v1/admin/routings', loadFixture('routing-bad-cycle.json'));
     const error = expectError(res, 400, 'BAD_REQUEST');
@@ -92,7 +92,7 @@ describe('routings', () => {
     expect(count("work_center WHERE code = 'WC-A'")).toBe(0);
   });
 
-  it('re-importing BAG-TOTE (same version, same content) is 200 created: false and adds nothing', async () => {
+  it('AD-1: re-importing BAG-TOTE (same version, same content) is 200 created: false and adds nothing', async () => {
     const graphId = (
       edge.core.db.prepare("SELECT id FROM routing_graph WHERE code = 'BAG-TOTE' AND version = 3").get() as {
         id: number;
@@ -122,7 +122,7 @@ describe('routings', () => {
     expect((await cut.send('start', 'BV-DEMO-0001', 'CUT')).status).toBe('applied');
   });
 
-  it('the same code and version with other content is 409', async () => {
+  it('AD-1: the same code and version with other content is 409', async () => {
     const before = routingCounts();
     const changed = { ...bagTote(), name: 'Leather tote bag, new stitching' };
     const error = expectError(await post('/api/v1/admin/routings', changed), 409, 'CONFLICT');
@@ -134,7 +134,7 @@ describe('routings', () => {
     expect(stored.name).toBe('Leather tote bag');
   });
 
-  it('a new version is 201 created: true, beside the old one', async () => {
+  it('AD-1: a new version is 201 created: true, beside the old one', async () => {
     const before = routingCounts();
     const res = await post('/api/v1/admin/routings', { ...bagTote(), version: 4 });
     expect(res.status, res.text).toBe(201);
@@ -149,7 +149,7 @@ describe('routings', () => {
     expect(count("routing_graph WHERE code = 'BAG-TOTE'")).toBe(2);
   });
 
-  it("a new version's tokens can be worked by the stations of its work centers", async () => {
+  it("AD-3: a new version's tokens can be worked by the stations of its work centers", async () => {
     expect((await post('/api/v1/admin/routings', { ...bagTote(), version: 4 })).status).toBe(201);
     const ticket = await post('/api/v1/admin/tickets', { code: 'TOTE-V4', routing: 'BAG-TOTE', qty: 1 });
     expect(ticket.status, ticket.text).toBe(201);
@@ -162,7 +162,7 @@ describe('routings', () => {
     expect(result).toMatchObject({ status: 'applied', token: { nodeCode: 'CUT', status: 'active' } });
   });
 
-  it('a work center that exists with another behavior is 409, and nothing of the routing is published', async () => {
+  it('AD-4: a work center that exists with another behavior is 409, and nothing of the routing is published', async () => {
     const before = routingCounts();
     const routing = {
       code: 'CLASH',
@@ -189,7 +189,7 @@ describe('routings', () => {
 });
 
 describe('job tickets', () => {
-  it('a piece ticket makes one token per serial, ready at the start node', async () => {
+  it('AD-2, IN-5: a piece ticket makes one token per serial, ready at the start node', async () => {
     const cutToken = edge.stationToken('WC-CUT');
     const cursor = (await snapshot(cutToken)).cursor as string;
     const res = await post('/api/v1/admin/tickets', {
@@ -241,7 +241,7 @@ describe('job tickets', () => {
     expect(listed.body.tokens).toEqual(['SN-A', 'SN-B']);
   });
 
-  it('a batch ticket makes one token carrying the qty, in the queue of its start node', async () => {
+  it('AD-2: a batch ticket makes one token carrying the qty, in the queue of its start node', async () => {
     const res = await post('/api/v1/admin/tickets', {
       code: 'TOTE-BATCH-7',
       routing: 'BAG-TOTE',
@@ -274,7 +274,7 @@ describe('job tickets', () => {
     );
   });
 
-  it('a duplicate ticket code is 409 and makes no tokens', async () => {
+  it('AD-2: a duplicate ticket code is 409 and makes no tokens', async () => {
     const tokensBefore = count('flow_token');
     const error = expectError(
       await post('/api/v1/admin/tickets', {
@@ -290,7 +290,7 @@ describe('job tickets', () => {
     expect(count('flow_token')).toBe(tokensBefore);
   });
 
-  it('a serial that is already in use is 409', async () => {
+  it('AD-2: a serial that is already in use is 409', async () => {
     const tokensBefore = count('flow_token');
     expectError(
       await post('/api/v1/admin/tickets', {
@@ -306,7 +306,7 @@ describe('job tickets', () => {
     expect(count("job_ticket WHERE code = 'T-SERIAL'")).toBe(0);
   });
 
-  it('an unknown routing (or version) is 404', async () => {
+  it('AD-2: an unknown routing (or version) is 404', async () => {
     const error = expectError(
       await post('/api/v1/admin/tickets', { code: 'T-404', routing: 'NO-SUCH-ROUTING', qty: 1 }),
       404,
@@ -323,7 +323,7 @@ describe('job tickets', () => {
 });
 
 describe('stations', () => {
-  it('enrolling returns a token once; that token can push; revoking makes it 401', async () => {
+  it('AD-3, AU-4: enrolling returns a token once; that token can push; revoking makes it 401', async () => {
     const res = await post('/api/v1/admin/stations', { name: 'WC-CUT-2', workCenter: 'WC-CUT' });
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({ name: 'WC-CUT-2', workCenter: 'WC-CUT', token: expect.any(String) });
@@ -356,7 +356,7 @@ describe('stations', () => {
     expectError(await send('DELETE', '/api/v1/admin/stations/NO-SUCH-STATION'), 404, 'NOT_FOUND');
   });
 
-  it('a revoked station can be enrolled again under its name, with a new token', async () => {
+  it('AD-5: a revoked station can be enrolled again under its name, with a new token', async () => {
     const first = await post('/api/v1/admin/stations', { name: 'TABLET-7', workCenter: 'WC-CUT' });
     expect(first.status).toBe(201);
     expect((await send('DELETE', '/api/v1/admin/stations/TABLET-7')).status).toBe(204);
@@ -368,7 +368,7 @@ describe('stations', () => {
     expect((await push(edge.url, first.body.token, [])).status).toBe(401);
   });
 
-  it('a station enrolled at given nodes serves those; other nodes are refused', async () => {
+  it('AD-3: a station enrolled at given nodes serves those; other nodes are refused', async () => {
     const res = await post('/api/v1/admin/stations', { name: 'QC-TABLET', nodeCodes: ['QC-FINAL'] });
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({ name: 'QC-TABLET', workCenter: null, nodeCodes: ['QC-FINAL'] });
@@ -398,7 +398,7 @@ describe('stations', () => {
     expect(count("station WHERE name IN ('SPLITTER', 'NOWHERE')")).toBe(0);
   });
 
-  it('no admin input causes a 500: a station with very many nodeCodes is refused as a bad request', async () => {
+  it('HT-1: no admin input causes a 500: a station with very many nodeCodes is refused as a bad request', async () => {
     // 40 000 short codes fit in the 1 MiB body limit.
     const nodeCodes = Array.from({ length: 40_000 }, (_, i) => `N${i}`);
     const res = await post('/api/v1/admin/stations', { name: 'MANY-NODES', nodeCodes });
@@ -408,7 +408,7 @@ describe('stations', () => {
 });
 
 describe('operators and users', () => {
-  it('an operator added with a PIN can sign events; the snapshot carries a pinHash, never the PIN', async () => {
+  it('AD-3, SN-1: an operator added with a PIN can sign events; the snapshot carries a pinHash, never the PIN', async () => {
     const cut = new TestStation(edge.url, edge.stationToken('WC-CUT'), 'OP-0100');
     expect((await cut.send('start', 'BV-DEMO-0001', 'CUT')).reason.code).toBe('UNKNOWN_OPERATOR');
     const cursor = (await snapshot(cut.token)).cursor as string;
@@ -437,7 +437,7 @@ describe('operators and users', () => {
     expectError(await post('/api/v1/admin/operators', { badge: 'OP-0100' }), 409, 'CONFLICT');
   });
 
-  it('an added user can sign in with its role; a duplicate username is 409', async () => {
+  it('AD-3, AU-2: an added user can sign in with its role; a duplicate username is 409', async () => {
     const res = await post('/api/v1/admin/users', {
       username: 'shift.lead',
       role: 'supervisor',
@@ -533,7 +533,7 @@ describe('bad admin input is 400 naming the field', () => {
     },
   ];
 
-  it.each(cases)('$path: $field', async ({ path, body, field }) => {
+  it.each(cases)('AD-6: $path: $field', async ({ path, body, field }) => {
     const error = expectError(await post(path, body()), 400, 'BAD_REQUEST');
     expect(error.message).toContain(field);
   });
@@ -544,21 +544,21 @@ describe('bad admin input is 400 naming the field', () => {
     '/api/v1/admin/stations',
     '/api/v1/admin/operators',
     '/api/v1/admin/users',
-  ])('%s: a body that is not JSON is 400', async (path) => {
+  ])('HT-2: %s: a body that is not JSON is 400', async (path) => {
     expectError(await send('POST', path, '{"code": '), 400, 'BAD_REQUEST');
     expectError(await send('POST', path, ''), 400, 'BAD_REQUEST');
   });
 });
 
 describe('public endpoints', () => {
-  it('GET /api/v1/health is ok without credentials', async () => {
+  it('OP-10: GET /api/v1/health is ok without credentials', async () => {
     const res = await send('GET', '/api/v1/health', undefined, null);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', site: 'SITE-1', schemaVersion: expect.any(Number) });
     expect(res.body.serverTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
-  it('GET /metrics counts scan_events_total after a push', async () => {
+  it('OP-11: GET /metrics counts scan_events_total after a push', async () => {
     const cut = new TestStation(edge.url, edge.stationToken('WC-CUT'));
     expect((await cut.send('start', 'BV-DEMO-0001', 'CUT')).status).toBe('applied');
     expect((await cut.send('start', 'NO-SUCH-CODE', 'CUT')).status).toBe('rejected');

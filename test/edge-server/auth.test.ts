@@ -159,7 +159,7 @@ describe('the auth matrix', () => {
     await edge.close();
   });
 
-  it.each(CASES)('$caller × $label → $expected', async ({ caller, endpoint, expected: want }) => {
+  it.each(CASES)('AU-1, AU-2: $caller × $label → $expected', async ({ caller, endpoint, expected: want }) => {
     const token = tokens.get(caller) ?? null;
     const body = endpoint.body?.(++n);
     const headers: Record<string, string> = {};
@@ -179,7 +179,7 @@ describe('the auth matrix', () => {
     }
   });
 
-  it('a refused admin call changed nothing', () => {
+  it('AU-1, HT-1: a refused admin call changed nothing', () => {
     const db = edge.core.db;
     // Only the admin's calls went through: one of each.
     expect(db.prepare("SELECT count(*) AS n FROM job_ticket WHERE code LIKE 'AUTH-T-%'").get()).toEqual({
@@ -220,7 +220,7 @@ describe('sign-in and credentials at rest', () => {
       body: JSON.stringify(body),
     });
 
-  it('login returns a session token with its role; it opens the endpoints of that role', async () => {
+  it('AU-2: login returns a session token with its role; it opens the endpoints of that role', async () => {
     const res = await login(edge.demo.supervisor);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { token: string; role: string; username: string; expiresAt: string };
@@ -233,7 +233,7 @@ describe('sign-in and credentials at rest', () => {
     expect(queues.status).toBe(200);
   });
 
-  it('a wrong password or an unknown user is 401, with the same message', async () => {
+  it('AU-5: a wrong password or an unknown user is 401, with the same message', async () => {
     const sessions = () => edge.core.db.prepare('SELECT count(*) AS n FROM user_session').get();
     const before = sessions();
     const wrong = await expectError(
@@ -250,7 +250,7 @@ describe('sign-in and credentials at rest', () => {
     expect(sessions()).toEqual(before);
   });
 
-  it('a login body that is not {username, password} is 400', async () => {
+  it('HT-1, HT-2: a login body that is not {username, password} is 400', async () => {
     await expectError(await login({ username: 'admin' }), 400, 'BAD_REQUEST');
     await expectError(await login([]), 400, 'BAD_REQUEST');
     const notJson = await fetch(`${edge.url}/api/v1/auth/login`, {
@@ -261,7 +261,7 @@ describe('sign-in and credentials at rest', () => {
     await expectError(notJson, 400, 'BAD_REQUEST');
   });
 
-  it('a session ends after its lifetime (401 then)', async () => {
+  it('AU-2: a session ends after its lifetime (401 then)', async () => {
     let now = Date.now();
     const timed = await startTestEdge({ clock: () => new Date(now) });
     others.push(timed);
@@ -273,7 +273,7 @@ describe('sign-in and credentials at rest', () => {
     await expectError(await get(), 401, 'UNAUTHORIZED');
   });
 
-  it('station tokens are stored hashed: no token string is in the station table or the database files', () => {
+  it('AU-1: station tokens are stored hashed: no token string is in the station table or the database files', () => {
     const rows = edge.core.db.prepare('SELECT * FROM station').all() as Record<string, unknown>[];
     expect(rows.length).toBe(edge.demo.stations.length);
     const dump = JSON.stringify(rows);
@@ -285,7 +285,7 @@ describe('sign-in and credentials at rest', () => {
     }
   });
 
-  it('passwords and session tokens are not stored in clear', async () => {
+  it('AU-1, AD-3: passwords and session tokens are not stored in clear', async () => {
     const session = await edge.login('admin');
     const users = edge.core.db.prepare('SELECT * FROM app_user').all() as { password_hash: string }[];
     expect(users.length).toBe(2);
@@ -298,7 +298,7 @@ describe('sign-in and credentials at rest', () => {
     for (const user of users) expect(user.password_hash.length).toBeGreaterThan(40);
   });
 
-  it('a revoked station is 401 on both of its endpoints and says it was revoked', async () => {
+  it('AU-4, SN-3: a revoked station is 401 on both of its endpoints and says it was revoked', async () => {
     const admin = await edge.login('admin');
     const enrolled = await adminCall(edge, admin, 'POST', '/api/v1/admin/stations', {
       name: 'AUTH-REVOKE-ME',

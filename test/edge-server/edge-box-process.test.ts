@@ -65,7 +65,7 @@ const notes = (from: number, count: number) =>
   );
 
 describe('backups and restores', () => {
-  it('a backup is taken at start and on demand; a restore checks the file, refuses while the server runs, and the restored site serves', async () => {
+  it('OP-4: a backup is taken at start and on demand; a restore checks the file, refuses while the server runs, and the restored site serves', async () => {
     const dataDir = tempDir();
     const backups = path.join(tempDir('scan-backups-'), 'nightly');
     const env = { BACKUP_DIR: backups, BACKUP_KEEP: '2' };
@@ -123,7 +123,7 @@ describe('backups and restores', () => {
 });
 
 describe('stopping', () => {
-  it('SIGTERM: the push in progress is committed and answered, new connections are refused, the forwarder stops cleanly, exit 0', async () => {
+  it('OP-5: SIGTERM: the push in progress is committed and answered, new connections are refused, the forwarder stops cleanly, exit 0', async () => {
     const hub = await startTestEdge({ env: { SITE_CODE: 'HUB' } });
     hubs.push(hub);
     const admin = await hub.login('admin');
@@ -203,7 +203,7 @@ describe('stopping', () => {
     await stopEdge(edge);
   });
 
-  it('a second server on the same DATA_DIR refuses to start, naming the first', async () => {
+  it('OP-5: a second server on the same DATA_DIR refuses to start, naming the first', async () => {
     const dataDir = tempDir();
     const first = await startEdge(dataDir);
     await expect(startEdge(dataDir)).rejects.toThrow(/another edge server \(pid \d+\) is running on/);
@@ -212,7 +212,7 @@ describe('stopping', () => {
 });
 
 describe('as a service', () => {
-  it('service-unit writes a systemd unit whose ExecStart runs the server with Node 24; SIGTERM stops it with exit 0', async () => {
+  it('OP-8, OP-5: service-unit writes a systemd unit whose ExecStart runs the server with Node 24; SIGTERM stops it with exit 0', async () => {
     const dataDir = tempDir();
     const out = path.join(tempDir(), 'scan-station-edge.service');
     const written = await cli(dataDir, ['service-unit', '--out', out, '--user', 'scan'], {
@@ -263,7 +263,7 @@ describe('as a service', () => {
     expect(await exited).toBe(0);
   });
 
-  it('LOG_FORMAT=pretty gives readable lines (the default on a terminal; the other process tests read the JSON lines a pipe gets)', async () => {
+  it('OP-9: LOG_FORMAT=pretty gives readable lines (the default on a terminal; the other process tests read the JSON lines a pipe gets)', async () => {
     const dataDir = tempDir();
     const child = spawn(process.execPath, ['--import', 'tsx', 'edge-server/main.ts'], {
       cwd: ROOT,

@@ -66,7 +66,7 @@ function notes(from: number, count: number): Record<string, unknown>[] {
 }
 
 describe('a full disk', () => {
-  it('pushes answer 507 STORAGE_FULL and store nothing; what was acknowledged stays; health and forwarding say why; freeing space resumes all by itself', async () => {
+  it('OP-2: pushes answer 507 STORAGE_FULL and store nothing; what was acknowledged stays; health and forwarding say why; freeing space resumes all by itself', async () => {
     const { hub, site } = await siteWithHub();
     const token = site.stationToken('WC-CUT');
     const db = site.core.db;
@@ -137,7 +137,7 @@ describe('a full disk', () => {
     ).toBe(all.length);
   });
 
-  it('the health endpoint warns when the disk holding DATA_DIR has less free space than DISK_WARN_FREE_MB', async () => {
+  it('OP-2: the health endpoint warns when the disk holding DATA_DIR has less free space than DISK_WARN_FREE_MB', async () => {
     const e = await edge({ DISK_WARN_FREE_MB: String(1024 * 1024 * 1024) });
     const health = await json(e, null, 'GET', '/api/v1/health');
     expect(health.status).toBe(200);
@@ -150,7 +150,7 @@ describe('a full disk', () => {
 });
 
 describe('a bounded database', () => {
-  it('events older than RETENTION_DAYS move to a monthly archive file by the server itself; a serial’s trace reads both; parked events and bindings stay live', async () => {
+  it('OP-3: events older than RETENTION_DAYS move to a monthly archive file by the server itself; a serial’s trace reads both; parked events and bindings stay live', async () => {
     let now = Date.parse('2026-09-10T08:00:00.000Z');
     // The server's own archive job, run often here; its clock is the test's.
     const e = await edge({ RETENTION_DAYS: '30', ARCHIVE_INTERVAL_HOURS: '0.0002' }, () => new Date(now));
@@ -232,7 +232,7 @@ describe('a bounded database', () => {
     );
   });
 
-  it('with an upstream, events not yet delivered stay live however old they are', async () => {
+  it('OP-3: with an upstream, events not yet delivered stay live however old they are', async () => {
     let now = Date.parse('2026-09-10T08:00:00.000Z');
     // An upstream that never answers: nothing is ever delivered.
     const e = await edge(

@@ -20,7 +20,7 @@ async function redeem(e: TestEdge, code: unknown) {
 }
 
 describe('enrollment links', () => {
-  it('a link enrolls one browser once: its credential pushes as the station; the second use, a bad code and a revoked station are refused', async () => {
+  it('AU-4: a link enrolls one browser once: its credential pushes as the station; the second use, a bad code and a revoked station are refused', async () => {
     edge = await startTestEdge();
     const admin = await edge.login('admin');
     const created = await fetch(`${edge.url}/api/v1/admin/stations`, {

@@ -69,7 +69,7 @@ describe('hardening', () => {
     expect(answeredAt).toBeGreaterThanOrEqual(releasedAt);
   });
 
-  it('password guessing for one username is rate limited after five tries (429 with Retry-After)', async () => {
+  it('AU-3: password guessing for one username is rate limited after five tries (429 with Retry-After)', async () => {
     const e = await edge();
     const attempt = (password: string) =>
       fetch(`${e.url}/api/v1/auth/login`, {
@@ -87,7 +87,7 @@ describe('hardening', () => {
     expect(limitedBody.error.code).toBe('RATE_LIMITED');
   });
 
-  it('a hub refuses a site’s record claiming another site (FOREIGN_SITE), answers 413 beyond 500 records, and rejects too-deep data', async () => {
+  it('FW-7, HT-2: a hub refuses a site’s record claiming another site (FOREIGN_SITE), answers 413 beyond 500 records, and rejects too-deep data', async () => {
     const hub = await edge({ SITE_CODE: 'HUB' });
     const admin = await hub.login('admin');
     const { body: enrolled } = await api(hub, admin, 'POST', '/api/v1/admin/sites', { code: 'SITE-A' });
@@ -149,7 +149,7 @@ describe('hardening', () => {
     expect(again.body.results[0]).toEqual({ id, status: 'duplicate', token: first.body.results[0].token });
   });
 
-  it('a station sees the upstream status of its own events only; a bad resend body is 400, not 500', async () => {
+  it('FW-8, HT-1: a station sees the upstream status of its own events only; a bad resend body is 400, not 500', async () => {
     const e = await edge();
     const cut = new TestStation(e.url, e.stationToken('WC-CUT'));
     const event = cut.event('start', 'BV-DEMO-0001', 'CUT');

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('loads the demo into an empty DATA_DIR, writes demo.json as documented, and does not load it twice', async () => {
+  it('OP-7: loads the demo into an empty DATA_DIR, writes demo.json as documented, and does not load it twice', async () => {
     const dir = dataDir();
     const edge = await startEdge(dir);
     const demo = JSON.parse(fs.readFileSync(path.join(dir, 'demo.json'), 'utf8')) as DemoFile;
@@ -67,7 +67,7 @@ describe('npm start', () => {
     db.close();
   });
 
-  it('DEMO=0 starts an empty site', async () => {
+  it('OP-7: DEMO=0 starts an empty site', async () => {
     const dir = dataDir();
     const edge = await startEdge(dir, { DEMO: '0' });
     const health = await fetch(`${edge.url}/api/v1/health`);
@@ -79,7 +79,7 @@ describe('npm start', () => {
     db.close();
   });
 
-  it('refuses to start on a database whose schema drifted, naming what differs', async () => {
+  it('OP-1: refuses to start on a database whose schema drifted, naming what differs', async () => {
     const dir = dataDir();
     await stopEdge(await startEdge(dir, { DEMO: '0' }));
     const db = new Database(path.join(dir, 'edge.sqlite'));

@@ -368,7 +368,7 @@ function schemaAccepts(eventText: string): boolean {
 
 describe('malformed input never causes a 500, an error without its shape, or a partial write', () => {
   it(
-    'arbitrary strings and bytes as the push body, with any content type',
+    'HT-1, IN-1: arbitrary strings and bytes as the push body, with any content type',
     async () => {
       const body = fc.oneof(
         fc.string({ unit: 'grapheme', maxLength: 200 }).map(utf8),
@@ -400,7 +400,7 @@ describe('malformed input never causes a 500, an error without its shape, or a p
   );
 
   it(
-    'any JSON value as the push body',
+    'HT-1, IN-1: any JSON value as the push body',
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.jsonValue(), contentType, async (value, type) => {
@@ -418,7 +418,7 @@ describe('malformed input never causes a 500, an error without its shape, or a p
   );
 
   it(
-    'an envelope whose events (or stationClock) are anything',
+    'HT-1, IN-1: an envelope whose events (or stationClock) are anything',
     async () => {
       const events: fc.Arbitrary<JsonText> = fc.oneof(
         fc.jsonValue({ maxDepth: 4 }).map((value) => ({ value })),
@@ -456,7 +456,7 @@ describe('malformed input never causes a 500, an error without its shape, or a p
   );
 
   it(
-    'events with fields of the wrong type, huge, unicode, fractional, negative, repeated or polluting',
+    'HT-1, IN-1, IN-8: events with fields of the wrong type, huge, unicode, fractional, negative, repeated or polluting',
     async () => {
       const batch = fc.array(fc.array(mutation, { minLength: 1, maxLength: 3 }), {
         minLength: 1,
@@ -496,7 +496,7 @@ describe('malformed input never causes a 500, an error without its shape, or a p
   );
 
   it(
-    'odd headers on a valid push: content types, charsets, credentials',
+    'HT-1: odd headers on a valid push: content types, charsets, credentials',
     async () => {
       const authorization = fc.oneof(
         fc.constant('Bearer <station>'),
@@ -536,7 +536,7 @@ describe('malformed input never causes a 500, an error without its shape, or a p
   );
 
   it(
-    'random paths and methods under /api/v1, with and without credentials',
+    'HT-1: random paths and methods under /api/v1, with and without credentials',
     async () => {
       const segment = fc.oneof(
         fc.constantFrom(
@@ -626,7 +626,7 @@ describe('malformed input never causes a 500, an error without its shape, or a p
   );
 
   it(
-    'GET /api/v1/station/snapshot?since=<anything> answers 200 or 400',
+    'HT-1, SN-3: GET /api/v1/station/snapshot?since=<anything> answers 200 or 400',
     async () => {
       const since = fc.oneof(
         fc.string({ maxLength: 40 }),
@@ -744,7 +744,7 @@ describe('malformed input to the supervisor and admin API', () => {
   const plausible = fc.dictionary(fc.constantFrom(...KEYS), value, { maxKeys: 8 });
 
   it(
-    'known endpoints with random bodies and any credential',
+    'HT-1: known endpoints with random bodies and any credential',
     async () => {
       const who = fc.constantFrom('none', 'station', 'supervisor', 'admin');
       const body = fc.oneof(
@@ -778,7 +778,7 @@ describe('malformed input to the supervisor and admin API', () => {
   );
 
   it(
-    'routings with random graphs (nodes, edges, rules) are published or refused, never a 500',
+    'HT-1, AD-1: routings with random graphs (nodes, edges, rules) are published or refused, never a 500',
     async () => {
       const codes = ['CUT', 'SPLIT', 'A', 'B', 'JOIN', 'QC', 'DEC', 'PACK', 'GHOST'];
       const node = fc.record({
@@ -875,7 +875,7 @@ describe('regressions', () => {
     return { status: res.status, neighbour: results?.[1]?.status, where: `${res.status} ${lastServerError}` };
   }
 
-  it(`regression seed 20261126: data nested 2 000 to 8 000 arrays deep (within the 16 KiB data limit) is answered, not a 500`, async () => {
+  it(`HT-1: regression seed 20261126: data nested 2 000 to 8 000 arrays deep (within the 16 KiB data limit) is answered, not a 500`, async () => {
     const failures: string[] = [];
     for (let depth = 2_000; depth <= 8_000; depth += 500) {
       const { status, neighbour, where } = await pushDeep(`${'['.repeat(depth)}${']'.repeat(depth)}`);
@@ -885,7 +885,7 @@ describe('regressions', () => {
     expect(failures, failures.join('\n')).toEqual([]);
   });
 
-  it(`regression seed 20261126: data nested 20 000 objects deep (100 KB) is rejected INVALID_EVENT, not a 500`, async () => {
+  it(`HT-1, IN-8: regression seed 20261126: data nested 20 000 objects deep (100 KB) is rejected INVALID_EVENT, not a 500`, async () => {
     const { status, neighbour, where } = await pushDeep(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
     expect(status, where).toBe(200);
     expect(neighbour).not.toBe('rejected');
@@ -909,7 +909,7 @@ describe('regressions', () => {
    * shape, e.g. 400 BAD_REQUEST or 404 NOT_FOUND with {error:{code,message,details}}.
    * Suspected: edge-server/server.ts startServer has no 'clientError' handler on the Node server.
    */
-  it('regression seed 20261128: an unknown HTTP method (FOO /api/v1/) gets the error body, not a bare 400', async () => {
+  it('HT-1: regression seed 20261128: an unknown HTTP method (FOO /api/v1/) gets the error body, not a bare 400', async () => {
     const res = await rawStatus('FOO', '/api/v1/');
     expect(res.status).toBeLessThan(500);
     expect(errorBodySchema.safeParse(res.json).success, `${res.status} ${JSON.stringify(res.text)}`).toBe(
@@ -923,7 +923,7 @@ describe('regressions', () => {
    * with a bare `431 Request Header Fields Too Large` and an empty body. Expected the error shape
    * (and the contract's 400/413 codes). Same suspected place as above: no 'clientError' handler.
    */
-  it('regression seed 20261129: a since= longer than the header limit gets the error body, not a bare 431', async () => {
+  it('HT-1: regression seed 20261129: a since= longer than the header limit gets the error body, not a bare 431', async () => {
     const res = await rawStatus(
       'GET',
       `/api/v1/station/snapshot?since=${encodeURIComponent('é'.repeat(3000))}`,

@@ -59,7 +59,7 @@ function catchError(fn: () => unknown): Error {
 }
 
 describe('migrations', () => {
-  it('a fresh database migrates to the latest version and verify-schema says it matches', () => {
+  it('OP-1: a fresh database migrates to the latest version and verify-schema says it matches', () => {
     const db = openDatabase(path.join(tmp, 'not', 'yet', 'there', 'edge.db'));
     opened.push(db);
     const migrations = loadMigrations();
@@ -79,11 +79,11 @@ describe('migrations', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 
-  it('an unmigrated database is at version 0', () => {
+  it('OP-6: an unmigrated database is at version 0', () => {
     expect(currentSchemaVersion(open())).toBe(0);
   });
 
-  it('running migrate again (after a restart) applies nothing and changes nothing', () => {
+  it('OP-6: running migrate again (after a restart) applies nothing and changes nothing', () => {
     const db = migratedDatabase();
     const before = migrationRows(db);
     db.close();
@@ -97,7 +97,7 @@ describe('migrations', () => {
     expect(verifySchema(reopened).ok).toBe(true);
   });
 
-  it('a migration file edited after it was applied stops migrate with an error naming the file', () => {
+  it('OP-1: a migration file edited after it was applied stops migrate with an error naming the file', () => {
     const dir = copyMigrations();
     const db = open();
     migrate(db, loadMigrations(dir));
@@ -115,7 +115,7 @@ describe('migrations', () => {
     expect(migrationRows(db)).toEqual(rows);
   });
 
-  it('a migration that was applied but whose file is gone stops migrate with an error naming it', () => {
+  it('OP-1: a migration that was applied but whose file is gone stops migrate with an error naming it', () => {
     const dir = copyMigrations();
     fs.writeFileSync(path.join(dir, '0002_add_note.sql'), 'CREATE TABLE note (id INTEGER PRIMARY KEY);\n');
     const db = open();
@@ -137,7 +137,7 @@ describe('migrations', () => {
     );
   });
 
-  it('a failing migration is rolled back completely and leaves the database at the previous version', () => {
+  it('OP-1: a failing migration is rolled back completely and leaves the database at the previous version', () => {
     const dir = path.join(tmp, 'migrations');
     fs.mkdirSync(dir);
     fs.copyFileSync(path.join(MIGRATIONS_DIR, '0001_initial.sql'), path.join(dir, '0001_initial.sql'));
@@ -161,7 +161,7 @@ describe('migrations', () => {
     expect(verifySchema(db, loadMigrations(dir).slice(0, 1)).ok).toBe(true);
   });
 
-  it('migrate refuses to apply a forgotten migration after a later one', () => {
+  it('OP-6: migrate refuses to apply a forgotten migration after a later one', () => {
     const dir = copyMigrations();
     fs.writeFileSync(path.join(dir, '0002_a.sql'), 'CREATE TABLE a (id INTEGER PRIMARY KEY);\n');
     fs.writeFileSync(path.join(dir, '0003_b.sql'), 'CREATE TABLE b (id INTEGER PRIMARY KEY);\n');
@@ -174,7 +174,7 @@ describe('migrations', () => {
 });
 
 describe('verify-schema', () => {
-  it('finds a dropped table', () => {
+  it('OP-1: finds a dropped table', () => {
     const db = migratedDatabase();
     db.exec('DROP TABLE component_binding');
 
@@ -189,14 +189,14 @@ describe('verify-schema', () => {
     expect(formatSchemaReport(report)).toContain('schema check FAILED: 3 problems');
   });
 
-  it('finds a dropped index', () => {
+  it('OP-1: finds a dropped index', () => {
     const db = migratedDatabase();
     db.exec('DROP INDEX flow_token_change');
 
     expect(verifySchema(db).differences).toEqual(['index flow_token_change on flow_token is missing']);
   });
 
-  it('finds an added column', () => {
+  it('OP-1: finds an added column', () => {
     const db = migratedDatabase();
     db.exec('ALTER TABLE station ADD COLUMN nickname TEXT');
 
@@ -205,7 +205,7 @@ describe('verify-schema', () => {
     ]);
   });
 
-  it('finds a changed column type', () => {
+  it('OP-1: finds a changed column type', () => {
     const db = migratedDatabase();
     db.exec(`
       CREATE TABLE site_counter_new (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -219,7 +219,7 @@ describe('verify-schema', () => {
     ]);
   });
 
-  it('finds a changed CHECK constraint, foreign key and partial index', () => {
+  it('OP-1: finds a changed CHECK constraint, foreign key and partial index', () => {
     const db = migratedDatabase();
     db.pragma('foreign_keys = OFF');
     db.exec(`
@@ -258,7 +258,7 @@ describe('verify-schema', () => {
     ]);
   });
 
-  it('reports a foreign key violation naming the table', () => {
+  it('OP-1: reports a foreign key violation naming the table', () => {
     const db = migratedDatabase();
     db.pragma('foreign_keys = OFF');
     db.prepare(
@@ -279,7 +279,7 @@ describe('verify-schema', () => {
     expect(report.differences).toHaveLength(2);
   });
 
-  it('reports schema_migration rows that do not match the files', () => {
+  it('OP-1: reports schema_migration rows that do not match the files', () => {
     const db = migratedDatabase();
     db.prepare("UPDATE schema_migration SET checksum = 'deadbeef' || checksum WHERE version = 1").run();
 
@@ -296,14 +296,14 @@ describe('loadMigrations', () => {
     return dir;
   }
 
-  it('loads the real migrations in order with sha256 checksums', () => {
+  it('OP-1, OP-6: loads the real migrations in order with sha256 checksums', () => {
     const migrations = loadMigrations();
     expect(migrations[0]).toMatchObject({ version: 1, name: '0001_initial' });
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     for (const m of migrations) expect(m.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('refuses two files with the same version', () => {
+  it('OP-6: refuses two files with the same version', () => {
     const dir = dirWith({ '0001_a.sql': 'SELECT 1;', '0001_b.sql': 'SELECT 2;' });
     expect(() => loadMigrations(dir)).toThrow(MigrationError);
     expect(() => loadMigrations(dir)).toThrow(
@@ -311,17 +311,17 @@ describe('loadMigrations', () => {
     );
   });
 
-  it('refuses a gap in the versions', () => {
+  it('OP-6: refuses a gap in the versions', () => {
     const dir = dirWith({ '0001_a.sql': 'SELECT 1;', '0003_c.sql': 'SELECT 3;' });
     expect(() => loadMigrations(dir)).toThrow(/expected version 0002 but found 0003_c\.sql/);
   });
 
-  it('refuses versions that do not start at 1', () => {
+  it('OP-6: refuses versions that do not start at 1', () => {
     const dir = dirWith({ '0002_b.sql': 'SELECT 2;' });
     expect(() => loadMigrations(dir)).toThrow(/expected version 0001 but found 0002_b\.sql/);
   });
 
-  it('refuses a file name that does not follow NNNN_name.sql', () => {
+  it('OP-6: refuses a file name that does not follow NNNN_name.sql', () => {
     const dir = dirWith({ '0001_a.sql': 'SELECT 1;', '2_b.sql': 'SELECT 2;' });
     expect(() => loadMigrations(dir)).toThrow(/2_b\.sql is not a migration file name/);
   });

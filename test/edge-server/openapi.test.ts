@@ -44,13 +44,13 @@ function documentedOperations(): [string, string, any][] {
 }
 
 describe('the served document', () => {
-  it('is OpenAPI 3.1 whose server is the origin it was asked on', () => {
+  it('HT-5: is OpenAPI 3.1 whose server is the origin it was asked on', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info).toMatchObject({ title: expect.any(String), version: '1' });
     expect(doc.servers).toEqual([{ url: edge.url, description: expect.any(String) }]);
   });
 
-  it('documents every route the app serves, and no other', () => {
+  it('HT-5: documents every route the app serves, and no other', () => {
     const served = createApp(edge.core)
       .routes // middleware is ALL; GET /* serves the station app's files (static-app.ts), not the API
       .filter((route) => route.method !== 'ALL' && route.path !== '/*')
@@ -73,7 +73,7 @@ describe('the served document', () => {
     }
   });
 
-  it('gives each operation a unique operationId, a summary, declared tags, its security and a 4xx with the error body', () => {
+  it('HT-5: gives each operation a unique operationId, a summary, declared tags, its security and a 4xx with the error body', () => {
     const tags = new Set(doc.tags.map((tag: { name: string }) => tag.name));
     const ids = documentedOperations().map(([, , operation]) => operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -101,7 +101,7 @@ describe('the served document', () => {
     }
   });
 
-  it('asks for the credential each audience has, and none on public operations', () => {
+  it('HT-5, AU-1: asks for the credential each audience has, and none on public operations', () => {
     const security = (method: string, path: string) => doc.paths[path][method].security;
     expect(security('post', '/api/v1/events')).toEqual([{ stationToken: [] }, { siteCredential: [] }]);
     expect(security('get', '/api/v1/station/snapshot')).toEqual([{ stationToken: [] }]);
@@ -124,13 +124,13 @@ describe('the served document', () => {
     );
   });
 
-  it('resolves every $ref', () => {
+  it('HT-5: resolves every $ref', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of new Set(refs)) expect(resolve({ $ref: ref }), ref).toBeDefined();
   });
 
-  it('takes the request bodies from the schemas the handlers and the domain parse with', () => {
+  it('HT-5: takes the request bodies from the schemas the handlers and the domain parse with', () => {
     const body = (method: string, path: string) =>
       doc.paths[path][method].requestBody.content['application/json'].schema;
     expect(body('post', '/api/v1/events')).toEqual({ $ref: '#/components/schemas/EventsRequest' });
@@ -162,7 +162,7 @@ function resolve(value: any): any {
 }
 
 describe('answers match the document', () => {
-  it('every operation, called on a demo site, answers a documented status with its documented schema', async () => {
+  it('HT-5: every operation, called on a demo site, answers a documented status with its documented schema', async () => {
     const operations = new Map<string, Operation>(
       createApi(edge.core).operations.map((operation) => [operation.spec.operationId, operation]),
     );
@@ -305,7 +305,7 @@ describe('answers match the document', () => {
 });
 
 describe('npm run lint:openapi', () => {
-  it('passes Redocly’s recommended rules on the document as served', () => {
+  it('HT-5: passes Redocly’s recommended rules on the document as served', () => {
     const lint = spawnSync('npm', ['run', '--silent', 'lint:openapi'], { cwd: ROOT, encoding: 'utf8' });
     expect(lint.status, `${lint.stdout}\n${lint.stderr}`).toBe(0);
     expect(`${lint.stdout}${lint.stderr}`).toMatch(/Your API description is valid/);

@@ -119,7 +119,7 @@ describe('large routings (findings 1 and 2)', () => {
     ).toBe(0);
   });
 
-  it('a routing body over 4 MiB is 413, whatever it holds', async () => {
+  it('HT-2: a routing body over 4 MiB is 413, whatever it holds', async () => {
     const e = await edge();
     const admin = await e.login('admin');
     const res = await api(e, admin, 'POST', '/api/v1/admin/routings', {
@@ -131,7 +131,7 @@ describe('large routings (findings 1 and 2)', () => {
 });
 
 describe('request bodies (findings 3 and 4)', () => {
-  it('the dead-letter resend reads at most 16 KiB: 8 MiB is 413; an empty body still resends all', async () => {
+  it('HT-2, FW-4: the dead-letter resend reads at most 16 KiB: 8 MiB is 413; an empty body still resends all', async () => {
     const e = await edge();
     const supervisor = await e.login('supervisor');
     const big = await api(e, supervisor, 'POST', '/api/v1/supervisor/upstream/dead/resend', {
@@ -148,7 +148,7 @@ describe('request bodies (findings 3 and 4)', () => {
     expect(await res.json()).toEqual({ resent: 0 });
   });
 
-  it('a client that sends half a body and hangs up is a 400 in the metrics, not a 500 nor an error in the log', async () => {
+  it('HT-2, OP-11: a client that sends half a body and hangs up is a 400 in the metrics, not a 500 nor an error in the log', async () => {
     const lines: string[] = [];
     const log = pino(
       { level: 'info' },
@@ -186,7 +186,7 @@ describe('request bodies (findings 3 and 4)', () => {
 });
 
 describe('credentials (findings 5 and 7)', () => {
-  it('a station revoked from the command line (another process) is refused on every route at once', async () => {
+  it('AU-4: a station revoked from the command line (another process) is refused on every route at once', async () => {
     const e = await edge();
     const token = e.stationToken('WC-CUT');
     const before = await api(e, token, 'GET', '/api/v1/station/upstream?ids=x');
@@ -232,7 +232,7 @@ describe('credentials (findings 5 and 7)', () => {
     });
   }
 
-  it('five wrong passwords slow that username from that address only: its owner signs in from another address', async () => {
+  it('AU-3: five wrong passwords slow that username from that address only: its owner signs in from another address', async () => {
     const e = await edge();
     const { username, password } = e.demo.supervisor;
     for (let i = 0; i < 5; i++)
@@ -243,7 +243,7 @@ describe('credentials (findings 5 and 7)', () => {
     expect((await signIn(e, '127.0.0.3', username, password)).status).toBe(200);
   });
 
-  it('guesses spread over many usernames from one address are slowed too, with waits that grow', async () => {
+  it('AU-3: guesses spread over many usernames from one address are slowed too, with waits that grow', async () => {
     let now = Date.parse('2026-11-30T08:00:00.000Z');
     const e = await edge({ clock: () => new Date(now) });
     const waits: number[] = [];
@@ -272,7 +272,7 @@ describe('security headers (finding 6)', () => {
     expect(headers.get('referrer-policy')).toBe('no-referrer');
   };
 
-  it('the app, the API (errors too) and the CA page carry a CSP and the other headers; HSTS only over HTTPS', async () => {
+  it('HT-3: the app, the API (errors too) and the CA page carry a CSP and the other headers; HSTS only over HTTPS', async () => {
     const e = await edge();
     const app = await fetch(`${e.url}/`, { headers: { accept: 'text/html' } });
     expectHardened(app.headers);
@@ -287,7 +287,7 @@ describe('security headers (finding 6)', () => {
     expect(ca.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('over HTTPS the answer also carries Strict-Transport-Security', async () => {
+  it('HT-3: over HTTPS the answer also carries Strict-Transport-Security', async () => {
     const probe = await edge();
     const tls = await loadTls(probe.core.config, { addresses: () => ['127.0.0.1'] });
     const e = await edge({ https: { port: 0, tls } });
@@ -397,7 +397,7 @@ describe('parking (findings 9 and 10)', () => {
 });
 
 describe('the protocol version', () => {
-  it('every API answer names the version it speaks; a caller speaking another version is refused before anything runs', async () => {
+  it('HT-3: every API answer names the version it speaks; a caller speaking another version is refused before anything runs', async () => {
     const e = await edge();
     const health = await fetch(`${e.url}/api/v1/health`);
     expect(health.headers.get('scan-protocol-version')).toBe('1');

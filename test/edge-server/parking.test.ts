@@ -503,7 +503,7 @@ describe('a supervisor resolves conflicts', () => {
     expect(missing.body.error.code).toBe('NOT_FOUND');
   });
 
-  it('PK-4: apply moves the token, applies the event, and records move and resolve in the trace and upstream; twice is 409', async () => {
+  it('PK-4, TM-12: apply moves the token, applies the event, and records move and resolve in the trace and upstream; twice is 409', async () => {
     await start({ PARKING_WINDOW_HOURS: '1' });
     const code = 'WL-DEMO-0003';
     const sew = new Station('WC-SEW', 'OP-0003');
@@ -572,7 +572,7 @@ describe('a supervisor resolves conflicts', () => {
 
   // Regression (fixed): conflicts.ts applyAnyway moves the *root* onto the branch node,
   // so the tote never splits and later skips its STITCH-STRAP branch and the join altogether.
-  it('PK-4, RT-3, RT-4: apply on a branch event of an unsplit tote keeps the family whole (the other branch is still to do)', async () => {
+  it('PK-4, TM-12, RT-3, RT-4: apply on a branch event of an unsplit tote keeps the family whole (the other branch is still to do)', async () => {
     await start({ PARKING_WINDOW_HOURS: '1' });
     const code = 'BV-DEMO-0004';
     const edgeSt = new Station('WC-EDGE', 'OP-0002');

@@ -144,7 +144,7 @@ describe('push: 200 with one result per event', () => {
     ]);
   });
 
-  it('applied: the result carries the token {code, branch, nodeCode, status} after the event', async () => {
+  it('IN-9: applied: the result carries the token {code, branch, nodeCode, status} after the event', async () => {
     const event = stationEvent({ seq: 1, type: 'start', code: 'BV-DEMO-0001', nodeCode: 'CUT' });
     const res = await push(edge.url, edge.stationToken('WC-CUT'), [event]);
     expect(res.status).toBe(200);
@@ -158,7 +158,7 @@ describe('push: 200 with one result per event', () => {
     expect(tokenRow('BV-DEMO-0001')).toEqual({ node_code: 'CUT', status: 'active' });
   });
 
-  it('applied: a split child is named by its branch (RT-3)', async () => {
+  it('IN-9: applied: a split child is named by its branch (RT-3)', async () => {
     const cut = station('WC-CUT');
     await cut.send('start', 'BV-DEMO-0001', 'CUT');
     const done = await cut.send('complete', 'BV-DEMO-0001', 'CUT');
@@ -375,7 +375,7 @@ describe('push: rejected events', () => {
     expect(again.body.results).toStrictEqual([res.body.results[0]]);
   });
 
-  it('UNKNOWN_CODE: the message names the code, as in protocol.md', async () => {
+  it('IN-8: UNKNOWN_CODE: the message names the code, as in protocol.md', async () => {
     const event = stationEvent({ seq: 1, type: 'start', code: 'BV-2411-999999', nodeCode: 'CUT' });
     const res = await push(edge.url, edge.stationToken('WC-CUT'), [event]);
     expect(res.status).toBe(200);
@@ -388,7 +388,7 @@ describe('push: rejected events', () => {
     ]);
   });
 
-  it('NODE_NOT_SERVED: a CUT station reporting at EDGE-BODY', async () => {
+  it('IN-8: NODE_NOT_SERVED: a CUT station reporting at EDGE-BODY', async () => {
     const event = stationEvent({ seq: 1, type: 'start', code: 'BV-DEMO-0001', nodeCode: 'EDGE-BODY' });
     const res = await push(edge.url, edge.stationToken('WC-CUT'), [event]);
     expect(res.body.results).toStrictEqual([
@@ -401,7 +401,7 @@ describe('push: rejected events', () => {
     expect(tokenRow('BV-DEMO-0001')).toEqual({ node_code: 'CUT', status: 'ready' });
   });
 
-  it('UNKNOWN_OPERATOR: a badge that is not known here', async () => {
+  it('IN-8: UNKNOWN_OPERATOR: a badge that is not known here', async () => {
     const event = stationEvent({
       seq: 1,
       type: 'start',
@@ -461,7 +461,7 @@ describe('push: rejected events', () => {
     expect(tokenRow('BV-DEMO-0001')).toEqual({ node_code: 'CUT', status: 'ready' });
   });
 
-  it('rejected events are never forwarded upstream, and their seq is not taken for a gap', async () => {
+  it('FW-1, IN-6: rejected events are never forwarded upstream, and their seq is not taken for a gap', async () => {
     const cut = edge.stationToken('WC-CUT');
     const res = await push(edge.url, cut, [
       stationEvent({ seq: 1, type: 'start', code: 'BV-2411-999999', nodeCode: 'CUT' }),
@@ -493,7 +493,7 @@ describe('push: rejected events', () => {
     expect(health.seqGaps).toEqual([]);
   });
 
-  it('one bad event never fails its batch: every kind of bad event beside good ones', async () => {
+  it('IN-1, IN-8: one bad event never fails its batch: every kind of bad event beside good ones', async () => {
     const cut = edge.stationToken('WC-CUT');
     const good1 = stationEvent({ seq: 1, type: 'start', code: 'BV-DEMO-0001', nodeCode: 'CUT' });
     const good2 = stationEvent({ seq: 8, type: 'start', code: 'BV-DEMO-0002', nodeCode: 'CUT' });
@@ -545,7 +545,7 @@ describe('push: rejected events', () => {
 describe('whole-request errors', () => {
   const envelope = (events: unknown[] = []) => ({ stationClock: new Date().toISOString(), events });
 
-  it('400 BAD_REQUEST: the body is not JSON', async () => {
+  it('HT-2: 400 BAD_REQUEST: the body is not JSON', async () => {
     const token = edge.stationToken('WC-CUT');
     await expectError(
       await call('POST', '/api/v1/events', { token, raw: '{"stationClock": ' }),
@@ -576,13 +576,13 @@ describe('whole-request errors', () => {
     { name: 'an array', body: [], field: '' },
     { name: 'null', body: null, field: '' },
     { name: 'a string', body: 'events', field: '' },
-  ])('400 BAD_REQUEST: JSON but not the envelope ($name)', async ({ body, field }) => {
+  ])('IN-10: 400 BAD_REQUEST: JSON but not the envelope ($name)', async ({ body, field }) => {
     const res = await call('POST', '/api/v1/events', { token: edge.stationToken('WC-CUT'), body });
     const error = await expectError(res, 400, 'BAD_REQUEST');
     expect(error.error.message).toContain(field);
   });
 
-  it('400: nothing in a request that is not the envelope is applied', async () => {
+  it('IN-10: 400: nothing in a request that is not the envelope is applied', async () => {
     const event = stationEvent({ seq: 1, type: 'start', code: 'BV-DEMO-0001', nodeCode: 'CUT' });
     const res = await call('POST', '/api/v1/events', {
       token: edge.stationToken('WC-CUT'),
@@ -595,7 +595,7 @@ describe('whole-request errors', () => {
     ).toBeUndefined();
   });
 
-  it('401 UNAUTHORIZED: missing header, unknown token, revoked station', async () => {
+  it('AU-1: 401 UNAUTHORIZED: missing header, unknown token, revoked station', async () => {
     const body = envelope();
     await expectError(await call('POST', '/api/v1/events', { body }), 401, 'UNAUTHORIZED');
     await expectError(
@@ -627,7 +627,7 @@ describe('whole-request errors', () => {
     expect(tokenRow('BV-DEMO-0001').status).toBe('ready');
   });
 
-  it('403 FORBIDDEN: a station token on supervisor/admin endpoints; a supervisor session on POST /events', async () => {
+  it('AU-1, AU-2: 403 FORBIDDEN: a station token on supervisor/admin endpoints; a supervisor session on POST /events', async () => {
     const stationToken = edge.stationToken('WC-CUT');
     await expectError(
       await call('GET', '/api/v1/supervisor/queues', { token: stationToken }),
@@ -651,7 +651,7 @@ describe('whole-request errors', () => {
     );
   });
 
-  it('404 NOT_FOUND: an unknown route', async () => {
+  it('HT-1: 404 NOT_FOUND: an unknown route', async () => {
     await expectError(await call('GET', '/no/such/route'), 404, 'NOT_FOUND');
     await expectError(
       await call('GET', '/api/v1/no-such-route', { token: edge.stationToken('WC-CUT') }),
@@ -665,7 +665,7 @@ describe('whole-request errors', () => {
     );
   });
 
-  it('413 PAYLOAD_TOO_LARGE: 501 events; 500 are fine', async () => {
+  it('HT-2: 413 PAYLOAD_TOO_LARGE: 501 events; 500 are fine', async () => {
     const token = edge.stationToken('WC-CUT');
     const events = (n: number, from: number) =>
       Array.from({ length: n }, (_, i) =>
@@ -691,7 +691,7 @@ describe('whole-request errors', () => {
     expect(ok.body.results.every((r: { status: string }) => r.status === 'applied')).toBe(true);
   });
 
-  it('413 PAYLOAD_TOO_LARGE: a body over 1 MiB, with or without Content-Length', async () => {
+  it('HT-2: 413 PAYLOAD_TOO_LARGE: a body over 1 MiB, with or without Content-Length', async () => {
     const token = edge.stationToken('WC-CUT');
     const event = stationEvent({
       seq: 1,
@@ -728,7 +728,7 @@ describe('whole-request errors', () => {
     ).toBeUndefined();
   });
 
-  it('429 RATE_LIMITED with Retry-After when a station pushes too fast; nothing of it is applied', async () => {
+  it('IN-11: 429 RATE_LIMITED with Retry-After when a station pushes too fast; nothing of it is applied', async () => {
     const limited = await startTestEdge({ env: { STATION_RATE_PER_SECOND: '1' } });
     extraEdges.push(limited);
     const token = limited.stationToken('WC-CUT');
@@ -770,7 +770,7 @@ describe('whole-request errors', () => {
     expect((await push(limited.url, limited.stationToken('WC-EDGE'), [])).status).toBe(200);
   });
 
-  it('no input a client can send causes a 500', async () => {
+  it('HT-1: no input a client can send causes a 500', async () => {
     const token = edge.stationToken('WC-CUT');
     const bodies = [
       'null',

@@ -39,7 +39,7 @@ async function applies(st: TestStation, type: string, code: string, nodeCode: st
 }
 
 describe('station snapshot', () => {
-  it('a full snapshot of the CUT station: its tokens, nodes, routings, operators and a cursor', async () => {
+  it('SN-1: a full snapshot of the CUT station: its tokens, nodes, routings, operators and a cursor', async () => {
     const full = await ok('WC-CUT');
     expect(full).toMatchObject({ full: true, cursor: expect.stringMatching(/^\d+\.\d+$/) });
     expect(full.station).toEqual({
@@ -125,7 +125,7 @@ describe('station snapshot', () => {
     expect(full.operators.find((o: any) => o.badge === 'OP-0006').pinHash).toMatch(/^pbkdf2-sha256\$20000\$/);
   });
 
-  it('deltas since a cursor: what left a station (by id), what arrived at another, and nothing when nothing changed', async () => {
+  it('SN-2: deltas since a cursor: what left a station (by id), what arrived at another, and nothing when nothing changed', async () => {
     const cutFull = await ok('WC-CUT');
     const edgeFull = await ok('WC-EDGE');
     expect(edgeFull.tokens).toEqual([]);
@@ -183,7 +183,7 @@ describe('station snapshot', () => {
     expect(quiet.station.name).toBe('WC-CUT-1');
   });
 
-  it('a new operator (admin API) makes the next delta carry the reference data again', async () => {
+  it('SN-2: a new operator (admin API) makes the next delta carry the reference data again', async () => {
     const first = await ok('WC-CUT');
     const quiet = await ok('WC-CUT', first.cursor);
     expect(quiet).not.toHaveProperty('operators');
@@ -208,7 +208,7 @@ describe('station snapshot', () => {
     expect(after).not.toHaveProperty('routings');
   });
 
-  it('an invalid cursor is 400 BAD_REQUEST naming since', async () => {
+  it('SN-3: an invalid cursor is 400 BAD_REQUEST naming since', async () => {
     for (const since of ['yesterday', '12', '1.2.3', '-1.0']) {
       const res = await snapshot('WC-CUT', since);
       expect(res.status, `since=${since}`).toBe(400);

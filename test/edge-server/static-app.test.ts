@@ -22,7 +22,7 @@ afterAll(async () => {
 const get = (url: string, accept = 'text/html') => fetch(`${edge.url}${url}`, { headers: { accept } });
 
 describe('the station app on the edge server', () => {
-  it('serves the app, its manifest and a service worker that HTTP caches never keep', async () => {
+  it('HT-4: serves the app, its manifest and a service worker that HTTP caches never keep', async () => {
     const page = await get('/');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="app">');
@@ -34,14 +34,14 @@ describe('the station app on the edge server', () => {
     expect(sw.headers.get('cache-control')).toBe('no-cache');
   });
 
-  it('a deep link opens the app; an API client asking for an unknown path gets the 404 error body', async () => {
+  it('HT-4: a deep link opens the app; an API client asking for an unknown path gets the 404 error body', async () => {
     expect(await (await get('/station/tokens/BV-DEMO-0001')).text()).toContain('<div id="app">');
     const api = await get('/station/tokens/BV-DEMO-0001', 'application/json');
     expect(api.status).toBe(404);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
 
-  it('never serves a file outside the built app', async () => {
+  it('HT-8: never serves a file outside the built app', async () => {
     for (const url of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/%']) {
       const res = await get(url);
       const text = await res.text();

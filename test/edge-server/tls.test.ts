@@ -90,7 +90,7 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
 const lanIpv4 = hostAddresses().find((a) => !a.includes(':'));
 
 describe('the local CA and the server certificate (DATA_DIR/tls)', () => {
-  it('TLS-1: the first start creates a CA and a server certificate (keys 0600, no temp files left); the second reuses both', async () => {
+  it('HT-6: the first start creates a CA and a server certificate (keys 0600, no temp files left); the second reuses both', async () => {
     const dir = dataDir();
     const options = { addresses: () => ['192.0.2.10'], hostname: 'station-box' };
     const first = await loadTls(config(dir), options);
@@ -106,7 +106,7 @@ describe('the local CA and the server certificate (DATA_DIR/tls)', () => {
     expect(second.key).toBe(first.key);
   });
 
-  it('TLS-2: the server certificate covers loopback, the host name and every address, serves TLS only, and lasts at most 825 days; the CA is a P-256 CA named after the site and host', async () => {
+  it('HT-6: the server certificate covers loopback, the host name and every address, serves TLS only, and lasts at most 825 days; the CA is a P-256 CA named after the site and host', async () => {
     const dir = dataDir();
     const material = await loadTls(config(dir), {
       addresses: () => ['192.0.2.10', 'fd00::10'],
@@ -131,7 +131,7 @@ describe('the local CA and the server certificate (DATA_DIR/tls)', () => {
     expect(Date.parse(ca.validTo) - Date.now()).toBeGreaterThan(9 * 365 * DAY_MS);
   });
 
-  it('TLS-3: a new address re-issues the server certificate and keeps the CA; an address gone does not; nor does time, until 30 days before the end', async () => {
+  it('HT-6: a new address re-issues the server certificate and keeps the CA; an address gone does not; nor does time, until 30 days before the end', async () => {
     const dir = dataDir();
     const load = (addresses: string[], now = new Date()) =>
       loadTls(config(dir), { addresses: () => addresses, hostname: 'box', now: () => now });
@@ -152,7 +152,7 @@ describe('the local CA and the server certificate (DATA_DIR/tls)', () => {
     expect(renewed.ca?.fingerprint256).toBe(first.ca?.fingerprint256);
   });
 
-  it('TLS-14: a CA whose key is gone is an error naming the file, never silently replaced (tablets trust it)', async () => {
+  it('HT-6: a CA whose key is gone is an error naming the file, never silently replaced (tablets trust it)', async () => {
     const dir = dataDir();
     const first = await loadTls(config(dir), { addresses: () => [] });
     fs.rmSync(tlsFiles(dir).caKey);
@@ -164,7 +164,7 @@ describe('the local CA and the server certificate (DATA_DIR/tls)', () => {
     );
   });
 
-  it('TLS-4: over HTTPS the chain verifies for 127.0.0.1 and localhost with the CA, and fails without it or for another name', async () => {
+  it('HT-4, HT-6: over HTTPS the chain verifies for 127.0.0.1 and localhost with the CA, and fails without it or for another name', async () => {
     const dir = dataDir();
     const cfg = config(dir);
     const material = await loadTls(cfg);
@@ -218,7 +218,7 @@ describe('a certificate of the user’s own (TLS_CERT_FILE + TLS_KEY_FILE)', () 
     return { certFile, keyFile, certPem: cert.toString('pem') };
   }
 
-  it('TLS-5: is served as given, no local CA is created, and the CA page says so and offers no download', async () => {
+  it('HT-7: is served as given, no local CA is created, and the CA page says so and offers no download', async () => {
     const dir = dataDir();
     const pair = await userPair(dir);
     const cfg = config(path.join(dir, 'data'), { TLS_CERT_FILE: pair.certFile, TLS_KEY_FILE: pair.keyFile });
@@ -238,7 +238,7 @@ describe('a certificate of the user’s own (TLS_CERT_FILE + TLS_KEY_FILE)', () 
     expect((await fetch(`${server.url}/ca.crt`)).status).toBe(404);
   });
 
-  it('TLS-6: one variable without the other, a file that cannot be read, or a key of another certificate is refused naming the variable', async () => {
+  it('HT-7: one variable without the other, a file that cannot be read, or a key of another certificate is refused naming the variable', async () => {
     const dir = dataDir();
     const pair = await userPair(dir);
     expect(() => loadConfig({ DATA_DIR: dir, TLS_CERT_FILE: pair.certFile })).toThrow(ConfigError);
@@ -264,7 +264,7 @@ describe('a certificate of the user’s own (TLS_CERT_FILE + TLS_KEY_FILE)', () 
 });
 
 describe('the CA page and plain HTTP', () => {
-  it('TLS-7: /ca.crt is the DER whose SHA-256 is the fingerprint /ca shows; /ca.pem is the same certificate; /ca names the HTTPS address', async () => {
+  it('HT-4: /ca.crt is the DER whose SHA-256 is the fingerprint /ca shows; /ca.pem is the same certificate; /ca names the HTTPS address', async () => {
     const dir = dataDir();
     const cfg = config(dir);
     const material = await loadTls(cfg);
@@ -293,7 +293,7 @@ describe('the CA page and plain HTTP', () => {
     expect((await httpsGet(`${server.httpsUrl}/ca`, material.ca?.pem ?? '')).body).toContain(shown);
   });
 
-  it('TLS-8: a browser on another machine is sent to HTTPS (308, same path); this machine, the API, the CA page and non-page requests are answered over HTTP', () => {
+  it('HT-4: a browser on another machine is sent to HTTPS (308, same path); this machine, the API, the CA page and non-page requests are answered over HTTP', () => {
     const page = (url: string, init: RequestInit = {}) =>
       new Request(url, { headers: { accept: 'text/html,application/xhtml+xml' }, ...init });
     const moved = httpsRedirect(page('http://192.0.2.2:8080/stations?x=1'), '192.0.2.50', 8443);
@@ -314,7 +314,7 @@ describe('the CA page and plain HTTP', () => {
   });
 
   it.skipIf(lanIpv4 === undefined)(
-    'TLS-9: through real sockets on this machine’s LAN address: the page is redirected, the API and /ca answer, and the https URL verifies with the CA',
+    'HT-4: through real sockets on this machine’s LAN address: the page is redirected, the API and /ca answer, and the https URL verifies with the CA',
     async () => {
       const lan = lanIpv4 ?? '';
       const dir = dataDir();
@@ -350,7 +350,7 @@ describe('the CA page and plain HTTP', () => {
 });
 
 describe('npm start with HTTPS', () => {
-  it('TLS-10: HTTPS_PORT=0 logs an https URL that answers /api/v1/health with the CA from DATA_DIR/tls; demo.json has no LAN links on loopback; HTTPS=off has no HTTPS listener', async () => {
+  it('HT-4, AD-7: HTTPS_PORT=0 logs an https URL that answers /api/v1/health with the CA from DATA_DIR/tls; demo.json has no LAN links on loopback; HTTPS=off has no HTTPS listener', async () => {
     const dir = dataDir();
     const edge = await startEdge(dir);
     expect(edge.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -372,7 +372,7 @@ describe('npm start with HTTPS', () => {
 });
 
 describe('enrollment links as QR codes', () => {
-  it('TLS-11: the admin API answers the link with its QR code as SVG', async () => {
+  it('AD-7: the admin API answers the link with its QR code as SVG', async () => {
     const edge = await startTestEdge();
     cleanups.push(() => edge.close());
     const admin = await edge.login('admin');
@@ -387,7 +387,7 @@ describe('enrollment links as QR codes', () => {
     expect(body.enrollQrSvg).toMatch(/<\/svg>$/);
   });
 
-  it('TLS-12: `enroll-station` prints the JSON, then the link and its QR code', async () => {
+  it('AD-7: `enroll-station` prints the JSON, then the link and its QR code', async () => {
     const edge = await startTestEdge();
     cleanups.push(() => edge.close());
     const env: NodeJS.ProcessEnv = {};
@@ -416,7 +416,7 @@ describe('enrollment links as QR codes', () => {
     expect(rest).toMatch(/[█▀▄]{20}/);
   });
 
-  it('TLS-13: LAN links are https on the configured HTTPS_PORT at each address a tablet can reach', () => {
+  it('AD-7: LAN links are https on the configured HTTPS_PORT at each address a tablet can reach', () => {
     const addresses = ['192.0.2.7', 'fd00::7', 'fe80::1'];
     const https8443 = { port: 8443, provided: null };
     const links = (host: string, httpsConfig: Config['https'] = https8443) =>

@@ -366,7 +366,7 @@ async function workTheFloor(floor: Floor): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 describe('upstream forwarding over HTTP to a hub edge server', () => {
-  it('every event recorded at the site arrives at the hub exactly once, in application order, with its site and the protocol record fields', async () => {
+  it('FW-1, FW-7: every event recorded at the site arrives at the hub exactly once, in application order, with its site and the protocol record fields', async () => {
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_BATCH_SIZE: '4' } });
     const floor = new Floor(site);
     await workTheFloor(floor);
@@ -459,7 +459,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expect(new Set(Object.values(forwarding))).toEqual(new Set(['forwarded']));
   });
 
-  it('upstream down while events pile up: stations keep getting 200, supervisors see pending, lag and the error; once back, all arrive once and in order', async () => {
+  it('FW-3, FW-8: upstream down while events pile up: stations keep getting 200, supervisors see pending, lag and the error; once back, all arrive once and in order', async () => {
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_BATCH_SIZE: '5' } });
     await drained(site, hub);
 
@@ -497,7 +497,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expect(new Set(Object.values(await forwardingOf(floor, floor.ids())))).toEqual(new Set(['forwarded']));
   });
 
-  it('the upstream answering 500 for a while, then fine: no loss and no duplicate at the hub', async () => {
+  it('FW-3: the upstream answering 500 for a while, then fine: no loss and no duplicate at the hub', async () => {
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_BATCH_SIZE: '6' } });
     await drained(site, hub);
     proxy.failNext(5, { kind: 'status', status: 500, message: 'ERP adapter restarting' });
@@ -524,7 +524,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expect(proxy.sends().flatMap((s) => s.outcomes ?? [])).not.toContain('duplicate');
   });
 
-  it('429 with Retry-After: 1 makes the forwarder wait at least a second before it tries again, then it succeeds', async () => {
+  it('FW-3: 429 with Retry-After: 1 makes the forwarder wait at least a second before it tries again, then it succeeds', async () => {
     const backoffs = backoffLog();
     const { hub, site, proxy } = await hubAndSite({ siteLog: backoffs.log });
     await drained(site, hub);
@@ -549,7 +549,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   // Regression (fixed): Forwarder.wake() (forwarder/forwarder.ts), which every station push
   // calls (routes/events.ts), also ends a backing-off pause, so the forwarder retries at once:
   // Retry-After and the exponential backoff hold only while no station pushes.
-  it('Retry-After is honoured while stations keep pushing', async () => {
+  it('FW-3: Retry-After is honoured while stations keep pushing', async () => {
     // A long idle interval, so that no stale idle timer (see the shutdown test) masks the wake.
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_IDLE_MS: '1500' } });
     await drained(site, hub);
@@ -572,7 +572,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   // it fires later it runs the old `done`, which sets `wakeUp = null` under the pause in progress,
   // so stop() (server close, SIGTERM) cannot wake a backing-off forwarder and waits the backoff out
   // (up to FORWARD_BACKOFF_MAX_SECONDS, or any Retry-After).
-  it('a site shuts down promptly while its forwarder backs off after a 429 with Retry-After', async () => {
+  it('OP-5: a site shuts down promptly while its forwarder backs off after a 429 with Retry-After', async () => {
     const RETRY_AFTER_MS = 30_000;
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_IDLE_MS: '1000' } });
     await drained(site, hub);
@@ -601,7 +601,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expect(Date.now() - closing).toBeLessThan(RETRY_AFTER_MS / 3);
   });
 
-  it('a timeout whose request reached the hub anyway (unclear outcome): after recovery still exactly one hub record per event', async () => {
+  it('FW-6: a timeout whose request reached the hub anyway (unclear outcome): after recovery still exactly one hub record per event', async () => {
     const { hub, site, proxy } = await hubAndSite({ env: SHORT_TIMEOUT });
     await drained(site, hub);
     // The hub gets and stores the batch, but its answer comes after the site gave up (1 s).
@@ -635,7 +635,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     );
   });
 
-  it('a record the upstream refuses with 400 is isolated and dead-lettered; other tokens go on, its own token waits; resend sends it and the held-back events follow in order', async () => {
+  it('FW-4, FW-5: a record the upstream refuses with 400 is isolated and dead-lettered; other tokens go on, its own token waits; resend sends it and the held-back events follow in order', async () => {
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_BATCH_SIZE: '50' } });
     await drained(site, hub);
     const floor = new Floor(site);
@@ -722,7 +722,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expect(new Set(Object.values(await forwardingOf(floor, floor.ids())))).toEqual(new Set(['forwarded']));
   });
 
-  it('ordering per token is kept through a mix of outage, 500s, a timeout, a rate limit and a dead letter, with stations pushing at once', async () => {
+  it('FW-5: ordering per token is kept through a mix of outage, 500s, a timeout, a rate limit and a dead letter, with stations pushing at once', async () => {
     const { hub, site, proxy } = await hubAndSite({ env: { FORWARD_BATCH_SIZE: '3', ...SHORT_TIMEOUT } });
     await drained(site, hub);
     const floor = new Floor(site);
@@ -766,7 +766,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expectPerTokenOrder(atSite, atHub);
   });
 
-  it('hubs chain: records from BKK-1 reach the REGION through the HUB with their original site', async () => {
+  it('FW-7: hubs chain: records from BKK-1 reach the REGION through the HUB with their original site', async () => {
     const region = await startEdge('REGION');
     const hubCredential = await enrollSite(region, 'HUB', true);
     const hub = await startEdge('HUB', { UPSTREAM_URL: region.url, UPSTREAM_CREDENTIAL: hubCredential });
@@ -806,7 +806,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   // Regression (fixed): upstream_record gives a hub's records root_token_id NULL
   // (db/migrations/0001_initial.sql, view upstream_record; hub.ts enqueues without a family), so at
   // a hub a dead-lettered record of a site holds back nothing: the token's later records overtake it.
-  it('at a hub, a dead-lettered site record holds back the later records of the same token', async () => {
+  it('FW-4, FW-5: at a hub, a dead-lettered site record holds back the later records of the same token', async () => {
     const region = await startEdge('REGION');
     const hubCredential = await enrollSite(region, 'HUB', true);
     const regionProxy = await FaultProxy.start(region.url);
@@ -847,7 +847,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
   // Regression (fixed): Forwarder.settle (forwarder/forwarder.ts) marks the records after a
   // rejected one forwarded, and the hub (hub.ts acceptSiteRecords) stores them, even when they are of
   // the rejected record's token: the split and spawns land upstream ahead of the complete that caused them.
-  it('a record the hub rejects inside a 200 answer does not let later records of its token overtake it', async () => {
+  it('FW-5: a record the hub rejects inside a 200 answer does not let later records of its token overtake it', async () => {
     const { hub, site, credential } = await hubAndSite({ direct: true });
     await drained(site, hub);
     const floor = new Floor(site);
@@ -898,7 +898,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
 
   // Regression (fixed): isRetryableStatus (forwarder/sink.ts) treats 401/403 as a bad
   // record, so a credential the upstream no longer accepts dead-letters the outbox record by record.
-  it('a site credential the hub no longer accepts (401) leaves records pending, not dead letters', async () => {
+  it('FW-3: a site credential the hub no longer accepts (401) leaves records pending, not dead letters', async () => {
     const { hub, site, proxy } = await hubAndSite({ direct: true });
     await drained(site, hub);
     await enrollSite(hub, 'BKK-1'); // re-enrolled: the site's credential is replaced
@@ -916,7 +916,7 @@ describe('upstream forwarding over HTTP to a hub edge server', () => {
     expect(proxy.seen).toEqual([]);
   });
 
-  it('the activity log shows forwarded and failed attempts with their messages; /metrics has the forwarding counters and lag', async () => {
+  it('FW-8, OP-11: the activity log shows forwarded and failed attempts with their messages; /metrics has the forwarding counters and lag', async () => {
     const { hub, site, proxy } = await hubAndSite();
     await drained(site, hub);
     const initial = outbox(site).length;

@@ -232,7 +232,7 @@ async function jetstreamEdge(nats: NatsServer, env: Record<string, string> = {})
 // ---------------------------------------------------------------------------------------------
 
 describe('JetStream upstream: the stream', () => {
-  it('is created at start with the configured subjects and duplicate window', async () => {
+  it('FW-9: is created at start with the configured subjects and duplicate window', async () => {
     const nats = await startNats();
     const edge = await jetstreamEdge(nats, {
       NATS_STREAM: 'PLANT_SCANS',
@@ -255,7 +255,7 @@ describe('JetStream upstream: the stream', () => {
     expect(await nats.streamInfo(STREAM)).toBeNull();
   });
 
-  it('that exists already with the right subjects is only checked, not changed', async () => {
+  it('FW-9: that exists already with the right subjects is only checked, not changed', async () => {
     const nats = await startNats();
     await nats.withJsm((jsm) =>
       jsm.streams.add({
@@ -278,7 +278,7 @@ describe('JetStream upstream: the stream', () => {
     expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.core.db));
   });
 
-  it('that exists with a wildcard taking the site subject (scan.events.*) is accepted as it is', async () => {
+  it('FW-9: that exists with a wildcard taking the site subject (scan.events.*) is accepted as it is', async () => {
     // EdgeCore codes have no dots, so `<prefix>.*` takes every site's subject, as `<prefix>.>` does.
     const nats = await startNats();
     await nats.withJsm((jsm) => jsm.streams.add({ name: STREAM, subjects: ['scan.events.*'] }));
@@ -293,7 +293,7 @@ describe('JetStream upstream: the stream', () => {
     expectExactlyOnceInOrder(await nats.messages(STREAM, SUBJECT), readOutbox(edge.core.db));
   });
 
-  it('that exists with other subjects makes forwarding fail with a clear lastError, and nothing is marked forwarded', async () => {
+  it('FW-9: that exists with other subjects makes forwarding fail with a clear lastError, and nothing is marked forwarded', async () => {
     const nats = await startNats();
     await nats.withJsm((jsm) => jsm.streams.add({ name: STREAM, subjects: ['erp.orders.>'] }));
     const edge = await jetstreamEdge(nats);
@@ -324,7 +324,7 @@ describe('JetStream upstream: the stream', () => {
 });
 
 describe('JetStream upstream: events recorded at stations', () => {
-  it('arrive exactly once, in application order, with Nats-Msg-Id = record id and the record as body', async () => {
+  it('FW-1, FW-2: arrive exactly once, in application order, with Nats-Msg-Id = record id and the record as body', async () => {
     const nats = await startNats();
     const edge = await jetstreamEdge(nats);
     const supervisor = await edge.login('supervisor');
@@ -354,7 +354,7 @@ describe('JetStream upstream: events recorded at stations', () => {
     expect((await nats.streamInfo(STREAM))?.state.messages).toBe(rows.length);
   });
 
-  it('pile up while NATS is down (ingest keeps answering 200) and all arrive exactly once, in order, when it is back', async () => {
+  it('FW-3: pile up while NATS is down (ingest keeps answering 200) and all arrive exactly once, in order, when it is back', async () => {
     const nats = await startNats();
     await nats.stop(); // the port refuses connections: NATS is down when the edge server starts
     const edge = await jetstreamEdge(nats);
@@ -448,7 +448,7 @@ function newDataDir(): string {
 }
 
 describe('JetStream upstream: the edge server killed', () => {
-  it('between publishing and marking, many times: at every kill the stream is a prefix of the outbox (per-token order kept), and in the end it holds exactly one message per record, in order', async () => {
+  it('FW-6: between publishing and marking, many times: at every kill the stream is a prefix of the outbox (per-token order kept), and in the end it holds exactly one message per record, in order', async () => {
     const ROUNDS = 24;
     const BATCH = 5;
     const nats = await startNats();
@@ -507,7 +507,7 @@ describe('JetStream upstream: the edge server killed', () => {
     expect(hits, `records landed but unmarked at each kill: ${unmarkedAtKill.join(' ')}`).toBeGreaterThan(0);
   }, 300_000); // 25 starts of the edge server: about 30 s on an idle 2-core machine, 100 s on a busy one
 
-  it('after the duplicate window has passed: a restart finds what landed by the subject\u2019s last message and sends it no second time', async () => {
+  it('FW-6: after the duplicate window has passed: a restart finds what landed by the subject\u2019s last message and sends it no second time', async () => {
     const BATCH = 5;
     const nats = await startNats();
     const dataDir = newDataDir();
@@ -565,7 +565,7 @@ describe('JetStream upstream: the edge server killed', () => {
     expect(recovered).toEqual([expect.objectContaining({ records: 3, message: 'already landed upstream' })]);
   });
 
-  it('after a crash with a larger FORWARD_BATCH_SIZE than the restart has, records that landed are not sent again', async () => {
+  it('FW-6: after a crash with a larger FORWARD_BATCH_SIZE than the restart has, records that landed are not sent again', async () => {
     // A crash mid-batch with FORWARD_BATCH_SIZE=500 leaves up to 500 records landed but unmarked;
     // an operator then restarts with FORWARD_BATCH_SIZE=5 (after the duplicate window).
     const nats = await startNats();

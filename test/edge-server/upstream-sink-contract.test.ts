@@ -124,7 +124,7 @@ for (const [name, make] of Object.entries(upstreams)) {
       await sink.close();
     });
 
-    it('lands records in the order sent, one accepted result each, and a resend is duplicate', async () => {
+    it('FW-1, FW-2: lands records in the order sent, one accepted result each, and a resend is duplicate', async () => {
       sink = await upstream.sink();
       await sink.landedPrefix([]);
       const batch = records(5);
@@ -136,7 +136,7 @@ for (const [name, make] of Object.entries(upstreams)) {
       expect((await upstream.landedIds()).slice(before)).toEqual(batch.map((r) => r.id));
     });
 
-    it('after a restart, landedPrefix and a resend of the rest leave each record exactly once', async () => {
+    it('FW-6: after a restart, landedPrefix and a resend of the rest leave each record exactly once', async () => {
       const batch = records(6);
       const first = await upstream.sink();
       await first.landedPrefix([]);
@@ -154,7 +154,7 @@ for (const [name, make] of Object.entries(upstreams)) {
       expect(ids.slice(-batch.length)).toEqual(batch.map((r) => r.id));
     });
 
-    it('an unreachable upstream is a retryable SinkError', async () => {
+    it('FW-3: an unreachable upstream is a retryable SinkError', async () => {
       sink = await upstream.sink();
       let error: unknown;
       try {

@@ -122,6 +122,16 @@ describe('RG-3 start node', () => {
   });
 });
 
+describe('RG-11 the start node is an operation', () => {
+  it('RG-11: refuses a routing that starts at a split, naming the start node', () => {
+    const graph = drawGraph(
+      [split('SP'), op('A'), op('B'), join('J'), op('E')],
+      [edge('SP', 'A'), edge('SP', 'B'), edge('A', 'J'), edge('B', 'J'), edge('J', 'E')],
+    );
+    expect(check(graph)).toEqual([error('RG-11', ['SP'], 'start node SP must be an operation node')]);
+  });
+});
+
 describe('RG-4 reachability', () => {
   /*
    * RG-4 can only ever be seen through RG-2 or RG-3. Take the nodes U not reachable from the start

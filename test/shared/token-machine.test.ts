@@ -3,7 +3,7 @@ import type { TokenStatus } from '../../shared/domain';
 import { validateGraph } from '../../shared/graph-validation';
 import { indexGraph } from '../../shared/routing-graph';
 import type { Decision, Family, MachineContext } from '../../shared/token-machine';
-import { addressedMember, allowedActions, decide } from '../../shared/token-machine';
+import { addressedMember, allowedActions, decide, placeMember } from '../../shared/token-machine';
 import {
   BAG,
   TEST_WORK_CENTERS,
@@ -600,6 +600,36 @@ describe('the WALLET linear routing', () => {
       reason: {
         code: 'NO_MATCHING_RULE',
         message: "decision D has no rule matching this event's data and no default edge",
+      },
+    });
+  });
+});
+
+describe('TM-12 a supervisor’s manual move', () => {
+  it('TM-12: a root moved onto a split branch first passes the split (the other branch is spawned); a branch child cannot leave its branch', () => {
+    const ctx = machine(BAG);
+    expect(placeMember(newFamily(BAG, CODE), 'EDGE-BODY', 'ready', ctx)).toEqual({
+      kind: 'placed',
+      family: piece(
+        root('SPLIT-PANELS', 'split'),
+        body('EDGE-BODY', 'ready'),
+        strap('STITCH-STRAP', 'ready'),
+      ),
+      key: 'k1',
+      from: { nodeCode: 'CUT', status: 'ready' },
+      effects: [
+        { type: 'split', tokenKey: ROOT, nodeCode: 'SPLIT-PANELS', childKeys: ['k1', 'k2'] },
+        { type: 'spawn', tokenKey: 'k1', parentKey: ROOT, nodeCode: 'EDGE-BODY' },
+        { type: 'spawn', tokenKey: 'k2', parentKey: ROOT, nodeCode: 'STITCH-STRAP' },
+      ],
+    });
+    const split = machine(BAG);
+    expect(placeMember(afterCut(split), 'ASSEMBLE', 'ready', split)).toEqual({
+      kind: 'refused',
+      reason: {
+        code: 'MOVE_LEAVES_BRANCH',
+        message:
+          'BT-0001 (branch EDGE-BODY) cannot be moved out of its split branch to ASSEMBLE; its join closes the branch',
       },
     });
   });
