@@ -44,7 +44,7 @@ export const HUB_REJECTION_CODES = [
 export type HubRejectionCode = (typeof HUB_REJECTION_CODES)[number];
 
 /** A supervisor's manual move the routing does not allow (SPEC TM-12). */
-export const MOVE_REFUSAL_CODES = ['MOVE_LEAVES_BRANCH'] as const;
+export const MOVE_REFUSAL_CODES = ['MOVE_LEAVES_BRANCH', 'MOVE_ABANDONS_BRANCHES'] as const;
 export type MoveRefusalCode = (typeof MOVE_REFUSAL_CODES)[number];
 
 /** A code with words for whoever reads the API; people see the code's text in their language. */

@@ -522,6 +522,17 @@ export function placeMember(
     if (!child) throw new Error(`split ${split} has no branch leading to ${nodeCode}`);
     member = child;
   }
+  // A split member moved back before its split would leave its branches live beside it.
+  const liveBranches = w.members.filter((m) => m.parentKey === member.key && !FINAL_STATUSES.has(m.status));
+  if (liveBranches.length > 0) {
+    return {
+      kind: 'refused',
+      reason: {
+        code: 'MOVE_ABANDONS_BRANCHES',
+        message: `${describe(member)} has split; its branches are live at ${liveBranches.map((m) => m.nodeCode).join(', ')}: move or scrap them, not the token they split from`,
+      },
+    };
+  }
   member.nodeCode = nodeCode;
   member.status = status;
   member.operator = null;

@@ -633,6 +633,18 @@ describe('TM-12 a supervisor’s manual move', () => {
       },
     });
   });
+
+  it('TM-12: a token that has split cannot be moved back before its split while its branches are live', () => {
+    const ctx = machine(BAG);
+    const placed = placeMember(newFamily(BAG, CODE), 'EDGE-BODY', 'ready', ctx);
+    if (placed.kind !== 'placed') throw new Error('setup: expected the move onto the branch to be placed');
+    const back = placeMember(placed.family, 'CUT', 'ready', ctx);
+    expect(back.kind).toBe('refused');
+    if (back.kind === 'refused') {
+      expect(back.reason.code).toBe('MOVE_ABANDONS_BRANCHES');
+      expect(back.reason.message).toContain('EDGE-BODY, STITCH-STRAP');
+    }
+  });
 });
 
 describe('allowedActions: the buttons a station offers', () => {
