@@ -4,6 +4,8 @@ import { App } from './app';
 import { createStationFetch } from './net/station-fetch';
 import { enroll } from './station/enrollment';
 import './styles.css';
+import './ui/card.css';
+import './ui/pages.css';
 
 const root = document.getElementById('app');
 void enroll(location, localStorage, createStationFetch({ baseUrl: location.origin, token: null })).then(

@@ -1,0 +1,2 @@
+/** The card part of the English catalogue (the source: Thai is typed from it). */
+export const card = {};
