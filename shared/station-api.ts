@@ -111,6 +111,8 @@ export const snapshotSchema = z.object({
   station: z.object({
     name: z.string(),
     workCenter: z.nullable(z.string()),
+    /** The language its screen speaks unless an operator chooses another (absent from older servers). */
+    language: z.optional(z.enum(['th', 'en'])),
     nodes: z.array(
       z.object({
         routing: z.string(),

@@ -3,6 +3,7 @@
  * localStorage, fetch, Web Locks, BroadcastChannel, timers, the window's events) and wired to each
  * other; the screen (app.tsx) only renders them. `start()` sets the loops and listeners going.
  */
+import { chooseLanguage, languages } from '../i18n/language';
 import { createStationFetch } from '../net/station-fetch';
 import { OutboxStore, StationDb } from '../outbox/dexie-outbox';
 import { newEventId } from '../outbox/event-id';
@@ -88,6 +89,7 @@ export function createStationModels(token: string, page: Window = window): Stati
         view.tick();
       }),
       listenForWedgeScans(page, (text) => router.scan(text)),
+      followLanguage(session, view),
     ];
     return () => {
       for (const stop of stops) stop();
@@ -98,4 +100,18 @@ export function createStationModels(token: string, page: Window = window): Stati
   }
 
   return { feedback, session, view, sync, recorder, router, start };
+}
+
+/** The screen speaks the active operator's chosen language, else the station's (i18n/language.ts). */
+function followLanguage(session: OperatorSessionModel, view: StationViewModel): () => void {
+  const follow = () =>
+    void languages.use(
+      chooseLanguage({
+        operator: languages.operatorChoice(session.active()?.badge ?? null),
+        station: view.get().snapshot?.station.language,
+      }),
+    );
+  follow();
+  const stops = [session.subscribe(follow), view.subscribe(follow)];
+  return () => stops.forEach((stop) => stop());
 }
