@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { renderUnicodeCompact } from 'uqr';
 import { addOperator, addUser } from './admin/people';
 import { importRouting } from './admin/routings';
-import { enrollmentLinks, enrollStation, revokeStation } from './admin/stations';
+import { enrollmentLinks, enrollStation, revokeStation, setStationLanguage } from './admin/stations';
 import { createTicket } from './admin/tickets';
 import type { Config } from './config';
 import { loadConfig } from './config';
@@ -32,8 +32,11 @@ const USAGE = `usage: npm run edge -- <command> [options]
   verify-schema                  compare the live schema with the migrations; run integrity checks
   import-routing FILE            publish a routing (DAG or linear task list, JSON)
   create-ticket --code C --routing R --qty N [--batch] [--serial-prefix P] [--serials A,B,...]
-  enroll-station --name N [--work-center WC] [--nodes A,B]   prints the station token (shown once)
-                                 and a one-time enrollment link, with its QR code
+  enroll-station --name N [--work-center WC] [--nodes A,B] [--language th|en]   prints the station
+                                 token (shown once) and a one-time enrollment link, with its QR code;
+                                 without --language its screen speaks STATION_LANGUAGE
+  station-language --name N --language th|en|site   the language a station's screen speaks from its
+                                 next snapshot on (site: STATION_LANGUAGE again)
   revoke-station --name N
   add-operator --badge B [--name "Full Name"] [--pin 1234]
   add-user --username U --role supervisor|admin --password P
@@ -75,6 +78,7 @@ const OPTIONS = {
   name: { type: 'string' },
   'work-center': { type: 'string' },
   nodes: { type: 'string' },
+  language: { type: 'string' },
   badge: { type: 'string' },
   pin: { type: 'string' },
   username: { type: 'string' },
@@ -191,8 +195,9 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
       name: values.name,
       ...(values['work-center'] ? { workCenter: values['work-center'] } : {}),
       ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
+      ...(values.language === undefined ? {} : { language: values.language }),
     };
-    const enrolled = valueOf(enrollStation(core.db, input, now));
+    const enrolled = valueOf(enrollStation(core.db, input, now, config.stationLanguage));
     const links = enrollmentLinks(config, enrolled.enrollCode);
     print({ ...enrolled, ...links });
     // A tablet scans the first LAN link; the localhost one only works on this machine.
@@ -202,6 +207,14 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
     const others = [...links.lanEnrollUrls.slice(1), ...(link === links.enrollUrl ? [] : [links.enrollUrl])];
     for (const other of others) console.log(`  or ${other}`);
     console.log(renderUnicodeCompact(link, { border: 2 }));
+    return 0;
+  },
+  'station-language': (core, { config, values }) => {
+    if (values.language === undefined) {
+      throw new DomainError('invalid', 'station-language needs --language th, en or site');
+    }
+    const language = values.language === 'site' ? null : values.language;
+    print(valueOf(setStationLanguage(core.db, values.name ?? '', { language }, config.stationLanguage)));
     return 0;
   },
   'revoke-station': (core, { values, now }) => {

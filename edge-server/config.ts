@@ -1,6 +1,8 @@
 /** @module The edge server's settings, read once from the environment with defaults for a first start. */
 import path from 'node:path';
 import { z } from 'zod';
+import type { StationLanguage } from '../shared/protocol';
+import { STATION_LANGUAGES } from '../shared/protocol';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -26,6 +28,12 @@ const envSchema = z.object({
   PARKING_WINDOW_HOURS: z.coerce.number().positive().default(24),
   /** Push requests per second each station may make, with a burst of twice that. */
   STATION_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  /** The language of station screens enrolled without one (an admin sets a station's own). */
+  STATION_LANGUAGE: z
+    .enum(STATION_LANGUAGES, {
+      error: (issue) => `must be ${STATION_LANGUAGES.join(' or ')}, not "${String(issue.input)}"`,
+    })
+    .default('th'),
   /** A station whose clock is off by more than this is flagged to supervisors. */
   CLOCK_SKEW_THRESHOLD_SECONDS: z.coerce.number().positive().default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -88,6 +96,8 @@ export interface Config {
   siteCode: string;
   parkingWindowMs: number;
   stationRatePerSecond: number;
+  /** What a station's snapshot says its screen speaks when the station has no language of its own. */
+  stationLanguage: StationLanguage;
   clockSkewThresholdMs: number;
   logLevel: string;
   logFormat: 'auto' | 'json' | 'pretty';
@@ -156,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteCode: e.SITE_CODE,
     parkingWindowMs: e.PARKING_WINDOW_HOURS * HOUR_MS,
     stationRatePerSecond: e.STATION_RATE_PER_SECOND,
+    stationLanguage: e.STATION_LANGUAGE,
     clockSkewThresholdMs: e.CLOCK_SKEW_THRESHOLD_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

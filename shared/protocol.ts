@@ -15,6 +15,13 @@ export {
   PROTOCOL_VERSION_HEADER,
 } from './station-api';
 
+/**
+ * The languages a station's screen speaks: the snapshot's `station.language` (station-api.ts), set
+ * per station by an admin, else the site's STATION_LANGUAGE.
+ */
+export const STATION_LANGUAGES = ['th', 'en'] as const;
+export type StationLanguage = (typeof STATION_LANGUAGES)[number];
+
 /** Codes and short texts: bounded so that one event cannot blow up a row or a log line. */
 const MAX_CODE_LENGTH = 128;
 const MAX_DATA_BYTES = 16 * 1024;

@@ -18,9 +18,3 @@ export type Language = (typeof LANGUAGES)[number];
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
-
-/** English plural forms by Intl's rules ("1 event", "2 events"). */
-const englishPlurals = new Intl.PluralRules('en');
-export function plural(n: number, forms: { one: string; other: string }): string {
-  return englishPlurals.select(n) === 'one' ? forms.one : forms.other;
-}

@@ -4,6 +4,7 @@
  * through station/pin.ts, when the operator has one), wrong PINs lock a badge out, Lock and
  * inactivity lock the station. The list is kept in storage, so a reload keeps it (locked).
  */
+import type { Text } from '../i18n/catalogue';
 import type { SnapshotOperator } from '../scan/scan-router';
 import type { OperatorSession, SignedInOperator } from '../station/operator-session';
 import {
@@ -23,7 +24,7 @@ export interface SessionState {
   session: OperatorSession;
   /** The badge waiting for its PIN, with the hash the snapshot carries. */
   pinFor: { badge: string; name: string; hash: string } | null;
-  pinError: string | null;
+  pinError: Text | null;
 }
 
 export interface OperatorSessionDeps {
@@ -58,14 +59,17 @@ export class OperatorSessionModel extends Model<SessionState> {
   badge(operator: SnapshotOperator): void {
     const { badge, name, pinHash } = operator;
     const { session } = this.get();
-    if (session.active === badge) return this.deps.feedback.say('duplicate', `${badge} is already signed in`);
+    if (session.active === badge)
+      return this.deps.feedback.say('duplicate', (t) => t.operator.alreadySignedIn({ badge }));
     const wait = lockedOutFor(session, badge, this.deps.now());
-    if (wait > 0)
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
       return this.deps.feedback.tell(
         'refused',
-        `Too many wrong PINs for ${badge}: try again in ${Math.ceil(wait / 1000)} s`,
+        (t) => t.operator.lockedOutFor({ badge, seconds }),
         'refused',
       );
+    }
     if (pinHash) return this.patch({ pinFor: { badge, name, hash: pinHash }, pinError: null });
     this.signedIn(badge, name, {});
   }
@@ -80,7 +84,7 @@ export class OperatorSessionModel extends Model<SessionState> {
     } catch (error) {
       // Not a wrong PIN: the check itself failed (its code did not load, WebCrypto refused).
       console.error('operators: the PIN could not be checked', error);
-      return this.patch({ pinError: 'The PIN could not be checked' });
+      return this.patch({ pinError: (t) => t.operator.pinUnchecked });
     }
     if (right) return this.signedIn(asked.badge, asked.name, { pinFor: null });
     const nowMs = this.deps.now();
@@ -88,8 +92,8 @@ export class OperatorSessionModel extends Model<SessionState> {
     this.deps.feedback.sound('refused');
     if (lockedOutFor(after, asked.badge, nowMs) > 0) {
       this.update({ session: after, pinFor: null });
-      this.deps.feedback.say('refused', `Too many wrong PINs for ${asked.badge}: wait a minute`);
-    } else this.update({ session: after, pinError: 'Wrong PIN' });
+      this.deps.feedback.say('refused', (t) => t.operator.lockedOutMinute({ badge: asked.badge }));
+    } else this.update({ session: after, pinError: (t) => t.operator.wrongPin });
   }
 
   cancelPin(): void {
@@ -97,7 +101,9 @@ export class OperatorSessionModel extends Model<SessionState> {
   }
 
   signOut(badge: string): void {
+    const operator = this.get().session.signedIn.find((o) => o.badge === badge);
     this.update({ session: signOut(this.get().session, badge) });
+    if (operator) this.deps.feedback.say('info', (t) => t.operator.signedOut(operator));
   }
 
   /** Lock, or the CMD:LOCK barcode: nobody active until a badge is scanned; the list stays. */
@@ -119,7 +125,7 @@ export class OperatorSessionModel extends Model<SessionState> {
 
   private signedIn(badge: string, name: string, changes: Partial<SessionState>): void {
     this.update({ ...changes, session: signIn(this.get().session, { badge, name }) });
-    this.deps.feedback.say('recorded', `${name} (${badge}) signed in`);
+    this.deps.feedback.say('info', (t) => t.operator.signedIn({ name, badge }));
   }
 
   /** Every change of the session is saved. */

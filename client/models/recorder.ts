@@ -7,8 +7,8 @@
  */
 import type { OperatorEventType } from '../../shared/domain';
 import type { SnapshotToken } from '../../shared/station-api';
-import { ACTION_LABEL as LABEL } from '../../shared/token-machine';
-import type { Outbox } from '../outbox/outbox';
+import type { Text } from '../i18n/catalogue';
+import type { Outbox, OutboxProblem } from '../outbox/outbox';
 import type { DuplicateFilter } from '../scan/duplicate-filter';
 import type { FeedbackModel } from './feedback-model';
 import type { OperatorSessionModel } from './operator-session-model';
@@ -27,20 +27,34 @@ export interface RecorderDeps {
   newId: () => string;
 }
 
+/** What an outbox problem means to an operator (the outbox's own message is for the log). */
+function problemText(problem: OutboxProblem): Text {
+  return problem.kind === 'storage-full' ? (t) => t.localReasons.STORAGE_FULL : (t) => t.card.notRefused;
+}
+
 export class Recorder {
   constructor(private readonly deps: RecorderDeps) {}
 
-  /** True once the event is in the outbox; false when it was a duplicate, refused, or nobody is active. */
+  /**
+   * True once the event is in the outbox; false when it was a duplicate, refused, or nobody is active.
+   * `by` records it for that operator rather than the active one (a scrap confirmed before a lock).
+   */
   async record(
     target: SnapshotToken,
     type: OperatorEventType,
     data: Record<string, unknown> = {},
+    by: string | null = null,
   ): Promise<boolean> {
     const { outbox, feedback, view, now } = this.deps;
-    const operator = this.deps.session.get().session.active;
+    const operator = by ?? this.deps.session.get().session.active;
     if (!operator) return false;
+    const words = { code: target.code };
     if (!this.deps.duplicates.accept(target.code, type, now())) {
-      feedback.tell('duplicate', `${LABEL[type]} ${target.code} was just recorded`, 'duplicate');
+      feedback.tell(
+        'duplicate',
+        (t) => t.card.justRecorded({ ...words, action: t.words.action[type] }),
+        'duplicate',
+      );
       return false;
     }
     const occurredAt = new Date(now()).toISOString();
@@ -57,16 +71,23 @@ export class Recorder {
       occurredAt,
     );
     if (!recorded.ok) {
-      feedback.tell('refused', recorded.problem.message, 'refused');
+      feedback.tell('refused', problemText(recorded.problem), 'refused');
       return false;
     }
     view.recorded(target, { type, operatorBadge: operator, data }, recorded.value.seq, occurredAt);
     const online = this.deps.isOnline();
-    feedback.tell(
-      'recorded',
-      `${LABEL[type]} ${target.code}: recorded${online ? '' : ' offline'}`,
-      online ? 'recorded' : 'recorded-offline',
-    );
+    if (online)
+      feedback.tell(
+        'recorded',
+        (t) => t.card.recorded({ ...words, action: t.words.action[type] }),
+        'recorded',
+      );
+    else
+      feedback.tell(
+        'recorded-offline',
+        (t) => t.card.recordedOffline({ ...words, action: t.words.action[type] }),
+        'recorded-offline',
+      );
     void this.changed();
     return true;
   }
@@ -78,14 +99,14 @@ export class Recorder {
       this.deps.newId(),
       new Date(this.deps.now()).toISOString(),
     );
-    if (!again.ok) this.deps.feedback.tell('refused', again.problem.message, 'refused');
+    if (!again.ok) this.deps.feedback.tell('refused', problemText(again.problem), 'refused');
     await this.changed();
   }
 
   /** "Discard" on a refused event. */
   async discard(id: string): Promise<void> {
     const discarded = await this.deps.outbox.discard(id);
-    if (!discarded.ok) this.deps.feedback.tell('refused', discarded.problem.message, 'refused');
+    if (!discarded.ok) this.deps.feedback.tell('refused', problemText(discarded.problem), 'refused');
     await this.changed();
   }
 

@@ -18,6 +18,7 @@ import { predictToken, settleOverlay, tokenState, withOverlay } from '../station
 import { loadCachedSnapshot, pullSnapshot, saveCachedSnapshot } from '../station/snapshot-cache';
 import { stalledMinutes } from '../sync/watchdog';
 import { Model } from '../state/model';
+import type { FeedbackModel } from './feedback-model';
 
 const OVERLAY_KEY = 'scan-station.local-overlay';
 /** Settled events older than this leave the tablet's outbox. */
@@ -35,6 +36,11 @@ export interface StationViewState {
   /** null until the outbox was read: never "0 pending" on a tablet that has a backlog. */
   pending: number | null;
   refused: StoredEntry[];
+  /**
+   * Refused events the server refused after the screen first read the outbox (on a later sync),
+   * still refused and not yet acknowledged: the red banner names them.
+   */
+  lateRefused: StoredEntry[];
   recent: StoredEntry[];
   /** The last time the outbox moved: a drain ended, fewer events were pending, or none. */
   lastMovedMs: number;
@@ -52,6 +58,8 @@ export interface StationViewDeps {
 export class StationViewModel extends Model<StationViewState> {
   private graphs = new Map<string, IndexedGraph>();
   private served = new Set<string>();
+  /** The refused events' ids at the last read; null before the first (those are not news). */
+  private knownRefused: Set<string> | null = null;
 
   constructor(private readonly deps: StationViewDeps) {
     const nowMs = deps.now();
@@ -61,6 +69,7 @@ export class StationViewModel extends Model<StationViewState> {
       tokens: [],
       pending: null,
       refused: [],
+      lateRefused: [],
       recent: [],
       lastMovedMs: nowMs,
       nowMs,
@@ -81,7 +90,18 @@ export class StationViewModel extends Model<StationViewState> {
     const before = this.get().pending;
     const moved = before === null || pending < before || pending === 0;
     this.patch({ pending, ...(moved ? { lastMovedMs: now() } : {}) });
-    this.patch({ refused: await outbox.refused(), recent: await outbox.recent(RECENT_SHOWN) });
+    const refused = await outbox.refused();
+    const known = this.knownRefused;
+    this.knownRefused = new Set(refused.map((r) => r.id));
+    const banner = new Set(this.get().lateRefused.map((r) => r.id));
+    // Still refused and already on the banner, or refused since the last read.
+    const lateRefused = refused.filter((r) => banner.has(r.id) || (known !== null && !known.has(r.id)));
+    this.patch({ refused, lateRefused, recent: await outbox.recent(RECENT_SHOWN) });
+  }
+
+  /** The operator saw the refusal banner (the refused list below still holds the events). */
+  acknowledgeRefusals(): void {
+    this.patch({ lateRefused: [] });
   }
 
   async pullSnapshot(): Promise<StationResult<Snapshot>> {
@@ -153,6 +173,22 @@ export class StationViewModel extends Model<StationViewState> {
     if (overlay !== state.overlay) this.deps.storage.setItem(OVERLAY_KEY, JSON.stringify(overlay));
     this.patch({ snapshot, overlay, tokens: withOverlay(snapshot?.tokens ?? [], overlay) });
   }
+}
+
+/**
+ * A refusal that arrives later raises the refusal tone and vibration, and a "recorded" message
+ * still standing goes (the banner says what happened). Returns the function that stops it.
+ */
+export function announceLateRefusals(
+  view: StationViewModel,
+  feedback: Pick<FeedbackModel, 'refusedLater'>,
+): () => void {
+  let announced = new Set(view.get().lateRefused.map((r) => r.id));
+  return view.subscribe(({ lateRefused }) => {
+    const fresh = lateRefused.some((r) => !announced.has(r.id));
+    announced = new Set(lateRefused.map((r) => r.id));
+    if (fresh) feedback.refusedLater();
+  });
 }
 
 /** The overlay kept in storage; damaged entries are dropped (the next snapshot says what is true). */

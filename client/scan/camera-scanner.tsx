@@ -4,6 +4,8 @@
  * which treats it as a wedge scan. Closing, unmounting or hiding the page stops the camera.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Text } from '../i18n/catalogue';
+import { useText } from '../i18n/use-text';
 import type { CameraSession, CameraStart, LoopStats } from './camera';
 import { rememberLens, rememberedLens, startCamera, startDecodeLoop } from './camera';
 import type { DecoderName } from './decoders';
@@ -14,16 +16,17 @@ type View =
   | { kind: 'starting' }
   | { kind: 'live'; session: CameraSession }
   | { kind: 'paused' }
-  | { kind: 'problem'; text: string };
+  | { kind: 'problem'; text: Text };
 
-const PROBLEM: Record<Exclude<CameraStart['kind'], 'started' | 'cancelled' | 'failed'>, string> = {
-  denied:
-    'Camera permission is denied. Allow the camera for this site in the browser settings, or scan with the hand scanner.',
-  'no-camera': 'No camera found on this device.',
-  insecure: 'The camera needs a secure (https) connection to the edge server.',
+const PROBLEM: Record<Exclude<CameraStart['kind'], 'started' | 'cancelled' | 'failed'>, Text> = {
+  denied: (t) => t.operator.cameraPanel.denied,
+  'no-camera': (t) => t.operator.cameraPanel.noCamera,
+  insecure: (t) => t.operator.cameraPanel.insecure,
 };
 
 export default function CameraScanner(props: { onScan: (text: string) => void; onClose: () => void }) {
+  const t = useText();
+  const words = t.operator.cameraPanel;
   const videoRef = useRef<HTMLVideoElement>(null);
   const onScan = useRef(props.onScan);
   onScan.current = props.onScan;
@@ -49,7 +52,11 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
     const onStopped = (reason: 'hidden' | 'ended') => {
       halted = true;
       loop?.stop();
-      setView(reason === 'hidden' ? { kind: 'paused' } : { kind: 'problem', text: 'The camera stopped.' });
+      setView(
+        reason === 'hidden'
+          ? { kind: 'paused' }
+          : { kind: 'problem', text: (c) => c.operator.cameraPanel.stopped },
+      );
     };
     void (async () => {
       const [start, pick] = await Promise.all([
@@ -61,14 +68,17 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
         return;
       }
       if (start.kind === 'failed')
-        return setView({ kind: 'problem', text: `The camera could not start: ${start.message}` });
+        return setView({
+          kind: 'problem',
+          text: (c) => c.operator.cameraPanel.couldNotStart({ message: start.message }),
+        });
       if (start.kind !== 'started') return setView({ kind: 'problem', text: PROBLEM[start.kind] });
       const live = start.session;
       session = live;
       if (pick.kind === 'none') {
         live.stop();
         const why = pick.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-        return setView({ kind: 'problem', text: `No barcode decoder could be loaded (${why}).` });
+        return setView({ kind: 'problem', text: (c) => c.operator.cameraPanel.noDecoder({ why }) });
       }
       setDecoderName(pick.decoder.name);
       setView({ kind: 'live', session: live });
@@ -82,7 +92,10 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
         onStats: setStats,
         onError: (error) => {
           live.stop();
-          setView({ kind: 'problem', text: `The barcode decoder failed: ${error.message}` });
+          setView({
+            kind: 'problem',
+            text: (c) => c.operator.cameraPanel.decoderFailed({ message: error.message }),
+          });
         },
       });
     })();
@@ -103,7 +116,7 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
 
   const session = view.kind === 'live' ? view.session : null;
   return (
-    <section class="camera" aria-label="Camera scanner">
+    <section class="camera" aria-label={words.label}>
       <CameraBar
         session={session}
         torch={torch}
@@ -112,28 +125,42 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
         onClose={props.onClose}
       />
       <video ref={videoRef} class="camera-video" muted playsInline hidden={view.kind !== 'live'} />
-      {view.kind === 'starting' ? <p class="camera-note">Starting the camera…</p> : null}
-      {view.kind === 'paused' ? <p class="camera-note">Camera paused while the app was hidden.</p> : null}
+      {view.kind === 'starting' ? <p class="camera-note">{words.starting}</p> : null}
+      {view.kind === 'paused' ? <p class="camera-note">{words.paused}</p> : null}
       {view.kind === 'problem' ? (
-        <p class="message refused" role="alert">
-          {view.text}{' '}
+        <div class="message refused camera-problem" role="alert">
+          <p>{view.text(t)}</p>
           <button type="button" onClick={() => setGeneration((g) => g + 1)}>
-            Retry
+            {words.retry}
           </button>
-        </p>
+        </div>
       ) : null}
       {lastRead ? (
         <p class="camera-read" aria-live="polite">
-          Read {lastRead}
+          {words.read({ code: lastRead })}
         </p>
       ) : null}
-      <small class="camera-info" data-testid="camera-info">
-        {decoderName ?? 'loading decoder'}
-        {stats
-          ? ` · ${stats.attemptsPerSecond.toFixed(1)} attempts/s · ${Math.round(stats.lastDecodeMs)} ms`
-          : ''}
-      </small>
+      <CameraInfo decoderName={decoderName} stats={stats} />
     </section>
+  );
+}
+
+/** Which decoder reads, and how fast: small print for whoever looks after the tablet. */
+function CameraInfo(props: { decoderName: DecoderName | null; stats: LoopStats | null }) {
+  const words = useText().operator.cameraPanel;
+  const { decoderName, stats } = props;
+  return (
+    <small class="camera-info" data-testid="camera-info">
+      {!decoderName
+        ? words.loadingDecoder
+        : stats
+          ? words.stats({
+              decoder: decoderName,
+              rate: stats.attemptsPerSecond.toFixed(1),
+              ms: Math.round(stats.lastDecodeMs),
+            })
+          : decoderName}
+    </small>
   );
 }
 
@@ -146,11 +173,12 @@ function CameraBar(props: {
   onClose: () => void;
 }) {
   const { session, torch, setTorch } = props;
+  const words = useText().operator.cameraPanel;
   return (
     <div class="camera-bar">
       {session && session.lenses.length > 1 ? (
         <select
-          aria-label="Camera lens"
+          aria-label={words.lens}
           value={session.deviceId ?? ''}
           onChange={(e) => {
             const id = (e.target as HTMLSelectElement).value;
@@ -171,18 +199,18 @@ function CameraBar(props: {
           aria-pressed={torch}
           onClick={() => void session.setTorch(!torch).then((ok) => ok && setTorch(!torch))}
         >
-          Torch
+          {words.torch}
         </button>
       ) : null}
       <button
         type="button"
-        aria-label="Close camera"
+        aria-label={words.closeLabel}
         onClick={() => {
           session?.stop();
           props.onClose();
         }}
       >
-        Close
+        {words.close}
       </button>
     </div>
   );

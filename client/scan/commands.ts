@@ -5,6 +5,7 @@
  */
 import type { OperatorEventType } from '../../shared/domain';
 import { ACTION_LABEL } from '../../shared/token-machine';
+import type { Text } from '../i18n/catalogue';
 
 /** A prefix no serial or badge uses. */
 export const COMMAND_PREFIX = 'CMD:';
@@ -30,14 +31,14 @@ export function parseCommand(text: string): StationCommand | null {
   return action ? { kind: 'action', action } : null;
 }
 
-/** Every command, in the order the printable page shows them. */
-export function allCommands(): { command: StationCommand; label: string }[] {
+/** Every command, in the order the printable page shows them, with its label in the catalogue. */
+export function allCommands(): { command: StationCommand; label: Text }[] {
   return [
     ...ACTIONS.map((action) => ({
       command: { kind: 'action', action } as const,
-      label: ACTION_LABEL[action],
+      label: (t: Parameters<Text>[0]) => t.words.action[action],
     })),
-    { command: { kind: 'close' }, label: 'Close card' },
-    { command: { kind: 'lock' }, label: 'Lock station' },
+    { command: { kind: 'close' }, label: (t) => t.pages.commands.close },
+    { command: { kind: 'lock' }, label: (t) => t.pages.commands.lock },
   ];
 }

@@ -2,17 +2,19 @@
  * @module What a scan means, decided from what the station knows at that moment, and nothing done
  * yet: a command barcode acts on the open card (or locks, or closes it), a known badge signs in,
  * a token's code opens its card (or asks which one, when the code is here more than once), and
- * anything else is refused with the reason in words. Pure; the scan router model acts on it.
+ * anything else is refused with the reason in words (a catalogue Text). Pure; the scan router
+ * model acts on it.
  *
  *   CMD:… ─▶ nobody active? refuse ─▶ LOCK / CLOSE ─▶ no card? refuse ─▶ not allowed? refuse
- *                                                                    └─▶ needs a detail? open on it : record
+ *                                              └─▶ needs a detail or a confirmation (Scrap)? open on it : record
  *   badge ─▶ sign in (PIN, lockout: the operator session)
- *   code  ─▶ nobody active? refuse ─▶ one token: open · several: choose · none: refuse
+ *   code  ─▶ nobody active? refuse (an item is called an item, not a badge)
+ *         ─▶ one token: open · several: choose · none: refuse
  */
 import type { OperatorEventType } from '../../shared/domain';
 import type { Snapshot, SnapshotToken } from '../../shared/station-api';
-import { ACTION_LABEL as LABEL } from '../../shared/token-machine';
-import { needsDetail } from '../station/action-detail';
+import type { Text } from '../i18n/catalogue';
+import { asksFirst } from '../station/action-detail';
 import { parseCommand } from './commands';
 import { parseScan } from './gs1';
 
@@ -30,7 +32,7 @@ export interface ScanContext {
 }
 
 export type ScanRoute =
-  | { kind: 'refuse'; text: string }
+  | { kind: 'refuse'; text: Text }
   | { kind: 'lock' }
   | { kind: 'close-card' }
   | { kind: 'badge'; operator: SnapshotOperator }
@@ -41,36 +43,42 @@ export type ScanRoute =
 export function routeScan(text: string, context: ScanContext): ScanRoute {
   const command = parseCommand(text);
   if (command) {
-    if (!context.active) return { kind: 'refuse', text: 'Scan your badge first' };
+    if (!context.active) return { kind: 'refuse', text: (t) => t.operator.badgeFirst };
     if (command.kind === 'lock') return { kind: 'lock' };
     if (command.kind === 'close') return { kind: 'close-card' };
     const { action } = command;
     const card = context.card;
-    if (!card) return { kind: 'refuse', text: `Scan a token first, then ${LABEL[action]}` };
-    const t = card.token;
+    if (!card)
+      return { kind: 'refuse', text: (t) => t.card.scanItemFirst({ action: t.words.action[action] }) };
+    const token = card.token;
     if (!card.actions.includes(action))
       return {
         kind: 'refuse',
-        text: `${LABEL[action]} is not possible for ${t.code} (${t.status} at ${t.nodeCode})`,
+        text: (t) =>
+          t.card.notPossible({
+            action: t.words.action[action],
+            code: token.code,
+            where: t.words.statusAt({ status: t.words.status[token.status], node: token.nodeCode }),
+          }),
       };
-    return needsDetail(action)
-      ? { kind: 'open', token: t, ask: action }
-      : { kind: 'record', token: t, action };
+    return asksFirst(action) ? { kind: 'open', token, ask: action } : { kind: 'record', token, action };
   }
   const { code } = parseScan(text);
   const operator = context.operators.find((o) => o.badge === code);
   if (operator) return { kind: 'badge', operator };
-  if (!context.active)
-    return {
-      kind: 'refuse',
-      text:
-        context.signedInCount > 0
-          ? 'The station is locked: scan your badge'
-          : `Badge ${code} is not known here`,
-    };
   const found = context.tokens.filter((t) => t.code === code);
+  if (!context.active) return { kind: 'refuse', text: beforeSignIn(code, found.length > 0, context) };
   const [first] = found;
   if (found.length === 1 && first) return { kind: 'open', token: first, ask: null };
   if (found.length > 1) return { kind: 'choose', tokens: found };
-  return { kind: 'refuse', text: `${code} is not waiting at this station` };
+  return { kind: 'refuse', text: (t) => t.card.notHere({ code }) };
+}
+
+/** A code that is not a badge, scanned while nobody is active: an item is never called a badge. */
+function beforeSignIn(code: string, isItem: boolean, context: ScanContext): Text {
+  const locked = context.signedInCount > 0;
+  if (isItem)
+    return locked ? (t) => t.operator.lockedItem({ code }) : (t) => t.operator.itemNotBadge({ code });
+  if (locked) return (t) => t.operator.stationLocked;
+  return (t) => t.operator.unknownCode({ code });
 }

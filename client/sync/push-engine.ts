@@ -16,7 +16,7 @@ import type { BackoffPolicy } from '../../shared/backoff';
 import type { StationEvent } from '../../shared/protocol';
 import type { PushResponse } from '../../shared/station-api';
 import { MAX_EVENTS_PER_BATCH, pushResponseSchema } from '../../shared/station-api';
-import type { StationFetch, StationResult } from '../net/station-fetch';
+import type { StationFetch, StationProblem, StationResult } from '../net/station-fetch';
 import { describeProblem } from '../net/station-fetch';
 import type { Outbox } from '../outbox/outbox';
 import type { DrainProgress } from '../outbox/outbox-rules';
@@ -49,6 +49,11 @@ export interface SyncStatus {
   pending: number;
   lastSuccessAt: string | null;
   lastError: string | null;
+  /**
+   * The last failed push's problem, for the screen to word by its kind and code (null after a
+   * push went through). A `network` problem with the browser online is "server unreachable".
+   */
+  lastProblem: StationProblem | null;
   /** When the next attempt may go, after a failure. */
   nextAttemptAt: string | null;
   /** While a backlog drains: done/total, speed and time left. */
@@ -81,6 +86,7 @@ export class PushEngine extends Model<SyncStatus> {
       pending: 0,
       lastSuccessAt: null,
       lastError: null,
+      lastProblem: null,
       nextAttemptAt: null,
       progress: null,
     });
@@ -100,6 +106,8 @@ export class PushEngine extends Model<SyncStatus> {
           state: 'idle',
           pending: 0,
           lastSuccessAt: this.clock.now().toISOString(),
+          lastError: null,
+          lastProblem: null,
           progress: null,
           nextAttemptAt: null,
         });
@@ -111,7 +119,7 @@ export class PushEngine extends Model<SyncStatus> {
       );
       if (answer.ok) {
         const { entries, error } = applyResults(batch, answer.value.results, this.clock.now().toISOString());
-        if (error) return this.failed(error, 0);
+        if (error) return this.failed(error, { kind: 'bad-answer', status: 200, message: error }, 0);
         await this.outbox.update(entries);
         pushed += batch.length;
         this.failures = 0;
@@ -119,6 +127,7 @@ export class PushEngine extends Model<SyncStatus> {
         this.patch({
           pending,
           lastError: null,
+          lastProblem: null,
           progress: drainProgress(pushed + pending, pushed, startedMs, this.clock.now().getTime()),
         });
         continue;
@@ -129,19 +138,24 @@ export class PushEngine extends Model<SyncStatus> {
         continue;
       }
       if (problem.kind === 'http' && (problem.status === 401 || problem.status === 403)) {
-        this.patch({ state: 'blocked', lastError: describeProblem(problem) });
+        this.patch({ state: 'blocked', lastError: describeProblem(problem), lastProblem: problem });
         return { kind: 'blocked' };
       }
-      return this.failed(describeProblem(problem), problem.kind === 'http' ? problem.retryAfterMs : 0);
+      return this.failed(
+        describeProblem(problem),
+        problem,
+        problem.kind === 'http' ? problem.retryAfterMs : 0,
+      );
     }
   }
 
-  private failed(message: string, retryAfterMs: number): DrainResult {
+  private failed(message: string, problem: StationProblem, retryAfterMs: number): DrainResult {
     const waitMs = backoffDelay(this.failures, this.policy, this.clock.random(), retryAfterMs);
     this.failures++;
     this.patch({
       state: 'waiting',
       lastError: message,
+      lastProblem: problem,
       nextAttemptAt: new Date(this.clock.now().getTime() + waitMs).toISOString(),
     });
     return { kind: 'failed', waitMs };

@@ -61,11 +61,27 @@ export interface SyncLoopState {
   push: SyncStatus;
   /** Why the last pull (snapshot or upstream states) failed; null once pulls go through (SY-8). */
   problem: string | null;
+  /**
+   * The last exchange with the edge server (a push, or the pulls after an empty drain) got no
+   * answer at all: with the browser online, the server is unreachable rather than the tablet offline.
+   */
+  noAnswer: boolean;
+}
+
+/** What the status band shows, most urgent first. */
+export type Connection = 'offline' | 'blocked' | 'unreachable' | 'syncing' | 'online';
+
+export function connectionOf(state: Pick<SyncLoopState, 'online' | 'push' | 'noAnswer'>): Connection {
+  if (!state.online) return 'offline';
+  if (state.push.state === 'blocked') return 'blocked';
+  // While unreachable, each retry is "syncing" until its timeout: the band keeps saying unreachable.
+  if (state.noAnswer) return 'unreachable';
+  return state.push.state === 'syncing' ? 'syncing' : 'online';
 }
 
 export class SyncLoop extends Model<SyncLoopState> {
   constructor(private readonly deps: SyncLoopDeps) {
-    super({ online: deps.online.isOnline(), push: deps.engine.get(), problem: null });
+    super({ online: deps.online.isOnline(), push: deps.engine.get(), problem: null, noAnswer: false });
   }
 
   /** Starts the schedule with an attempt at once; returns the function that stops it. */
@@ -110,7 +126,10 @@ export class SyncLoop extends Model<SyncLoopState> {
   private async drainAndPull(): Promise<void> {
     const { engine, station, channel } = this.deps;
     const result = await engine.drain();
-    if (result.kind !== 'done') return;
+    if (result.kind !== 'done') {
+      this.patch({ noAnswer: result.kind === 'failed' && engine.get().lastProblem?.kind === 'network' });
+      return;
+    }
     const snapshot = await station.pullSnapshot();
     await station.delivered();
     channel.post();
@@ -123,7 +142,8 @@ export class SyncLoop extends Model<SyncLoopState> {
     if (problem !== null && problem !== this.get().problem)
       // Safe to go on: the cached snapshot and the outbox stay as they were; the next attempt pulls again.
       (this.deps.log ?? console).warn(`sync: ${problem}`);
-    this.patch({ problem });
+    const unanswered = (pulled: StationResult<unknown>) => !pulled.ok && pulled.problem.kind === 'network';
+    this.patch({ problem, noAnswer: unanswered(snapshot) || unanswered(upstream) });
   }
 
   /**

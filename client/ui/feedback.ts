@@ -3,12 +3,18 @@
  * each outcome has its own tone and vibration, beside its colour on screen.
  */
 
+import type { Text } from '../i18n/catalogue';
+
 export type Outcome = 'recorded' | 'recorded-offline' | 'duplicate' | 'refused';
 
-/** What the screen says, beside the tone: its kind gives its colour. */
+/** What the screen says beside the tone (models/feedback-model.ts): its kind gives its colour. */
+export type MessageKind = 'recorded' | 'recorded-offline' | 'duplicate' | 'refused' | 'info';
+
 export interface Message {
-  kind: 'recorded' | 'refused' | 'duplicate';
-  text: string;
+  kind: MessageKind;
+  text: Text;
+  /** When it was said (ms since the epoch): the screen shows the time. */
+  at: number;
 }
 
 /** [frequency Hz, duration ms] notes; vibration pattern in ms. */

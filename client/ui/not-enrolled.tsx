@@ -1,14 +1,19 @@
 /** @module The screen of a browser that is not a station yet, with why its enrollment link failed. */
-export function NotEnrolled({ problem }: { problem: string | null }) {
+import type { Text } from '../i18n/catalogue';
+import { useText } from '../i18n/use-text';
+
+export function NotEnrolled({ problem }: { problem: Text | null }) {
+  const t = useText();
   return (
-    <main class="screen">
-      <h1>Scan station</h1>
+    <main class="screen not-enrolled">
+      <h1>{t.pages.appName}</h1>
+      <h2>{t.pages.notEnrolled.heading}</h2>
       {problem ? (
         <p class="message refused" role="alert">
-          {problem}
+          {problem(t)}
         </p>
       ) : null}
-      <p class="notice">This tablet is not enrolled. Open the enrollment link from your supervisor.</p>
+      <p class="notice">{t.pages.notEnrolled.instruction}</p>
     </main>
   );
 }

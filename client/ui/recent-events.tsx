@@ -1,32 +1,55 @@
 /**
- * @module The station's own events and what became of each: queued, delivered (applied, duplicate
- * or parked), refused (with the server's reason, to discard or record again), forwarded upstream.
+ * @module The station's own events and what became of each, in words: waiting to send, recorded,
+ * already recorded, kept for later (with the reason), refused (with the reason, to discard or send
+ * again), sent on to the factory system. Reasons are shown by their code in the operator's language.
  */
-import { ACTION_LABEL } from '../../shared/token-machine';
+import type { EventReasonCode } from '../../shared/reason-codes';
+import type { Catalogue } from '../i18n/catalogue';
+import { formatTime } from '../i18n/format';
+import { useLanguage, useText } from '../i18n/use-text';
 import type { StoredEntry } from '../outbox/outbox';
 
-function stateText(entry: StoredEntry): string {
+/** A server reason by its code (the server's English message is for API clients, not operators). */
+export function reasonText(t: Catalogue, reason: { code: string }): string {
+  const { code } = reason;
+  if (Object.hasOwn(t.reasons, code)) return t.reasons[code as EventReasonCode];
+  if (code === 'REJECTED' || code === 'STORAGE_FULL') return t.localReasons[code];
+  return t.localReasons.UNKNOWN({ code });
+}
+
+function stateText(t: Catalogue, entry: StoredEntry): string {
   const s = entry.state;
+  const words = t.status.recent;
   switch (s.kind) {
     case 'queued':
-      return 'queued';
+      return words.state.queued;
     case 'delivered':
-      return s.result === 'parked'
-        ? `parked: ${s.reason?.message ?? 'waiting for earlier events'}`
-        : s.result;
+      return s.result === 'parked' && s.reason
+        ? words.parkedBecause({ reason: reasonText(t, s.reason) })
+        : words.state[s.result];
     case 'refused':
-      return `refused: ${s.reason.message}`;
+      return words.refusedBecause({ reason: reasonText(t, s.reason) });
     case 'forwarded':
-      return 'forwarded upstream';
+      return words.state.forwarded;
   }
 }
 
 function EventLine({ entry }: { entry: StoredEntry }) {
+  const { language, catalogue: t } = useLanguage();
   const e = entry.event;
   return (
     <>
-      <span class="when">{new Date(e.occurredAt).toLocaleTimeString()}</span> {ACTION_LABEL[e.type]} {e.code}{' '}
-      at {e.nodeCode} · {e.operatorBadge}
+      <time class="when" dateTime={e.occurredAt}>
+        {formatTime(language, e.occurredAt)}
+      </time>{' '}
+      <span class="what">
+        {t.status.recent.event({
+          action: t.words.action[e.type],
+          serial: e.code,
+          node: e.nodeCode,
+          badge: e.operatorBadge,
+        })}
+      </span>
     </>
   );
 }
@@ -36,21 +59,28 @@ export function RefusedEvents(props: {
   onDiscard: (id: string) => void;
   onRetry: (id: string) => void;
 }) {
+  const t = useText();
   if (props.entries.length === 0) return null;
   return (
-    <section class="refused" data-testid="refused">
-      <h2>Refused by the edge server</h2>
+    <section class="refused" data-testid="refused" aria-labelledby="refused-heading">
+      <h2 id="refused-heading">{t.status.refused.heading}</h2>
       <ul>
         {props.entries.map((r) => (
           <li key={r.id}>
-            <EventLine entry={r} />:{' '}
-            <strong>{r.state.kind === 'refused' ? r.state.reason.message : ''}</strong>{' '}
-            <button type="button" onClick={() => props.onRetry(r.id)}>
-              Record again
-            </button>
-            <button type="button" onClick={() => props.onDiscard(r.id)}>
-              Discard
-            </button>
+            <p>
+              <EventLine entry={r} />
+            </p>
+            <p>
+              <strong>{r.state.kind === 'refused' ? reasonText(t, r.state.reason) : ''}</strong>
+            </p>
+            <div class="controls">
+              <button type="button" onClick={() => props.onRetry(r.id)}>
+                {t.status.refused.sendAgain}
+              </button>
+              <button type="button" class="danger" onClick={() => props.onDiscard(r.id)}>
+                {t.status.refused.discard}
+              </button>
+            </div>
           </li>
         ))}
       </ul>
@@ -59,14 +89,15 @@ export function RefusedEvents(props: {
 }
 
 export function RecentEvents({ entries }: { entries: StoredEntry[] }) {
+  const t = useText();
   if (entries.length === 0) return null;
   return (
-    <section class="recent" data-testid="recent">
-      <h2>Recent</h2>
+    <section class="recent" data-testid="recent" aria-labelledby="recent-heading">
+      <h2 id="recent-heading">{t.status.recent.heading}</h2>
       <ul>
         {entries.map((r) => (
           <li key={r.id} class={`state-${r.state.kind}`}>
-            <EventLine entry={r} /> · <span class="state">{stateText(r)}</span>
+            <EventLine entry={r} /> · <span class="state">{stateText(t, r)}</span>
           </li>
         ))}
       </ul>

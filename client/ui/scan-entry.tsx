@@ -1,9 +1,11 @@
 /**
  * @module Scanning by hand: the field that takes a typed code (or badge), and the camera panel,
- * loaded on first use (its decoders are large).
+ * loaded on first use (its decoders are large). While nobody is signed in, a large "Scan your
+ * badge" says what to do first.
  */
 import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
+import { useText } from '../i18n/use-text';
 
 type CameraPanel = ComponentType<{ onScan: (text: string) => void; onClose: () => void }>;
 
@@ -14,10 +16,11 @@ export function ScanEntry(props: {
   /** The camera panel could not be loaded. */
   onCameraFailed: () => void;
 }) {
+  const t = useText();
   const [manual, setManual] = useState('');
   const [cameraOpen, setCameraOpen] = useState(false);
   const [Camera, setCamera] = useState<CameraPanel | null>(null);
-  const label = props.signedIn ? 'Scan or type a code' : 'Scan or type your badge';
+  const label = props.signedIn ? t.operator.fieldCode : t.operator.fieldBadge;
   const openCamera = () => {
     setCameraOpen(true);
     if (!Camera)
@@ -30,6 +33,12 @@ export function ScanEntry(props: {
   };
   return (
     <>
+      {props.signedIn ? null : (
+        <div class="badge-prompt" data-testid="badge-prompt" role="status">
+          <p class="badge-prompt-title">{t.operator.scanBadge}</p>
+          <p class="badge-prompt-hint">{t.operator.scanBadgeHint}</p>
+        </div>
+      )}
       <form
         class="manual"
         onSubmit={(e) => {
@@ -44,9 +53,9 @@ export function ScanEntry(props: {
           onInput={(e) => setManual(e.currentTarget.value)}
           placeholder={label}
         />
-        <button type="submit">OK</button>
+        <button type="submit">{t.operator.ok}</button>
         <button type="button" onClick={openCamera}>
-          Camera
+          {t.operator.camera}
         </button>
       </form>
       {cameraOpen && Camera ? <Camera onScan={props.onScan} onClose={() => setCameraOpen(false)} /> : null}

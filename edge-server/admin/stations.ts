@@ -1,6 +1,11 @@
-/** @module Stations: enrolled with the nodes they serve (token shown once, stored hashed), revoked. */
+/**
+ * @module Stations: enrolled with the nodes they serve and the language their screen speaks (token
+ * shown once, stored hashed), their language changed, revoked.
+ */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import type { StationLanguage } from '../../shared/protocol';
+import { STATION_LANGUAGES } from '../../shared/protocol';
 import type { Config } from '../config';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
@@ -19,13 +24,36 @@ export const enrollStationSchema = z.object({
   workCenter: z.string().trim().min(1).optional(),
   /** The node codes it reports at; by default every operation node of its work center. */
   nodeCodes: z.array(z.string().trim().min(1).max(64)).min(1).max(200).optional(),
+  language: z
+    .enum(STATION_LANGUAGES)
+    .optional()
+    .describe('The language its screen speaks; by default the site’s STATION_LANGUAGE'),
 });
+
+/** What a station's screen speaks, and whether that is its own language or the site's. */
+const languageFields = {
+  language: z.enum(STATION_LANGUAGES).describe('The language its screen speaks (in its snapshot)'),
+  followsSiteLanguage: z
+    .boolean()
+    .describe('true: it has no language of its own and speaks the site’s STATION_LANGUAGE'),
+};
+
+export const setStationLanguageSchema = z.object({
+  language: z
+    .enum(STATION_LANGUAGES)
+    .nullable()
+    .describe('The language its screen speaks from its next snapshot on; null: the site’s STATION_LANGUAGE'),
+});
+
+export const stationLanguageSchema = z.object({ name: z.string(), ...languageFields });
+export type StationLanguageAnswer = z.infer<typeof stationLanguageSchema>;
 
 export const enrollResultSchema = z.object({
   stationId: z.number().int(),
   name: z.string(),
   workCenter: z.string().nullable(),
   nodeCodes: z.array(z.string()),
+  ...languageFields,
   token: z.string().describe('The station token, shown once: only its hash is stored'),
   enrollCode: z
     .string()
@@ -57,7 +85,21 @@ export function enrollmentLinks(
   };
 }
 
-export function enrollStation(db: Database.Database, input: unknown, now: string): Result<EnrollResult> {
+/** What the snapshot says a station speaks: its own language, else the site's (STATION_LANGUAGE). */
+export function languageOf(
+  own: StationLanguage | null,
+  siteLanguage: StationLanguage,
+): Pick<EnrollResult, 'language' | 'followsSiteLanguage'> {
+  return { language: own ?? siteLanguage, followsSiteLanguage: own === null };
+}
+
+/** `siteLanguage`: the site's STATION_LANGUAGE, which a station enrolled without a language speaks. */
+export function enrollStation(
+  db: Database.Database,
+  input: unknown,
+  now: string,
+  siteLanguage: StationLanguage = 'th',
+): Result<EnrollResult> {
   return attempt(() => {
     const s = parseOrThrow(enrollStationSchema, input, 'station');
     if (!s.workCenter && !s.nodeCodes) {
@@ -117,14 +159,16 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
         }
         const token = newSecret();
         const servesWorkCenter = s.nodeCodes === undefined ? 1 : 0;
+        // Without a language the station follows the site's setting, also when that changes later.
+        const language = s.language ?? null;
         let stationId: number;
         if (previous) {
           // Re-enrolling a revoked station: a new device and token under the old name, counting seq
           // from the start again; its history stays with it.
           db.prepare(
-            `UPDATE station SET work_center_id = ?, token_hash = ?, serves_work_center = ?, enrolled_at = ?,
-             revoked_at = NULL, last_seq = 0 WHERE id = ?`,
-          ).run(workCenterId, hashToken(token), servesWorkCenter, now, previous.id);
+            `UPDATE station SET work_center_id = ?, token_hash = ?, serves_work_center = ?, language = ?,
+             enrolled_at = ?, revoked_at = NULL, last_seq = 0 WHERE id = ?`,
+          ).run(workCenterId, hashToken(token), servesWorkCenter, language, now, previous.id);
           db.prepare('DELETE FROM station_node WHERE station_id = ?').run(previous.id);
           // A new device: the old one's links and credentials go.
           db.prepare('DELETE FROM station_device WHERE station_id = ?').run(previous.id);
@@ -133,9 +177,10 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
         } else {
           const info = db
             .prepare(
-              'INSERT INTO station (name, work_center_id, token_hash, serves_work_center, enrolled_at) VALUES (?, ?, ?, ?, ?)',
+              `INSERT INTO station (name, work_center_id, token_hash, serves_work_center, language, enrolled_at)
+               VALUES (?, ?, ?, ?, ?, ?)`,
             )
-            .run(s.name, workCenterId, hashToken(token), servesWorkCenter, now);
+            .run(s.name, workCenterId, hashToken(token), servesWorkCenter, language, now);
           stationId = Number(info.lastInsertRowid);
         }
         const link = db.prepare('INSERT INTO station_node (station_id, node_id) VALUES (?, ?)');
@@ -151,6 +196,7 @@ export function enrollStation(db: Database.Database, input: unknown, now: string
           name: s.name,
           workCenter: s.workCenter ?? null,
           nodeCodes: [...new Set(nodes.map((n) => n.code))],
+          ...languageOf(language, siteLanguage),
           token,
           enrollCode,
           enrollExpiresAt,
@@ -168,5 +214,31 @@ export function revokeStation(db: Database.Database, name: string, now: string):
     if (info.changes === 0)
       throw new DomainError('not-found', `No enrolled (unrevoked) station named ${name}`);
     bumpReferenceSeq(db);
+  });
+}
+
+/**
+ * Sets the language an enrolled station's screen speaks (null: the site's STATION_LANGUAGE again).
+ * The reference counter moves, so the station's next snapshot, delta or full, carries it.
+ */
+export function setStationLanguage(
+  db: Database.Database,
+  name: string,
+  input: unknown,
+  siteLanguage: StationLanguage,
+): Result<StationLanguageAnswer> {
+  return attempt(() => {
+    const { language } = parseOrThrow(setStationLanguageSchema, input, 'station language');
+    return db
+      .transaction((): StationLanguageAnswer => {
+        const info = db
+          .prepare('UPDATE station SET language = ? WHERE name = ? AND revoked_at IS NULL')
+          .run(language, name);
+        if (info.changes === 0)
+          throw new DomainError('not-found', `No enrolled (unrevoked) station named ${name}`);
+        bumpReferenceSeq(db);
+        return { name, ...languageOf(language, siteLanguage) };
+      })
+      .immediate();
   });
 }

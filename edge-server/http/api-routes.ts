@@ -78,7 +78,7 @@ export interface MiddlewareDoc {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** The full Hono path, `:name` parameters and all. */
   path: string;
   spec: OperationSpec;
@@ -132,6 +132,10 @@ export class ApiRoutes<E extends Env = Env> {
 
   post<P extends string>(path: P, spec: OperationSpec, ...handlers: H<E, P>[]): this {
     return this.add('post', path, spec, handlers);
+  }
+
+  patch<P extends string>(path: P, spec: OperationSpec, ...handlers: H<E, P>[]): this {
+    return this.add('patch', path, spec, handlers);
   }
 
   delete<P extends string>(path: P, spec: OperationSpec, ...handlers: H<E, P>[]): this {

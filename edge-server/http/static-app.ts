@@ -1,7 +1,9 @@
 /**
  * @module Serves the built station PWA (dist/client) on the edge server's origin: files by path,
  * and index.html for every other GET outside the API, so deep links work. The service worker is
- * never cached by HTTP, so that an update is seen.
+ * never cached by HTTP, so that an update is seen. A text file goes as the brotli or gzip twin the
+ * build wrote beside it (vite.config.ts) when the browser accepts it; the API and its event stream
+ * never pass through here, so they are never compressed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +25,44 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
 };
+
+/** The build's precompressed twins, best first: suffix and Content-Encoding. */
+const ENCODINGS = [
+  { suffix: '.br', name: 'br' },
+  { suffix: '.gz', name: 'gzip' },
+] as const;
+
+/** The codings an Accept-Encoding header allows (a q of 0 refuses one; `*` allows the rest). */
+function accepted(header: string | undefined): Set<string> {
+  const allowed = new Set<string>();
+  const refused = new Set<string>();
+  let star = false;
+  for (const part of (header ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const zero = q !== undefined && Number(q.slice(2)) === 0;
+    if (name === '*') star = !zero;
+    else (zero ? refused : allowed).add(name);
+  }
+  if (star) for (const { name } of ENCODINGS) if (!refused.has(name)) allowed.add(name);
+  return allowed;
+}
+
+/** The file to send for `target`: its best accepted twin if the build wrote one, else itself. */
+function variant(
+  target: string,
+  acceptEncoding: string | undefined,
+): { file: string; encoding: string | null } {
+  const allowed = accepted(acceptEncoding);
+  for (const { suffix, name } of ENCODINGS) {
+    if (allowed.has(name) && fs.existsSync(target + suffix)) return { file: target + suffix, encoding: name };
+  }
+  return { file: target, encoding: null };
+}
 
 export function clientBuilt(dir = CLIENT_DIST): boolean {
   return fs.existsSync(path.join(dir, 'index.html'));
@@ -48,9 +87,13 @@ export function serveClient(app: Hono, dir = CLIENT_DIST): void {
     if (!fs.existsSync(target)) return next();
     const ext = path.extname(target);
     const immutable = target.includes(`${path.sep}assets${path.sep}`);
-    return c.body(fs.readFileSync(target), 200, {
+    const { file: sent, encoding } = variant(target, c.req.header('accept-encoding'));
+    return c.body(fs.readFileSync(sent), 200, {
       'Content-Type': TYPES[ext] ?? 'application/octet-stream',
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      // Caches keep one answer per coding; a file with no twin is the same for every client.
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
+      ...(fs.existsSync(target + '.br') || fs.existsSync(target + '.gz') ? { Vary: 'Accept-Encoding' } : {}),
     });
   });
 }

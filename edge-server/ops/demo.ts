@@ -51,7 +51,7 @@ export function isEmptySite(core: Pick<DemoDeps, 'db'>): boolean {
 export interface DemoDeps {
   db: Database.Database;
   system: SystemEventRecorder;
-  config: Pick<Config, 'dataDir' | 'port' | 'host' | 'https'>;
+  config: Pick<Config, 'dataDir' | 'port' | 'host' | 'https' | 'stationLanguage'>;
   clock: () => Date;
 }
 
@@ -91,7 +91,9 @@ export function loadDemo(core: DemoDeps): DemoFile {
   valueOf(addUser(core.db, { ...supervisor, role: 'supervisor' }, now));
   valueOf(addUser(core.db, { ...admin, role: 'admin' }, now));
   const stations = workCenters.map((wc) => {
-    const enrolled = valueOf(enrollStation(core.db, { name: `${wc}-1`, workCenter: wc }, now));
+    const input = { name: `${wc}-1`, workCenter: wc };
+    // No language of their own: the demo's screens speak the site's STATION_LANGUAGE.
+    const enrolled = valueOf(enrollStation(core.db, input, now, core.config.stationLanguage));
     return {
       name: enrolled.name,
       workCenter: wc,

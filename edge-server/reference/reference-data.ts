@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DomainError } from '../errors';
+import type { StationLanguage } from '../../shared/protocol';
 import type { IndexedGraph } from '../../shared/routing-graph';
 import { indexGraph } from '../../shared/routing-graph';
 import type { RoutingInput } from '../../shared/routing-import';
@@ -43,6 +44,8 @@ export interface StationEntry {
   id: number;
   name: string;
   workCenter: string | null;
+  /** The language its screen speaks; null: the site's STATION_LANGUAGE. */
+  language: StationLanguage | null;
   revoked: boolean;
   /** The ids (routing_node) of every node the station reports at. */
   servedNodes: ReadonlySet<number>;
@@ -177,7 +180,7 @@ export class ReferenceData {
     );
     const stationRows = this.db
       .prepare(
-        `SELECT s.id, s.name, s.token_hash, s.revoked_at, wc.code AS work_center
+        `SELECT s.id, s.name, s.token_hash, s.revoked_at, s.language, wc.code AS work_center
          FROM station s LEFT JOIN work_center wc ON wc.id = s.work_center_id`,
       )
       .all() as {
@@ -185,6 +188,7 @@ export class ReferenceData {
       name: string;
       token_hash: string;
       revoked_at: string | null;
+      language: StationLanguage | null;
       work_center: string | null;
     }[];
     const byHash = new Map<string, StationEntry>();
@@ -208,6 +212,7 @@ export class ReferenceData {
         id: row.id,
         name: row.name,
         workCenter: row.work_center,
+        language: row.language,
         revoked: row.revoked_at !== null,
         servedNodes: known.nodes,
         servedCodes: known.codes,

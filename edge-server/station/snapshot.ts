@@ -4,10 +4,12 @@
  *
  * The cursor is `<change_seq>.<reference_seq>`: tokens changed after the first part are sent (or
  * listed as removed when they left the station's nodes); reference data is sent again when the
- * second part moved.
+ * second part moved. The station's own block (name, work center, nodes, language) is in every
+ * answer, so a change of its language (which moves the reference counter) reaches the next one.
  */
 import type Database from 'better-sqlite3';
 import type { TokenStatus } from '../../shared/domain';
+import type { StationLanguage } from '../../shared/protocol';
 import type { Snapshot, SnapshotToken } from '../../shared/station-api';
 import { currentChangeSeq } from '../ingest/change-counter';
 import { DomainError } from '../errors';
@@ -35,6 +37,8 @@ export function buildSnapshot(
   caller: StationEntry,
   since: string | undefined,
   now: Date,
+  /** The site's STATION_LANGUAGE: what a station without a language of its own speaks. */
+  siteLanguage: StationLanguage,
 ): Snapshot {
   const cursor = parseCursor(since);
   return db.transaction((): Snapshot => {
@@ -113,7 +117,12 @@ export function buildSnapshot(
       cursor: `${changeSeq}.${referenceSeq}`,
       full: cursor === null,
       serverTime: now.toISOString(),
-      station: { name: station.name, workCenter: station.workCenter, nodes },
+      station: {
+        name: station.name,
+        workCenter: station.workCenter,
+        language: station.language ?? siteLanguage,
+        nodes,
+      },
       ...(withReference
         ? {
             routings: graphs.map((g) => g.indexed.graph),

@@ -3,6 +3,7 @@
  *
  *   app.tsx ─▶ models/ ─▶ ui/ ─▶ scan/ ─▶ station/ ─▶ net/ ─▶ result.ts, shared/
  *                  └────▶ sync/ ─▶ outbox/, net/, state/
+ *   (any of them) ─▶ i18n/ (the catalogue and the language) ─▶ state/
  *
  * and the first download stays small: zod only through its mini build, no value from
  * shared/protocol.ts (the full zod), no uuidv7 package.
@@ -19,15 +20,16 @@ const CLIENT = path.join(ROOT, 'client');
 const ALLOWED: Record<string, readonly string[]> = {
   'result.ts': [],
   state: [],
+  i18n: ['state', 'shared'],
   net: ['result.ts', 'shared'],
   outbox: ['result.ts', 'shared'],
-  station: ['net', 'result.ts', 'shared'],
-  sync: ['net', 'outbox', 'state', 'result.ts', 'shared'],
-  scan: ['station', 'shared'],
-  ui: ['scan', 'station', 'sync', 'outbox', 'net', 'result.ts', 'shared'],
-  models: ['ui', 'scan', 'station', 'sync', 'outbox', 'net', 'state', 'result.ts', 'shared'],
-  'app.tsx': ['models', 'ui', 'station', 'state', 'shared'],
-  'main.tsx': ['app.tsx', 'net', 'station', 'shared'],
+  station: ['net', 'i18n', 'result.ts', 'shared'],
+  sync: ['net', 'outbox', 'state', 'i18n', 'result.ts', 'shared'],
+  scan: ['station', 'i18n', 'shared'],
+  ui: ['scan', 'station', 'sync', 'outbox', 'net', 'state', 'i18n', 'result.ts', 'shared'],
+  models: ['ui', 'scan', 'station', 'sync', 'outbox', 'net', 'state', 'i18n', 'result.ts', 'shared'],
+  'app.tsx': ['models', 'ui', 'station', 'state', 'i18n', 'shared'],
+  'main.tsx': ['app.tsx', 'net', 'station', 'i18n', 'shared'],
   'sw.ts': [],
 };
 

@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { OperatorSessionModel } from '../../client/models/operator-session-model';
 import { FeedbackModel } from '../../client/models/feedback-model';
 import { hashPin } from '../../edge-server/auth/secrets';
+import { en } from '../../client/i18n/en';
 import { MemoryStorage } from './support/station-fixture';
 
 const pinHash = hashPin('4711');
@@ -29,6 +30,17 @@ function model(
   return { clock, storage, signal, feedback, session };
 }
 
+/** What the screen says now, in English: kind and words. */
+function said(feedback: FeedbackModel) {
+  const message = feedback.get().message;
+  return message && { kind: message.kind, text: message.text(en) };
+}
+
+/** The PIN prompt's error, in English. */
+function pinError(m: ReturnType<typeof model>) {
+  return m.session.get().pinError?.(en) ?? null;
+}
+
 describe('the operator session model', () => {
   it('ST-3: a badge without a PIN signs in and is active; the same badge again is only noted; another becomes active', () => {
     const m = model();
@@ -38,14 +50,15 @@ describe('the operator session model', () => {
       pinFor: null,
       pinError: null,
     });
-    expect(m.feedback.get().message).toEqual({ kind: 'recorded', text: 'Ana (OP-1) signed in' });
+    expect(said(m.feedback)).toEqual({ kind: 'info', text: 'Ana (OP-1) signed in' });
     m.session.badge(ana);
-    expect(m.feedback.get().message).toEqual({ kind: 'duplicate', text: 'OP-1 is already signed in' });
+    expect(said(m.feedback)).toEqual({ kind: 'duplicate', text: 'OP-1 is already signed in' });
     expect(m.signal).not.toHaveBeenCalled();
     m.session.badge({ badge: 'OP-2', name: 'Bo', pinHash: null });
     expect(m.session.active()).toEqual({ badge: 'OP-2', name: 'Bo' });
     m.session.signOut('OP-2');
     expect(m.session.get().session).toMatchObject({ active: null, signedIn: [{ badge: 'OP-1' }] });
+    expect(said(m.feedback)).toEqual({ kind: 'info', text: 'Bo (OP-2) signed out' });
   });
 
   it('ST-3: a badge with a PIN asks for it; the right PIN, checked offline against the edge server’s hash, signs in', async () => {
@@ -57,27 +70,28 @@ describe('the operator session model', () => {
     });
     expect(m.session.active()).toBeNull();
     await m.session.submitPin('4712');
-    expect(m.session.get()).toMatchObject({ pinFor: { badge: 'OP-6' }, pinError: 'Wrong PIN' });
+    expect(m.session.get()).toMatchObject({ pinFor: { badge: 'OP-6' } });
+    expect(pinError(m)).toBe('Wrong PIN');
     expect(m.signal).toHaveBeenLastCalledWith('refused');
     await m.session.submitPin('4711');
     expect(m.session.get()).toMatchObject({ pinFor: null, session: { active: 'OP-6', failures: {} } });
-    expect(m.feedback.get().message).toEqual({ kind: 'recorded', text: 'Pia (OP-6) signed in' });
+    expect(said(m.feedback)).toEqual({ kind: 'info', text: 'Pia (OP-6) signed in' });
   });
 
   it('ST-3: five wrong PINs lock the badge out for a minute; then it may try again', async () => {
     const m = model({ verifyPin: (pin) => Promise.resolve(pin === '4711') });
     m.session.badge(pia);
     for (let i = 0; i < 4; i++) await m.session.submitPin('0000');
-    expect(m.session.get().pinError).toBe('Wrong PIN');
+    expect(pinError(m)).toBe('Wrong PIN');
     await m.session.submitPin('0000');
     expect(m.session.get().pinFor).toBeNull();
-    expect(m.feedback.get().message).toEqual({
+    expect(said(m.feedback)).toEqual({
       kind: 'refused',
       text: 'Too many wrong PINs for OP-6: wait a minute',
     });
     m.clock.nowMs += 20_000;
     m.session.badge(pia);
-    expect(m.feedback.get().message).toEqual({
+    expect(said(m.feedback)).toEqual({
       kind: 'refused',
       text: 'Too many wrong PINs for OP-6: try again in 40 s',
     });
@@ -94,10 +108,8 @@ describe('the operator session model', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     m.session.badge(pia);
     await m.session.submitPin('4711');
-    expect(m.session.get()).toMatchObject({
-      pinFor: { badge: 'OP-6' },
-      pinError: 'The PIN could not be checked',
-    });
+    expect(m.session.get()).toMatchObject({ pinFor: { badge: 'OP-6' } });
+    expect(pinError(m)).toBe('The PIN could not be checked. Try again, or tell your supervisor.');
     expect(m.session.get().session.failures).toEqual({});
     expect(error).toHaveBeenCalledTimes(1);
     error.mockRestore();

@@ -31,6 +31,7 @@ describe('push engine', () => {
       pending: 0,
       lastSuccessAt: '2026-11-22T08:00:00.000Z',
       lastError: null,
+      lastProblem: null,
       nextAttemptAt: null,
       progress: null,
     });
@@ -101,6 +102,7 @@ describe('push engine', () => {
     expect(blocked.get()).toMatchObject({
       state: 'blocked',
       lastError: 'the edge server answered 401: Unknown station token',
+      lastProblem: { kind: 'http', status: 401 },
     });
     expect(await blocked.drain()).toEqual({ kind: 'blocked' });
     expect(refusing.pushes).toHaveLength(1);

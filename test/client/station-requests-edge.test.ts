@@ -15,6 +15,7 @@ import { refreshUpstreamStates } from '../../client/sync/upstream-status';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge } from '../support/edge';
 import { MemoryStorage } from './support/station-fixture';
+import { en } from '../../client/i18n/en';
 
 let edge: TestEdge | null = null;
 afterEach(async () => {
@@ -99,15 +100,12 @@ describe('the station’s requests against a real edge server', () => {
     expect(storage.getItem('scan-station.snapshot')).toBeNull(); // the previous station's cache goes
 
     const again = await enroll(page(`${edge.url}/#enroll=${enrollCode}`), new MemoryStorage(), noCredential);
-    expect(again).toEqual({
-      token: null,
-      problem: 'This enrollment link was already used; ask a supervisor for a new one',
-    });
+    expect(again.token).toBeNull();
+    expect(again.problem?.(en)).toBe(en.pages.notEnrolled.linkUsed);
 
     const away = createStationFetch({ baseUrl: 'http://127.0.0.1:1', token: null });
-    expect(await enroll(page('http://127.0.0.1:1/#enroll=enr_x'), new MemoryStorage(), away)).toEqual({
-      token: null,
-      problem: 'The edge server cannot be reached to enroll this tablet; open the link again when online',
-    });
+    const unreachable = await enroll(page('http://127.0.0.1:1/#enroll=enr_x'), new MemoryStorage(), away);
+    expect(unreachable.token).toBeNull();
+    expect(unreachable.problem?.(en)).toBe(en.pages.notEnrolled.unreachable);
   });
 });

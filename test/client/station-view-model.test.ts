@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StationFetch, StationResult } from '../../client/net/station-fetch';
+import { en } from '../../client/i18n/en';
 import { applyResults } from '../../client/outbox/outbox-rules';
 import { loadCachedSnapshot, saveCachedSnapshot } from '../../client/station/snapshot-cache';
 import { MemoryStorage, settle, station, stationSnapshot, token } from './support/station-fixture';
@@ -40,7 +41,7 @@ describe('the station view model', () => {
     s.router.scan('BV-1');
     s.router.scan('CMD:START');
     await settle();
-    expect(s.feedback.get().message?.text).toBe('Start BV-1: recorded');
+    expect(s.feedback.get().message?.text(en)).toBe(en.card.recorded({ action: 'Start', code: 'BV-1' }));
     expect(pendingWhenTold.slice(-1)).toEqual([1]);
   });
 
@@ -144,10 +145,8 @@ describe('the station view model', () => {
     expect(s.view.get()).toMatchObject({ pending: 1, refused: [] });
     expect(s.sync.outboxChanged).toHaveBeenCalledTimes(2);
     await s.recorder.discard(second.value.id);
-    expect(s.feedback.get().message).toEqual({
-      kind: 'refused',
-      text: `event ${second.value.id} is not refused; only refused events can be discarded`,
-    });
+    expect(s.feedback.get().message).toMatchObject({ kind: 'refused' });
+    expect(s.feedback.get().message?.text(en)).toBe('This event is no longer refused: nothing to do.');
   });
 });
 

@@ -9,7 +9,7 @@ import type { StationResult } from '../../client/net/station-fetch';
 import type { MemoryOutbox } from '../../client/outbox/memory-outbox';
 import { systemClock } from '../../client/sync/browser-ports';
 import { PushEngine } from '../../client/sync/push-engine';
-import { SYNC_INTERVAL_MS, SyncLoop } from '../../client/sync/sync-loop';
+import { SYNC_INTERVAL_MS, SyncLoop, connectionOf } from '../../client/sync/sync-loop';
 import {
   FakeChannelBus,
   FakeLocks,
@@ -263,5 +263,27 @@ describe('sync loop', () => {
     await advance(SYNC_INTERVAL_MS);
     expect(t.loop.get().problem).toBeNull();
     expect(t.station.showOutbox).toHaveBeenCalledTimes(2);
+  });
+
+  it('SY-8, ST-2: online but no answer from the edge server (a push, or the pulls after an empty drain) is "unreachable", not "offline"; an answer ends it', async () => {
+    const b = await browser(2);
+    const t = tab('A', b);
+    t.transport.reply = { kind: 'network', message: 'no answer within 15 s' };
+    t.loop.start();
+    await advance(0);
+    expect(connectionOf(t.loop.get())).toBe('unreachable');
+    b.online.set(false);
+    await advance(0);
+    expect(connectionOf(t.loop.get())).toBe('offline');
+    t.transport.reply = 'apply';
+    b.online.set(true); // back online: it tries at once
+    await advance(0);
+    expect(connectionOf(t.loop.get())).toBe('online');
+    t.pulls.snapshot = { ok: false, problem: { kind: 'network', message: 'reset' } };
+    await t.loop.syncNow();
+    expect(connectionOf(t.loop.get())).toBe('unreachable');
+    t.pulls.snapshot = { ok: false, problem: httpProblem(503, 0, 'busy') };
+    await t.loop.syncNow();
+    expect(connectionOf(t.loop.get())).toBe('online');
   });
 });

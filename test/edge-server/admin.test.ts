@@ -501,6 +501,11 @@ describe('bad admin input is 400 naming the field', () => {
       field: 'name',
     },
     { path: '/api/v1/admin/stations', body: () => ({ name: 'NO-PLACE' }), field: 'workCenter' },
+    {
+      path: '/api/v1/admin/stations',
+      body: () => ({ name: 'LANG', workCenter: 'WC-CUT', language: 'fr' }),
+      field: 'language',
+    },
     { path: '/api/v1/admin/stations', body: () => ({ name: 'EMPTY', nodeCodes: [] }), field: 'nodeCodes' },
     { path: '/api/v1/admin/operators', body: () => ({ name: 'No Badge' }), field: 'badge' },
     { path: '/api/v1/admin/operators', body: () => ({ badge: 'OP-0200', pin: '12' }), field: 'pin' },

@@ -220,6 +220,7 @@ describe('as a service', () => {
       HTTPS: 'off',
       HOST: '127.0.0.1',
       SITE_CODE: 'BKK-9',
+      STATION_LANGUAGE: 'en',
       LOG_LEVEL: 'info',
     });
     expect(written.code).toBe(0);
@@ -233,7 +234,13 @@ describe('as a service', () => {
     const env = Object.fromEntries(
       [...unit.matchAll(/^Environment="([A-Z_]+)=(.*)"$/gm)].map((m) => [m[1] as string, m[2] as string]),
     );
-    expect(env).toMatchObject({ DATA_DIR: dataDir, SITE_CODE: 'BKK-9', PORT: '0', LOG_FORMAT: 'json' });
+    expect(env).toMatchObject({
+      DATA_DIR: dataDir,
+      SITE_CODE: 'BKK-9',
+      STATION_LANGUAGE: 'en',
+      PORT: '0',
+      LOG_FORMAT: 'json',
+    });
     const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1]?.split(' ') ?? [];
     expect(execStart[0]).toBe(process.execPath);
     const child = spawn(execStart[0] as string, execStart.slice(1), {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../edge-server/db/migrate';
 import type { DemoFile } from '../../edge-server/ops/demo';
 import { startEdge, stopAllEdges, stopEdge } from '../support/edge-process';
 
@@ -71,7 +72,10 @@ describe('npm start', () => {
     const dir = dataDir();
     const edge = await startEdge(dir, { DEMO: '0' });
     const health = await fetch(`${edge.url}/api/v1/health`);
-    expect(await health.json()).toMatchObject({ status: 'ok', schemaVersion: 1 });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      schemaVersion: loadMigrations().at(-1)?.version,
+    });
     await stopEdge(edge);
     expect(fs.existsSync(path.join(dir, 'demo.json'))).toBe(false);
     const db = new Database(path.join(dir, 'edge.sqlite'), { readonly: true });
@@ -86,5 +90,13 @@ describe('npm start', () => {
     db.exec('DROP INDEX flow_token_change');
     db.close();
     await expect(startEdge(dir, { DEMO: '0' })).rejects.toThrow(/flow_token_change/);
+  });
+
+  it('AD-3, ST-14: a STATION_LANGUAGE other than th or en stops the start naming the setting and the value', async () => {
+    const dir = dataDir();
+    await expect(startEdge(dir, { STATION_LANGUAGE: 'fr' })).rejects.toThrow(
+      /STATION_LANGUAGE: must be th or en, not "fr"/,
+    );
+    expect(fs.existsSync(path.join(dir, 'edge.sqlite'))).toBe(false);
   });
 });

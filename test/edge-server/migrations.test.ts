@@ -12,6 +12,8 @@ import {
 } from '../../edge-server/db/migrate';
 import { openDatabase } from '../../edge-server/db/open';
 import { formatSchemaReport, verifySchema } from '../../edge-server/db/verify-schema';
+import { ReferenceData, bumpReferenceSeq } from '../../edge-server/reference/reference-data';
+import { buildSnapshot } from '../../edge-server/station/snapshot';
 
 let tmp: string;
 const opened: Database.Database[] = [];
@@ -40,6 +42,12 @@ function copyMigrations(): string {
   const dir = path.join(tmp, 'migrations');
   fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
   return dir;
+}
+
+/** The version a migration added after the real ones would have, e.g. {version: 3, padded: '0003'}. */
+function nextVersion(): { version: number; padded: string } {
+  const version = loadMigrations().length + 1;
+  return { version, padded: String(version).padStart(4, '0') };
 }
 
 function migratedDatabase(): Database.Database {
@@ -117,22 +125,24 @@ describe('migrations', () => {
 
   it('OP-1: a migration that was applied but whose file is gone stops migrate with an error naming it', () => {
     const dir = copyMigrations();
-    fs.writeFileSync(path.join(dir, '0002_add_note.sql'), 'CREATE TABLE note (id INTEGER PRIMARY KEY);\n');
+    const next = nextVersion();
+    const file = `${next.padded}_add_note.sql`;
+    fs.writeFileSync(path.join(dir, file), 'CREATE TABLE note (id INTEGER PRIMARY KEY);\n');
     const db = open();
     migrate(db, loadMigrations(dir));
-    expect(currentSchemaVersion(db)).toBe(2);
-    fs.rmSync(path.join(dir, '0002_add_note.sql'));
+    expect(currentSchemaVersion(db)).toBe(next.version);
+    fs.rmSync(path.join(dir, file));
 
     const error = catchError(() => migrate(db, loadMigrations(dir)));
 
     expect(error).toBeInstanceOf(MigrationError);
-    expect(error.message).toMatch(
-      /migration 0002_add_note was applied to this database but its file is missing/,
+    expect(error.message).toContain(
+      `migration ${next.padded}_add_note was applied to this database but its file is missing`,
     );
     expect(verifySchema(db, loadMigrations(dir)).differences).toEqual(
       expect.arrayContaining([
         'table note is not created by any migration (extra)',
-        'schema_migration records 0002_add_note (version 2) but there is no such migration file',
+        `schema_migration records ${next.padded}_add_note (version ${next.version}) but there is no such migration file`,
       ]),
     );
   });
@@ -163,13 +173,54 @@ describe('migrations', () => {
 
   it('OP-6: migrate refuses to apply a forgotten migration after a later one', () => {
     const dir = copyMigrations();
-    fs.writeFileSync(path.join(dir, '0002_a.sql'), 'CREATE TABLE a (id INTEGER PRIMARY KEY);\n');
-    fs.writeFileSync(path.join(dir, '0003_b.sql'), 'CREATE TABLE b (id INTEGER PRIMARY KEY);\n');
+    const a = nextVersion();
+    const b = String(a.version + 1).padStart(4, '0');
+    fs.writeFileSync(path.join(dir, `${a.padded}_a.sql`), 'CREATE TABLE a (id INTEGER PRIMARY KEY);\n');
+    fs.writeFileSync(path.join(dir, `${b}_b.sql`), 'CREATE TABLE b (id INTEGER PRIMARY KEY);\n');
     const db = open();
     migrate(db, loadMigrations(dir));
-    db.prepare('DELETE FROM schema_migration WHERE version = 2').run();
+    db.prepare('DELETE FROM schema_migration WHERE version = ?').run(a.version);
 
-    expect(() => migrate(db, loadMigrations(dir))).toThrow(/0002_a was never applied .* 0003_b was/);
+    expect(() => migrate(db, loadMigrations(dir))).toThrow(
+      new RegExp(`${a.padded}_a was never applied .* ${b}_b was`),
+    );
+  });
+});
+
+describe('0002_station_language', () => {
+  it('OP-1, OP-6, ST-14: on a database at version 1, stations enrolled before keep their rows and speak the site’s STATION_LANGUAGE', () => {
+    const dir = path.join(tmp, 'migrations');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, '0001_initial.sql'), path.join(dir, '0001_initial.sql'));
+    const db = open();
+    migrate(db, loadMigrations(dir));
+    db.prepare(
+      `INSERT INTO station (name, token_hash, serves_work_center, enrolled_at, last_seq)
+       VALUES ('OLD-1', 'hash-of-old-1', 0, '2024-01-01T00:00:00.000Z', 41)`,
+    ).run();
+
+    const result = migrate(db);
+
+    expect(result.applied.map((m) => m.name)).toContain('0002_station_language');
+    expect(verifySchema(db).differences).toEqual([]);
+    expect(db.prepare("SELECT name, last_seq, language FROM station WHERE name = 'OLD-1'").get()).toEqual({
+      name: 'OLD-1',
+      last_seq: 41,
+      language: null,
+    });
+    const reference = new ReferenceData(db);
+    reference.refresh();
+    const station = reference.currentStation(1);
+    for (const site of ['th', 'en'] as const) {
+      expect(buildSnapshot(db, reference, station, undefined, new Date(), site).station.language).toBe(site);
+    }
+    // The column takes th, en or nothing (the site's), and no other value; its own wins over the site's.
+    db.prepare("UPDATE station SET language = 'en' WHERE name = 'OLD-1'").run();
+    bumpReferenceSeq(db);
+    expect(buildSnapshot(db, reference, station, undefined, new Date(), 'th').station.language).toBe('en');
+    expect(() => db.prepare("UPDATE station SET language = 'fr' WHERE name = 'OLD-1'").run()).toThrow(
+      /CHECK constraint failed/,
+    );
   });
 });
 

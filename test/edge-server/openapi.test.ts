@@ -245,6 +245,10 @@ describe('answers match the document', () => {
       body: { name: 'OA-STATION', workCenter: 'WC-CUT' },
     });
     await call('redeemEnrollment', '/api/v1/enroll', { body: { code: enrolled.enrollCode } });
+    await call('setStationLanguage', '/api/v1/admin/stations/OA-STATION', {
+      token: admin,
+      body: { language: 'th' },
+    });
     await call('revokeStation', '/api/v1/admin/stations/OA-STATION', { token: admin });
     await call('addOperator', '/api/v1/admin/operators', { token: admin, body: { badge: 'OP-OA' } });
     await call('addUser', '/api/v1/admin/users', {

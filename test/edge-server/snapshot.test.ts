@@ -45,6 +45,7 @@ describe('station snapshot', () => {
     expect(full.station).toEqual({
       name: 'WC-CUT-1',
       workCenter: 'WC-CUT',
+      language: 'en', // the tests' sites speak English (test/support/edge.ts)
       nodes: expect.arrayContaining([
         { routing: 'BAG-TOTE', routingVersion: 3, nodeCode: 'CUT', name: 'Cut panels', behavior: 'CUT' },
         { routing: 'WALLET-LINEAR', routingVersion: 1, nodeCode: 'CUT', name: 'Cut', behavior: 'CUT' },

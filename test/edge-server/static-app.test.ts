@@ -1,8 +1,14 @@
-/** The edge server hands tablets the station app: files, deep links as pages, nothing outside dist. */
+/**
+ * The edge server hands tablets the station app: files, deep links as pages, nothing outside dist,
+ * text files as their precompressed brotli or gzip twins when the client accepts them.
+ */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientBuilt } from '../../edge-server/http/static-app';
+import { CLIENT_DIST, clientBuilt } from '../../edge-server/http/static-app';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge } from '../support/edge';
 
@@ -49,4 +55,74 @@ describe('the station app on the edge server', () => {
       expect(res.status).toBeLessThan(500);
     }
   });
+
+  it('HT-9: sends brotli when asked, gzip when only gzip is accepted, and the file itself otherwise', async () => {
+    const entry = /src="(\/assets\/index-[^"]+\.js)"/.exec(
+      fs.readFileSync(path.join(CLIENT_DIST, 'index.html'), 'utf8'),
+    );
+    const script = entry?.[1] ?? '';
+    expect(script).not.toBe('');
+    const original = fs.readFileSync(path.join(CLIENT_DIST, script));
+    for (const url of [script, '/', '/manifest.webmanifest', '/sw.js']) {
+      const br = await raw(url, 'gzip, deflate, br');
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers.vary).toBe('Accept-Encoding');
+      const gz = await raw(url, 'gzip');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      const plain = await raw(url, 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      // The same bytes once decompressed, with the type and caching of the file itself.
+      expect(zlib.brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      expect(zlib.gunzipSync(gz.body).equals(plain.body)).toBe(true);
+      for (const res of [br, gz, plain]) {
+        expect(res.headers['content-type']).toBe(plain.headers['content-type']);
+        expect(res.headers['cache-control']).toBe(plain.headers['cache-control']);
+      }
+    }
+    const js = await raw(script, 'br;q=1, gzip;q=0.5');
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(zlib.brotliDecompressSync(js.body).equals(original)).toBe(true);
+    expect(js.body.length).toBeLessThan(original.length / 2);
+    // Refused by q=0, brotli is not sent; "*" stands for what is not named.
+    expect((await raw(script, 'br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+    expect((await raw(script, 'br;q=0, *')).headers['content-encoding']).toBe('gzip');
+    expect((await raw(script, '')).headers['content-encoding']).toBeUndefined();
+  });
+
+  it('HT-9: never compresses the API, and sends images and fonts as they are', async () => {
+    const api = await raw('/api/v1/health', 'gzip, deflate, br', 'application/json');
+    expect(api.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(api.body.toString('utf8'))).toBeTruthy();
+    const icon = await raw('/icon-512.png', 'gzip, deflate, br', '*/*');
+    expect(icon.headers['content-type']).toBe('image/png');
+    expect(icon.headers['content-encoding']).toBeUndefined();
+    const font = fs.readdirSync(path.join(CLIENT_DIST, 'assets')).find((f) => f.endsWith('.woff2')) ?? '';
+    const woff2 = await raw(`/assets/${font}`, 'gzip, deflate, br', '*/*');
+    expect(woff2.headers['content-type']).toBe('font/woff2');
+    expect(woff2.headers['content-encoding']).toBeUndefined();
+  });
 });
+
+/** A GET by node:http, which (unlike fetch) hands back the body as sent, still compressed. */
+function raw(
+  url: string,
+  acceptEncoding: string,
+  accept = 'text/html',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      `${edge.url}${url}`,
+      { headers: { accept, 'accept-encoding': acceptEncoding } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+  });
+}

@@ -52,6 +52,8 @@ function childEnv(dataDir: string, overrides: Record<string, string>): NodeJS.Pr
     LOG_LEVEL: 'info',
     STATION_RATE_PER_SECOND: '100000',
     DEMO: '1',
+    // The tests read the English words on screen; a test of the Thai screen passes STATION_LANGUAGE=th.
+    STATION_LANGUAGE: 'en',
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import type { TokenRef } from '../../shared/protocol';
+import type { StationLanguage, TokenRef } from '../../shared/protocol';
 import type { Config } from '../../edge-server/config';
 import { loadConfig } from '../../edge-server/config';
 import type { DemoFile } from '../../edge-server/ops/demo';
@@ -32,16 +32,38 @@ export function tempDir(prefix = 'scan-station-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/**
+ * Test sites speak English unless a test asks for Thai: the tests read the English words on screen
+ * (the product's default, STATION_LANGUAGE=th, has its own tests).
+ */
+export const TEST_STATION_LANGUAGE: StationLanguage = 'en';
+
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', STATION_RATE_PER_SECOND: '1000', ...env });
+  return loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    STATION_RATE_PER_SECOND: '1000',
+    STATION_LANGUAGE: TEST_STATION_LANGUAGE,
+    ...env,
+  });
 }
 
-/** Starts an edge server with the demo loaded; pass `clock` to control time. */
+/**
+ * Starts an edge server with the demo loaded; pass `clock` to control time, `language` for the
+ * language of its stations' screens (STATION_LANGUAGE; English by default here).
+ */
 export async function startTestEdge(
-  options: { env?: Record<string, string>; clock?: () => Date; log?: Logger; https?: HttpsListener } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: () => Date;
+    log?: Logger;
+    https?: HttpsListener;
+    language?: StationLanguage;
+  } = {},
 ): Promise<TestEdge> {
   const dataDir = tempDir();
-  const config = testConfig(dataDir, options.env);
+  const language = options.language ? { STATION_LANGUAGE: options.language } : {};
+  const config = testConfig(dataDir, { ...language, ...options.env });
   const core = openEdgeCore(config, {
     log: options.log ?? pino({ level: 'silent' }),
     defaultMetrics: false,

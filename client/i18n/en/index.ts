@@ -2,8 +2,8 @@
 import { card } from './card';
 import { operator } from './operator';
 import { pages } from './pages';
-import { localReasons, reasons } from './reasons';
+import { localReasons, reasons, serverErrors } from './reasons';
 import { status } from './status';
 import { words } from './words';
 
-export const en = { words, reasons, localReasons, status, card, operator, pages };
+export const en = { words, reasons, localReasons, serverErrors, status, card, operator, pages };

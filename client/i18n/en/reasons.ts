@@ -2,6 +2,7 @@
  * What an operator reads for each code the edge server can send about an event (shared/reason-codes.ts).
  * The server's English message stays for API clients; the screen shows these.
  */
+import type { ErrorCode } from '../../../shared/protocol';
 import type { EventReasonCode } from '../../../shared/reason-codes';
 
 export const reasons = {
@@ -27,3 +28,20 @@ export const localReasons = {
   STORAGE_FULL: 'The tablet’s storage is full: scans cannot be recorded. Sync, then free space.',
   UNKNOWN: (p: { code: string }) => `Refused by the server (${p.code}).`,
 };
+
+/** What the screen says when the edge server answers a whole request with an error (protocol.md "Errors"). */
+export const serverErrors = {
+  BAD_REQUEST: 'The server could not read what the tablet sent. Tell your supervisor.',
+  UNSUPPORTED_PROTOCOL:
+    'This app and the edge server are different versions. Reload the app or tell your supervisor.',
+  UNAUTHORIZED: 'The edge server does not accept this tablet. Ask your supervisor to enroll it again.',
+  FORBIDDEN: 'This tablet may not do that. Ask your supervisor.',
+  NOT_FOUND: 'The edge server does not know this. Tell your supervisor.',
+  CONFLICT: 'The edge server refused it because of a conflict. Tell your supervisor.',
+  PAYLOAD_TOO_LARGE: 'Too much to send at once. The tablet sends it in smaller parts.',
+  RATE_LIMITED: 'The edge server is busy. The tablet sends again shortly.',
+  INTERNAL: 'The edge server had a problem. The tablet sends again shortly.',
+  UNAVAILABLE: 'The edge server is busy. The tablet sends again shortly.',
+  STORAGE_FULL:
+    'The edge server’s disk is full. Nothing is lost: the tablet keeps the scans. Tell your supervisor.',
+} satisfies Record<ErrorCode, string>;

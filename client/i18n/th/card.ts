@@ -1,3 +1,36 @@
 import type { Catalogue } from '../catalogue';
 
-export const card: Catalogue['card'] = {};
+export const card: Catalogue['card'] = {
+  label: (p) => `ชิ้นงาน ${p.code}`,
+  qty: (p) => `จำนวน ${p.n}`,
+  ticket: (p) => `ใบงาน ${p.ticket}`,
+  nothingToRecord: 'ตอนนี้ยังบันทึกอะไรกับชิ้นงานนี้ที่สถานีนี้ไม่ได้',
+  actions: 'คำสั่ง',
+  close: 'ปิด',
+  back: 'ย้อนกลับ',
+  recordAction: (p) => `ยืนยัน: ${p.action}`,
+  detail: {
+    reason: 'สาเหตุที่ QC ไม่ผ่าน',
+    text: 'หมายเหตุ',
+    componentSerial: 'หมายเลขซีเรียลของชิ้นส่วน',
+  },
+  charactersLeft: (p) => `พิมพ์ได้อีก ${p.n} ตัวอักษร`,
+  scrapConfirm: (p) => `ทิ้ง ${p.code} เป็นของเสียใช่ไหม? ส่งแล้วจะยกเลิกไม่ได้`,
+  scrapYes: 'ใช่ ทิ้งเป็นของเสีย',
+  scrapKeep: 'ไม่ทิ้ง เก็บไว้',
+  scrapping: (p) => `กำลังทิ้ง ${p.code} เป็นของเสีย…`,
+  undo: (p) => `ยกเลิก (${p.seconds} วินาที)`,
+  scrapUndone: (p) => `ยกเลิกการทิ้ง ${p.code} แล้ว ยังไม่ได้ส่งอะไรออกไป`,
+  recorded: (p) => `${p.action} ${p.code}: บันทึกแล้ว`,
+  recordedOffline: (p) => `${p.action} ${p.code}: บันทึกไว้ในเครื่องแล้ว (ออฟไลน์)`,
+  justRecorded: (p) => `${p.action} ${p.code} เพิ่งบันทึกไปแล้ว`,
+  notPossible: (p) => `ทำ “${p.action}” กับ ${p.code} ไม่ได้ (${p.where})`,
+  scanItemFirst: (p) => `สแกนชิ้นงานก่อน แล้วจึงกด “${p.action}”`,
+  notHere: (p) => `${p.code} ไม่ได้รออยู่ที่สถานีนี้`,
+  notRefused: 'รายการนี้ไม่ได้ถูกปฏิเสธแล้ว ไม่ต้องทำอะไร',
+  choices: 'เลือกรายการไหน?',
+  hereTwice: (p) => `${p.code} มีอยู่ที่นี่มากกว่าหนึ่งรายการ เลือกรายการไหน?`,
+  mainBranch: 'หลัก',
+  workList: 'งานที่สถานีนี้',
+  noWork: 'ยังไม่มีงานรออยู่ที่สถานีนี้',
+};

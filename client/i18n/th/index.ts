@@ -3,8 +3,8 @@ import type { Catalogue } from '../catalogue';
 import { card } from './card';
 import { operator } from './operator';
 import { pages } from './pages';
-import { localReasons, reasons } from './reasons';
+import { localReasons, reasons, serverErrors } from './reasons';
 import { status } from './status';
 import { words } from './words';
 
-export const th: Catalogue = { words, reasons, localReasons, status, card, operator, pages };
+export const th: Catalogue = { words, reasons, localReasons, serverErrors, status, card, operator, pages };

@@ -17,7 +17,15 @@ import {
 import { importResultSchema, publishRoutingInSteps } from '../../admin/routings';
 import { unwrap } from '../errors';
 import { TAGS } from '../openapi';
-import { enrollResultSchema, enrollStation, enrollStationSchema, revokeStation } from '../../admin/stations';
+import {
+  enrollResultSchema,
+  enrollStation,
+  enrollStationSchema,
+  revokeStation,
+  setStationLanguage,
+  setStationLanguageSchema,
+  stationLanguageSchema,
+} from '../../admin/stations';
 import { createTicket, createTicketSchema, ticketResultSchema } from '../../admin/tickets';
 import { enrollSite, enrollSiteSchema } from '../../hub/intake';
 import type { EdgeCore } from '../../edge';
@@ -84,45 +92,7 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         async (c) =>
           c.json(unwrap(createTicket(core.db, core.system, await readJsonBody(c.req.raw), now())), 201),
       )
-      .post(
-        '/stations',
-        {
-          operationId: 'enrollStation',
-          summary: 'Enroll a station',
-          description:
-            'The token, the one-time enrollment link (enrollUrl) and its QR code are shown once: only hashes are kept. Re-enrolling a revoked name issues a new token.',
-          body: { name: 'Station', schema: enrollStationSchema, maxBytes: MAX_BODY_BYTES },
-          responses: {
-            201: {
-              description: 'Enrolled',
-              json: { name: 'StationEnrolled', schema: stationEnrolledSchema },
-            },
-          },
-          errors: [404, 409],
-        },
-        async (c) => {
-          const enrolled = unwrap(enrollStation(core.db, await readJsonBody(c.req.raw), now()));
-          // The link a supervisor shows as a QR code: opening it enrolls that browser, once. It cannot be
-          // fetched again (only the code's hash is kept), so the QR code comes with it.
-          const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
-          return c.json({ ...enrolled, enrollUrl, enrollQrSvg: renderSVG(enrollUrl, { border: 4 }) }, 201);
-        },
-      )
-      .delete(
-        '/stations/:name',
-        {
-          operationId: 'revokeStation',
-          summary: 'Revoke a station: its token and its devices’ credentials stop working at once',
-          params: z.object({ name: z.string().describe('The station’s name') }),
-          responses: { 204: { description: 'Revoked' } },
-          errors: [404],
-        },
-        (c) => {
-          unwrap(revokeStation(core.db, c.req.param('name'), now()));
-          core.reference.refresh(); // its token stops working at once in this process
-          return c.body(null, 204);
-        },
-      )
+      .route('/stations', stationAdminRoutes(core))
       .post(
         '/operators',
         {
@@ -163,4 +133,70 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         async (c) => c.json(unwrap(enrollSite(core.db, await readJsonBody(c.req.raw), now())), 201),
       )
   );
+}
+
+/** Stations: enrolled (with the language their screen speaks), their language changed, revoked. */
+function stationAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
+  const now = (): string => core.clock().toISOString();
+  return new ApiRoutes<AuthEnv>()
+    .post(
+      '/',
+      {
+        operationId: 'enrollStation',
+        summary: 'Enroll a station',
+        description:
+          'The token, the one-time enrollment link (enrollUrl) and its QR code are shown once: only hashes are kept. Re-enrolling a revoked name issues a new token. Without a language, its screen speaks the site’s STATION_LANGUAGE.',
+        body: { name: 'Station', schema: enrollStationSchema, maxBytes: MAX_BODY_BYTES },
+        responses: {
+          201: {
+            description: 'Enrolled',
+            json: { name: 'StationEnrolled', schema: stationEnrolledSchema },
+          },
+        },
+        errors: [404, 409],
+      },
+      async (c) => {
+        const input = await readJsonBody(c.req.raw);
+        const enrolled = unwrap(enrollStation(core.db, input, now(), core.config.stationLanguage));
+        // The link a supervisor shows as a QR code: opening it enrolls that browser, once. It cannot be
+        // fetched again (only the code's hash is kept), so the QR code comes with it.
+        const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
+        return c.json({ ...enrolled, enrollUrl, enrollQrSvg: renderSVG(enrollUrl, { border: 4 }) }, 201);
+      },
+    )
+    .patch(
+      '/:name',
+      {
+        operationId: 'setStationLanguage',
+        summary: 'Set the language a station’s screen speaks',
+        description:
+          'The station’s next snapshot (full or delta) carries it; null: the site’s STATION_LANGUAGE again. An operator may still choose another language for themselves.',
+        params: z.object({ name: z.string().describe('The station’s name') }),
+        body: { name: 'StationLanguageChange', schema: setStationLanguageSchema, maxBytes: MAX_BODY_BYTES },
+        responses: {
+          200: { description: 'Changed', json: { name: 'StationLanguage', schema: stationLanguageSchema } },
+        },
+        errors: [404],
+      },
+      async (c) => {
+        const input = await readJsonBody(c.req.raw);
+        const name = c.req.param('name');
+        return c.json(unwrap(setStationLanguage(core.db, name, input, core.config.stationLanguage)));
+      },
+    )
+    .delete(
+      '/:name',
+      {
+        operationId: 'revokeStation',
+        summary: 'Revoke a station: its token and its devices’ credentials stop working at once',
+        params: z.object({ name: z.string().describe('The station’s name') }),
+        responses: { 204: { description: 'Revoked' } },
+        errors: [404],
+      },
+      (c) => {
+        unwrap(revokeStation(core.db, c.req.param('name'), now()));
+        core.reference.refresh(); // its token stops working at once in this process
+        return c.body(null, 204);
+      },
+    );
 }

@@ -44,7 +44,9 @@ export function stationRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       requireStation,
       (c) => {
         const station = stationOf(c.get('principal'));
-        return c.json(buildSnapshot(core.db, core.reference, station, c.req.query('since'), core.clock()));
+        const since = c.req.query('since');
+        const language = core.config.stationLanguage;
+        return c.json(buildSnapshot(core.db, core.reference, station, since, core.clock(), language));
       },
     )
     .get(
