@@ -11,12 +11,19 @@ import type { Outbox } from '../../client/outbox/outbox';
 import { OutboxStore, StationDb } from '../../client/outbox/dexie-outbox';
 import type { MemoryOutboxData } from '../../client/outbox/memory-outbox';
 import { MemoryOutbox, emptyMemoryOutbox } from '../../client/outbox/memory-outbox';
+import { lazyOutbox } from '../../client/outbox/lazy-outbox';
 import { describeOutboxContract, draft, ok } from './support/outbox-contract';
 
 const indexedDB = new IDBFactory();
 const open = (name: string) => new StationDb(name, { indexedDB, IDBKeyRange });
 
 const dexieDbs = new WeakMap<Outbox, StationDb>();
+/** What Chromium does when the origin's quota is used up: the write fails, the transaction aborts. */
+function fillDexieStorage(outbox: Outbox): void {
+  const db = dexieDbs.get(outbox);
+  if (!db) throw new Error('not an outbox of this harness');
+  vi.spyOn(db.outbox, 'add').mockRejectedValue(new DOMException('Quota exceeded', 'QuotaExceededError'));
+}
 describeOutboxContract('Dexie (IndexedDB)', {
   open(name) {
     const db = open(name);
@@ -24,12 +31,18 @@ describeOutboxContract('Dexie (IndexedDB)', {
     dexieDbs.set(outbox, db);
     return outbox;
   },
-  fillStorage(outbox) {
-    const db = dexieDbs.get(outbox);
-    if (!db) throw new Error('not an outbox of this harness');
-    // What Chromium does when the origin's quota is used up: the write fails, the transaction aborts.
-    vi.spyOn(db.outbox, 'add').mockRejectedValue(new DOMException('Quota exceeded', 'QuotaExceededError'));
+  fillStorage: fillDexieStorage,
+});
+
+// What the app runs: the Dexie store behind its first-use import.
+describeOutboxContract('Dexie (IndexedDB), opened on first use', {
+  open(name) {
+    const db = open(name);
+    const outbox = lazyOutbox(() => Promise.resolve(new OutboxStore(db)));
+    dexieDbs.set(outbox, db);
+    return outbox;
   },
+  fillStorage: fillDexieStorage,
 });
 
 const memory = new Map<string, MemoryOutboxData>();
