@@ -32,13 +32,17 @@ export function TokenCard(props: {
   const t = useText();
   const [asking, setAsking] = useState<OperatorEventType | null>(props.pendingAction);
   useEffect(() => setAsking(props.pendingAction), [props.pendingAction]);
+  // A card opened by a scan may start low on a landscape tablet: bring all of it, Scrap included,
+  // into view (a phone's bottom sheet is always in view). Optional: test DOMs may lack it.
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => section.current?.scrollIntoView?.({ block: 'nearest' }), [token.id]);
   const where = t.words.statusAt({ status: t.words.status[token.status], node: token.nodeCode });
   const record: Record_ = (action, data) => {
     setAsking(null);
     props.onRecord(action, data);
   };
   return (
-    <section class="card" data-testid="card" aria-label={t.card.label({ code: token.code })}>
+    <section ref={section} class="card" data-testid="card" aria-label={t.card.label({ code: token.code })}>
       <header class="card-head">
         <h2>
           {token.code}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { E2E_POLLS } from '../support/station-page';
+import { E2E_POLLS, messageText, pendingCount, queueLine } from '../support/station-page';
 import { CLIENT_DIST, clientBuilt } from '../../edge-server/http/static-app';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/client-decode';
 import { writeBarcodeVideo } from '../support/barcode-video';
@@ -91,7 +91,7 @@ async function stationPage(context: BrowserContext): Promise<Page> {
   const token = edge.stationToken('WC-CUT');
   await page.goto(`${edge.url}/#enroll=${encodeURIComponent(token)}`);
   await expect
-    .poll(() => page.getByText('BV-DEMO-0002 · CUT · ready').count()) // no test records it
+    .poll(() => queueLine(page, 'BV-DEMO-0002', 'CUT', 'ready').count()) // no test records it
     .toBe(1);
   await page.getByRole('textbox').fill('OP-0001');
   await page.getByRole('textbox').press('Enter');
@@ -132,10 +132,8 @@ describe('camera scanning in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Torch' }).count()).toBe(0); // the fake camera has none
 
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect
-      .poll(() => page.getByTestId('message').textContent())
-      .toContain('Start BV-DEMO-0001: recorded');
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
+    await expect.poll(() => messageText(page)).toContain('Start BV-DEMO-0001: recorded');
+    await expect.poll(() => pendingCount(page)).toBe(0);
     expect(eventsOf('BV-DEMO-0001')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
 
     expect(await trackStates(page)).toEqual(['live']);
@@ -182,7 +180,7 @@ describe('camera scanning in Chromium', () => {
 
     await context.setOffline(true);
     await page.reload();
-    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Offline');
+    await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
     if ((await page.getByText('Operator OP-0001').count()) === 0) {
       await page.getByRole('textbox').fill('OP-0001');
       await page.getByRole('textbox').press('Enter');

@@ -15,13 +15,13 @@ import {
   E2E_POLLS,
   SYNC_TIMEOUT_MS,
   injectEvents,
-  startEdgeAndChromium,
-  stopEdgeAndChromium,
   openStation,
   outboxEntries,
   pendingCount,
   recordOnCard,
   signIn,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
   waitForToken,
 } from '../support/station-page';
 
@@ -65,7 +65,7 @@ describe('a station tab killed while a push is in flight', () => {
     // Offline: a few notes by the card, then the rest of a shift's backlog through the outbox code.
     await context.setOffline(true);
     await expect
-      .poll(() => page.getByTestId('status').textContent(), { timeout: SYNC_TIMEOUT_MS })
+      .poll(() => page.getByTestId('connection').textContent(), { timeout: SYNC_TIMEOUT_MS })
       .toContain('Offline');
     for (let i = 0; i < BY_CARD; i++) {
       await recordOnCard(page, {

@@ -9,6 +9,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   E2E_POLLS,
+  activeOperator,
+  whereText,
+  messageText,
+  pendingCount,
+  queueLine,
   signIn,
   startEdgeAndChromium,
   stopEdgeAndChromium,
@@ -49,7 +54,7 @@ describe('operators and command barcodes in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
-    await expect.poll(() => page.getByText('BV-DEMO-0004 · CUT · ready').count()).toBe(1);
+    await expect.poll(() => queueLine(page, 'BV-DEMO-0004', 'CUT', 'ready').count()).toBe(1);
 
     // A PIN operator: the badge asks for the PIN; a wrong one is refused, the right one signs in.
     await wedgeScan(page, 'OP-PIN');
@@ -58,25 +63,23 @@ describe('operators and command barcodes in Chromium', () => {
     await expect.poll(() => page.getByTestId('pin').textContent()).toContain('Wrong PIN');
     await page.getByLabel('PIN', { exact: true }).fill('4711');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByText('Operator OP-PIN').count()).toBe(1);
+    await expect.poll(() => activeOperator(page, 'OP-PIN').count()).toBe(1);
 
     // A second operator scans their badge: both are signed in, the second is active.
     await wedgeScan(page, 'OP-0002');
-    await expect.poll(() => page.getByText('Operator OP-0002').count()).toBe(1);
+    await expect.poll(() => activeOperator(page, 'OP-0002').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Sign out OP-PIN' }).count()).toBe(1);
 
     // Hands-free: scan the tote, then the Start command barcode.
     await wedgeScan(page, 'BV-DEMO-0004');
     await expect.poll(() => page.getByTestId('card').textContent()).toContain('BV-DEMO-0004');
     await wedgeScan(page, 'CMD:START');
-    await expect
-      .poll(() => page.getByTestId('message').textContent())
-      .toContain('Start BV-DEMO-0004: recorded');
+    await expect.poll(() => messageText(page)).toContain('Start BV-DEMO-0004: recorded');
     // A command the state machine does not allow is refused on the tablet, and nothing is recorded.
     await wedgeScan(page, 'BV-DEMO-0004');
     await expect.poll(() => page.getByTestId('card').textContent()).toContain('BV-DEMO-0004');
     await wedgeScan(page, 'CMD:RESUME');
-    await expect.poll(() => page.getByTestId('message').textContent()).toContain('Resume is not possible');
+    await expect.poll(() => messageText(page)).toContain('Resume is not possible');
     await wedgeScan(page, 'CMD:CLOSE');
     await expect.poll(() => page.getByTestId('card').count()).toBe(0);
 
@@ -84,31 +87,33 @@ describe('operators and command barcodes in Chromium', () => {
     await wedgeScan(page, 'CMD:LOCK');
     await expect.poll(() => page.getByTestId('locked').count()).toBe(1);
     await wedgeScan(page, 'BV-DEMO-0005');
-    await expect.poll(() => page.getByTestId('message').textContent()).toContain('locked');
+    await expect.poll(() => messageText(page)).toContain('locked');
 
     // Offline, the PIN is still checked on the tablet (the hash came with the snapshot).
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
     await context.setOffline(true);
-    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Offline');
+    await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
     await wedgeScan(page, 'OP-PIN');
     await page.getByLabel('PIN', { exact: true }).fill('4711');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByText('Operator OP-PIN').count()).toBe(1);
+    await expect.poll(() => activeOperator(page, 'OP-PIN').count()).toBe(1);
     await wedgeScan(page, 'BV-DEMO-0005');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(() => page.getByTestId('message').textContent()).toContain('recorded offline');
+    await expect.poll(() => messageText(page)).toContain('recorded offline');
     // Offline, the station already shows the tote active, so it can be paused at once.
     await wedgeScan(page, 'BV-DEMO-0005');
-    await expect.poll(() => page.getByTestId('card').textContent()).toContain('CUT: active');
+    await expect
+      .poll(() => page.getByTestId('card').locator('.card-where').textContent())
+      .toBe(whereText('CUT', 'active'));
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('2 pending');
+    await expect.poll(() => pendingCount(page)).toBe(2);
     await page.getByRole('button', { name: 'Lock' }).click();
     await expect.poll(() => page.getByTestId('locked').count()).toBe(1);
 
     await context.setOffline(false);
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
+    await expect.poll(() => pendingCount(page)).toBe(0);
     expect(stationEvents('BV-DEMO-0004')).toEqual([{ type: 'start', operator: 'OP-0002' }]);
     expect(stationEvents('BV-DEMO-0005')).toEqual([
       { type: 'start', operator: 'OP-PIN' },
@@ -143,7 +148,7 @@ describe('operators and command barcodes in Chromium', () => {
       'Close card',
       'Lock station',
     ]);
-    expect(await page.getByRole('img', { name: 'Start barcode (CMD:START)' }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Barcode for Start (CMD:START)' }).count()).toBe(1);
     await context.close();
   }, 60_000);
 

@@ -3,23 +3,27 @@
  * at cutting records offline; before the tablet syncs, the supervisor hands it to stitching (it
  * opens WC-STITCH-1's enrollment link). Its queued events now come from a station that does not
  * report at CUT: the edge server rejects them (NODE_NOT_SERVED), and the station lists them as
- * refused with the server's words. "Record again" queues a copy under a new id, which the server
- * refuses again at stitching and applies once the tablet is back at cutting; "Discard" drops one.
- * And one the operator hits with the card alone: a note longer than the server takes (16 KiB).
+ * refused, each with its reason in the operator's words. "Send again" queues a copy under a new
+ * id, which the server refuses again at stitching and applies once the tablet is back at cutting;
+ * "Discard" drops one. And the note field: the card stops at the station's limit, well inside the
+ * server's 16 KiB; a longer note queued by other means is refused with words, not the server's log.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { en } from '../../client/i18n/en';
 import type { TestEdge } from '../support/edge';
 import {
   E2E_POLLS,
   SYNC_TIMEOUT_MS,
-  startEdgeAndChromium,
-  stopEdgeAndChromium,
+  injectEvents,
   openStation,
   outboxEntries,
   pendingCount,
   recordOnCard,
   signIn,
+  startEdgeAndChromium,
+  stationName,
+  stopEdgeAndChromium,
   waitForToken,
 } from '../support/station-page';
 
@@ -67,7 +71,7 @@ function refusedLine(page: Page, text: string) {
 }
 
 describe('an event the edge server refuses', () => {
-  it('ST-5, IN-8: is listed with the reason; Record again re-queues it under a new id; Discard drops it', async () => {
+  it('ST-5, IN-8: is listed with the reason; Send again re-queues it under a new id; Discard drops it', async () => {
     const context = await browser.newContext();
     let page = await openStation(context, enrollLink('WC-CUT'));
     await signIn(page, 'OP-0001');
@@ -76,7 +80,7 @@ describe('an event the edge server refuses', () => {
     // Offline at cutting: a start and a note, queued.
     await context.setOffline(true);
     await expect
-      .poll(() => page.getByTestId('status').textContent(), { timeout: SYNC_TIMEOUT_MS })
+      .poll(() => page.getByTestId('connection').textContent(), { timeout: SYNC_TIMEOUT_MS })
       .toContain('Offline');
     await recordOnCard(page, { code: STARTED, type: 'start', node: 'CUT', operator: 'OP-0001' });
     await recordOnCard(page, {
@@ -92,9 +96,7 @@ describe('an event the edge server refuses', () => {
     await page.close();
     await context.setOffline(false);
     page = await openStation(context, enrollLink('WC-STITCH'));
-    await expect
-      .poll(() => page.locator('.station-name').textContent(), { timeout: SYNC_TIMEOUT_MS })
-      .toBe('WC-STITCH-1');
+    await expect.poll(() => stationName(page), { timeout: SYNC_TIMEOUT_MS }).toBe('WC-STITCH-1');
 
     // Both come back refused, each with the server's reason, and nothing is pending.
     const startLine = () => refusedLine(page, `Start ${STARTED} at CUT`);
@@ -102,7 +104,8 @@ describe('an event the edge server refuses', () => {
     await expect
       .poll(() => page.getByTestId('refused').locator('li').count(), { timeout: SYNC_TIMEOUT_MS })
       .toBe(2);
-    const reason = 'This station does not report at CUT; it serves';
+    // The reason by its code, in the operator's words (the server's English is for API clients).
+    const reason = en.reasons.NODE_NOT_SERVED;
     expect(await startLine().textContent()).toContain(reason);
     expect(await noteLine().textContent()).toContain(reason);
     expect(await pendingCount(page)).toBe(0);
@@ -119,8 +122,8 @@ describe('an event the edge server refuses', () => {
       ['note', 'rejected', 'NODE_NOT_SERVED'],
     ]);
 
-    // Record again: a copy under a new id; the server decides, and at stitching it refuses again.
-    await startLine().getByRole('button', { name: 'Record again' }).click();
+    // Send again: a copy under a new id; the server decides, and at stitching it refuses again.
+    await startLine().getByRole('button', { name: 'Send again' }).click();
     await expect.poll(() => rowsOf(STARTED).length, { timeout: SYNC_TIMEOUT_MS }).toBe(2);
     const [, second] = rowsOf(STARTED);
     expect(second).toMatchObject({
@@ -140,16 +143,14 @@ describe('an event the edge server refuses', () => {
     await expect.poll(() => noteLine().count()).toBe(0);
     expect((await outboxEntries(page)).filter((e) => e.event.code === NOTED)).toEqual([]);
 
-    // Back at cutting (the station's own credential), Record again is applied.
+    // Back at cutting (the station's own credential), Send again is applied.
     await page.close();
     page = await openStation(
       context,
       `${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`,
     );
-    await expect
-      .poll(() => page.locator('.station-name').textContent(), { timeout: SYNC_TIMEOUT_MS })
-      .toBe('WC-CUT-1');
-    await startLine().getByRole('button', { name: 'Record again' }).click();
+    await expect.poll(() => stationName(page), { timeout: SYNC_TIMEOUT_MS }).toBe('WC-CUT-1');
+    await startLine().getByRole('button', { name: 'Send again' }).click();
     await expect.poll(() => rowsOf(STARTED).length, { timeout: SYNC_TIMEOUT_MS }).toBe(3);
     const [, , third] = rowsOf(STARTED);
     expect(third).toMatchObject({ type: 'start', station: 'WC-CUT-1', status: 'applied', reason: null });
@@ -167,7 +168,7 @@ describe('an event the edge server refuses', () => {
     await context.close();
   }, 90_000);
 
-  it('ST-5, IN-8: a note longer than the server takes is refused naming the field, refused again, and discarded', async () => {
+  it('ST-21, ST-5, IN-8: the note field stops at the station limit; a longer note queued by other means is refused in words, refused again, and discarded', async () => {
     const context = await browser.newContext();
     const code = 'BV-DEMO-0007';
     const page = await openStation(
@@ -176,7 +177,7 @@ describe('an event the edge server refuses', () => {
     );
     await signIn(page, 'OP-0003');
     await waitForToken(page, code, 'CUT');
-    // Pasted into the Note field: the card takes any length; the protocol allows 16 KiB of data.
+    // Pasted into the Note field: the card keeps the station's limit (500), and the note is applied.
     await recordOnCard(page, {
       code,
       type: 'note',
@@ -184,17 +185,41 @@ describe('an event the edge server refuses', () => {
       operator: 'OP-0003',
       detail: 'x'.repeat(17_000),
     });
+    await expect.poll(() => pendingCount(page), { timeout: SYNC_TIMEOUT_MS }).toBe(0);
+    const applied = edge.core.db
+      .prepare(`SELECT status, data_json AS data FROM token_event WHERE code = ? AND origin = 'station'`)
+      .all(code) as { status: string; data: string }[];
+    expect(applied.map((r) => [r.status, (JSON.parse(r.data) as { text: string }).text.length])).toEqual([
+      ['applied', 500],
+    ]);
+    expect(await page.getByTestId('refused').count()).toBe(0);
+
+    // A note over the protocol's 16 KiB, queued as an older app would have: refused with words.
+    const [firstId] = await injectEvents(page, [
+      {
+        type: 'note',
+        code,
+        nodeCode: 'CUT',
+        operatorBadge: 'OP-0003',
+        occurredAt: new Date().toISOString(),
+        data: { text: 'x'.repeat(17_000) },
+      },
+    ]);
+    await page.getByRole('button', { name: 'Sync now' }).click();
     const line = () => refusedLine(page, `Note ${code} at CUT`);
     await expect.poll(() => line().count(), { timeout: SYNC_TIMEOUT_MS }).toBe(1);
-    expect(await line().textContent()).toContain('Invalid event: data: must be at most 16384 bytes of JSON');
-    // An event that fails the schema is answered, not stored: the token's trace has nothing of it.
-    expect(rowsOf(code)).toEqual([]);
+    expect(await line().textContent()).toContain(en.reasons.INVALID_EVENT);
+    expect(await line().textContent()).not.toContain('16384 bytes');
+    // An event that fails the schema is answered, not stored: the token's trace has only the first note.
+    expect(rowsOf(code).length).toBe(1);
     const idsOf = async () =>
-      (await outboxEntries(page)).filter((e) => e.event.code === code).map((e) => [e.id, e.stateKind]);
-    const [[firstId] = []] = await idsOf();
+      (await outboxEntries(page))
+        .filter((e) => e.event.code === code && e.stateKind !== 'delivered')
+        .map((e) => [e.id, e.stateKind]);
+    expect(await idsOf()).toEqual([[firstId, 'refused']]);
 
-    // Recorded again, it is the same note: refused again, under a new id.
-    await line().getByRole('button', { name: 'Record again' }).click();
+    // Sent again, it is the same note: refused again, under a new id.
+    await line().getByRole('button', { name: 'Send again' }).click();
     await expect
       .poll(
         async () => {
@@ -204,13 +229,13 @@ describe('an event the edge server refuses', () => {
         { timeout: SYNC_TIMEOUT_MS },
       )
       .toBe('refused');
-    expect(await line().textContent()).toContain('must be at most 16384 bytes of JSON');
-    expect(rowsOf(code)).toEqual([]);
+    expect(await line().textContent()).toContain(en.reasons.INVALID_EVENT);
+    expect(rowsOf(code).length).toBe(1);
 
     // Discarded: gone from the list and the outbox; the token never changed.
     await line().getByRole('button', { name: 'Discard' }).click();
     await expect.poll(() => page.getByTestId('refused').count()).toBe(0);
-    expect((await outboxEntries(page)).filter((e) => e.event.code === code)).toEqual([]);
+    expect(await idsOf()).toEqual([]);
     expect(await pendingCount(page)).toBe(0);
     await context.close();
   }, 60_000);

@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   E2E_POLLS,
   controlledByServiceWorker,
+  messageText,
+  pendingCount,
+  queueLine,
   signIn,
   startEdgeAndChromium,
   stopEdgeAndChromium,
@@ -44,7 +47,7 @@ describe('station app in Chromium', () => {
     // The demo's enrollment link for the CUT station, on this test server's origin.
     const link = edge.demo.stations.find((s) => s.workCenter === 'WC-CUT')?.enrollUrl ?? '';
     await page.goto(`${edge.url}/${new URL(link).hash}`);
-    await expect.poll(() => page.getByText('BV-DEMO-0001 · CUT · ready').count()).toBe(1);
+    await expect.poll(() => queueLine(page, 'BV-DEMO-0001', 'CUT', 'ready').count()).toBe(1);
     // The link works once: a second browser opening it is told so, and is not enrolled.
     const other = await browser.newContext();
     const second = await other.newPage();
@@ -56,27 +59,25 @@ describe('station app in Chromium', () => {
     await signIn(page, 'OP-0001');
     await wedgeScan(page, 'BV-DEMO-0001');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect
-      .poll(() => page.getByTestId('message').textContent())
-      .toContain('Start BV-DEMO-0001: recorded');
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
+    await expect.poll(() => messageText(page)).toContain('Start BV-DEMO-0001: recorded');
+    await expect.poll(() => pendingCount(page)).toBe(0);
     expect(eventsOf('BV-DEMO-0001')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
 
     // The service worker takes over; then the network goes away and the page is reloaded.
     await controlledByServiceWorker(page);
     await context.setOffline(true);
     await page.reload();
-    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Offline');
+    await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
     await signIn(page, 'OP-0001');
     await wedgeScan(page, 'BV-DEMO-0002');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(() => page.getByTestId('message').textContent()).toContain('recorded offline');
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('1 pending');
+    await expect.poll(() => messageText(page)).toContain('recorded offline');
+    await expect.poll(() => pendingCount(page)).toBe(1);
     expect(eventsOf('BV-DEMO-0002')).toEqual([]);
 
     // Back online: the outbox drains, and the edge server has the event once.
     await context.setOffline(false);
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
+    await expect.poll(() => pendingCount(page)).toBe(0);
     expect(eventsOf('BV-DEMO-0002')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
     await context.close();
   }, 90_000);
@@ -106,15 +107,15 @@ describe('station app in Chromium', () => {
     const tabs = [await context.newPage(), await context.newPage()];
     for (const [i, tab] of tabs.entries()) {
       await tab.goto(`${edge.url}/#enroll=${encodeURIComponent(token)}`);
-      await expect.poll(() => tab.getByText('BV-DEMO-0007 · CUT · ready').count()).toBe(1);
+      await expect.poll(() => queueLine(tab, 'BV-DEMO-0007', 'CUT', 'ready').count()).toBe(1);
       await signIn(tab, 'OP-0002');
       await tab.bringToFront();
       await wedgeScan(tab, i === 0 ? 'BV-DEMO-0006' : 'BV-DEMO-0007');
       await tab.getByRole('button', { name: 'Start', exact: true }).click();
-      await expect.poll(() => tab.getByTestId('message').textContent()).toContain('recorded');
+      await expect.poll(() => messageText(tab)).toContain('recorded');
     }
     for (const tab of tabs) {
-      await expect.poll(() => tab.getByTestId('pending').textContent()).toBe('0 pending');
+      await expect.poll(() => pendingCount(tab)).toBe(0);
     }
     expect(eventsOf('BV-DEMO-0006')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
     expect(eventsOf('BV-DEMO-0007')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);

@@ -6,12 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   E2E_POLLS,
   controlledByServiceWorker,
   launchChromium,
+  pendingCount,
   signIn,
   wedgeScan,
 } from '../support/station-page';
@@ -49,6 +51,14 @@ afterAll(async () => {
   fs.rmSync(served, { recursive: true, force: true });
 });
 
+/** Changes a served file as a new release does: its precompressed copies (served first) too. */
+function publish(file: string, appended: string): void {
+  fs.appendFileSync(file, appended);
+  const body = fs.readFileSync(file);
+  if (fs.existsSync(`${file}.br`)) fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(body));
+  if (fs.existsSync(`${file}.gz`)) fs.writeFileSync(`${file}.gz`, zlib.gzipSync(body));
+}
+
 describe('app updates in Chromium', () => {
   it('ST-7: offers a new release, applies it only with an empty outbox, and keeps every scan', async () => {
     const context = await browser.newContext();
@@ -61,22 +71,20 @@ describe('app updates in Chromium', () => {
     await signIn(page, 'OP-0001');
     await wedgeScan(page, 'BV-DEMO-0008');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('1 pending');
+    await expect.poll(() => pendingCount(page)).toBe(1);
 
     // A new release is published, and the tablet notices it.
-    fs.appendFileSync(path.join(served, 'sw.js'), '\n// release 2\n');
+    publish(path.join(served, 'sw.js'), '\n// release 2\n');
     await page.evaluate(async () => {
       await (await navigator.serviceWorker.getRegistration())?.update();
     });
-    await expect
-      .poll(() => page.getByTestId('update').textContent())
-      .toContain('once every scan is delivered');
+    await expect.poll(() => page.getByTestId('update').textContent()).toContain('once every scan is sent');
     expect(await page.getByRole('button', { name: 'Update now' }).count()).toBe(0);
 
     // Deliveries resume; once the outbox is empty the update is offered, and applied.
     await page.unroute('**/api/v1/events');
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
+    await expect.poll(() => pendingCount(page)).toBe(0);
     await expect.poll(() => page.getByRole('button', { name: 'Update now' }).count()).toBe(1);
     const reloaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Update now' }).click();

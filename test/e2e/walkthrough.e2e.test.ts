@@ -22,13 +22,13 @@ import {
   E2E_POLLS,
   SYNC_TIMEOUT_MS,
   controlledByServiceWorker,
-  startEdgeAndChromium,
-  stopEdgeAndChromium,
   openStation,
   outboxEntries,
   pendingCount,
   recordOnCard,
   signIn,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
   waitForToken,
 } from '../support/station-page';
 
@@ -83,7 +83,7 @@ async function setOffline(contexts: BrowserContext[], pages: Page[], offline: bo
   for (const context of contexts) await context.setOffline(offline);
   for (const page of pages) {
     await expect
-      .poll(() => page.getByTestId('status').textContent(), { timeout: SYNC_TIMEOUT_MS })
+      .poll(() => page.getByTestId('connection').textContent(), { timeout: SYNC_TIMEOUT_MS })
       .toContain(offline ? 'Offline' : 'Online');
   }
 }
@@ -124,7 +124,7 @@ describe('a demo tote worked through the whole routing from three tablets', () =
     // Reloaded with no network, the app opens from its service worker; the operator signs in again.
     await a.reload();
     await expect
-      .poll(() => a.getByTestId('status').textContent(), { timeout: SYNC_TIMEOUT_MS })
+      .poll(() => a.getByTestId('connection').textContent(), { timeout: SYNC_TIMEOUT_MS })
       .toContain('Offline');
     await expect.poll(() => pendingCount(a)).toBe(2);
     await expect.poll(() => a.getByTestId('locked').count()).toBe(1);
@@ -158,7 +158,7 @@ describe('a demo tote worked through the whole routing from three tablets', () =
     });
     await c.reload();
     await expect
-      .poll(() => c.getByTestId('status').textContent(), { timeout: SYNC_TIMEOUT_MS })
+      .poll(() => c.getByTestId('connection').textContent(), { timeout: SYNC_TIMEOUT_MS })
       .toContain('Offline');
     await signIn(c, 'OP-0003');
     await record(c, {
@@ -218,7 +218,7 @@ describe('a demo tote worked through the whole routing from three tablets', () =
       expect(entry.stateKind === 'delivered' || entry.stateKind === 'forwarded').toBe(true);
       if (entry.state.kind === 'delivered') expect(entry.state.result).toBe('applied');
     }
-    for (const page of [a, b, c]) expect(await page.getByTestId('pending').textContent()).toBe('0 pending');
+    for (const page of [a, b, c]) expect(await pendingCount(page)).toBe(0);
 
     // The tote left the last node, completed at PACK-OUTLET; its two branches closed at the join.
     expect(

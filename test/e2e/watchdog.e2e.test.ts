@@ -6,7 +6,13 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { E2E_POLLS, signIn, startEdgeAndChromium, stopEdgeAndChromium } from '../support/station-page';
+import {
+  E2E_POLLS,
+  pendingCount,
+  signIn,
+  startEdgeAndChromium,
+  stopEdgeAndChromium,
+} from '../support/station-page';
 import type { TestEdge } from '../support/edge';
 
 // expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
@@ -42,7 +48,7 @@ describe('stall watchdog in Chromium', () => {
     await page.getByRole('button', { name: 'Note', exact: true }).click();
     await page.getByLabel('Note', { exact: true }).fill('thread colour checked');
     await page.getByRole('button', { name: 'Record Note' }).click();
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('1 pending');
+    await expect.poll(() => pendingCount(page)).toBe(1);
 
     const before = pushes;
     await page.clock.runFor('02:30');
@@ -50,13 +56,13 @@ describe('stall watchdog in Chromium', () => {
     await page.clock.runFor('01:00');
     await expect
       .poll(() => page.getByTestId('stalled').textContent())
-      .toContain('1 event has not moved for 3 min');
+      .toContain('1 scan has not moved for 3 min');
     // 3.5 minutes at one push per 5 s would be 42 pushes; backoff keeps it to a handful.
     expect(pushes - before).toBeLessThan(15);
 
     await page.unroute('**/api/v1/events');
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => page.getByTestId('pending').textContent()).toBe('0 pending');
+    await expect.poll(() => pendingCount(page)).toBe(0);
     await page.clock.runFor('00:15');
     await expect.poll(() => page.getByTestId('stalled').count()).toBe(0);
     await context.close();

@@ -12,7 +12,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { expect } from 'vitest';
 import type { OperatorEventType } from '../../shared/domain';
-import { ACTION_LABEL } from '../../shared/token-machine';
+import type { TokenStatus } from '../../shared/domain';
+import type { Catalogue } from '../../client/i18n/catalogue';
+import { en } from '../../client/i18n/en';
+import { th } from '../../client/i18n/th';
 import type { EventDraft, StoredEntry } from '../../client/outbox/outbox';
 import { CLIENT_DIST, clientBuilt } from '../../edge-server/http/static-app';
 import type { TestEdge } from './edge';
@@ -110,15 +113,32 @@ export async function controlledByServiceWorker(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('status').count(), { timeout: SYNC_TIMEOUT_MS }).toBe(1);
 }
 
+/**
+ * The station's name in the status band, or '' while its snapshot has not come (the band then shows
+ * the app's name, in either language).
+ */
+export async function stationName(page: Page): Promise<string> {
+  const text = ((await page.locator('.band-station').textContent()) ?? '').trim();
+  return text === en.pages.appName || text === th.pages.appName ? '' : text;
+}
+
+/** Waits for the station's snapshot (pulled, or cached when offline): its name is in the band. */
+export async function snapshotShown(page: Page): Promise<void> {
+  await expect.poll(() => stationName(page), { timeout: SYNC_TIMEOUT_MS }).not.toBe('');
+}
+
+/** The signed-in operator who records now (their chip in the operators bar). */
+export function activeOperator(page: Page, badge: string) {
+  return page.locator('.operator-chip.active').filter({ hasText: badge });
+}
+
 /** Types the badge into the scan field, as an operator with no scanner would. */
 export async function signIn(page: Page, badge: string): Promise<void> {
   // The operator list comes with the station's snapshot (pulled, or cached when offline).
-  await expect
-    .poll(() => page.locator('.station-name').textContent(), { timeout: SYNC_TIMEOUT_MS })
-    .not.toBe('');
+  await snapshotShown(page);
   await page.getByRole('textbox').fill(badge);
   await page.getByRole('textbox').press('Enter');
-  await expect.poll(() => page.getByText(`Operator ${badge}`).count(), { timeout: SYNC_TIMEOUT_MS }).toBe(1);
+  await expect.poll(() => activeOperator(page, badge).count(), { timeout: SYNC_TIMEOUT_MS }).toBe(1);
 }
 
 /** How far apart the keys of a wedge scan are: scanners type every 5-30 ms (client/scan/wedge.ts). */
@@ -150,30 +170,50 @@ export async function wedgeScan(page: Page, text: string): Promise<void> {
   );
 }
 
+/**
+ * The big count of scans waiting to send in the status band ("3 scans waiting to send", "Nothing
+ * waiting", in either language); NaN while it reads neither.
+ */
 export async function pendingCount(page: Page): Promise<number> {
-  const text = (await page.getByTestId('pending').textContent()) ?? '';
-  return Number(/^(\d+) pending$/.exec(text)?.[1] ?? NaN);
+  const text = ((await page.getByTestId('pending').textContent()) ?? '').trim();
+  for (const t of [en, th]) {
+    if (text === t.status.band.pending({ n: 0 })) return 0;
+    const n = Number(/\d+/.exec(text)?.[0] ?? NaN);
+    if (text === t.status.band.pending({ n })) return n;
+  }
+  return NaN;
 }
 
-/** The token's line in the station's list ("BV-DEMO-0003 (EDGE-BODY) · EDGE-BODY · ready"). */
-export function queueLine(page: Page, code: string, node: string, status: string) {
+/** A token where it is, in the screen's words ("Ready at CUT", "พร้อม ที่ CUT"). */
+export function whereText(node: string, status: TokenStatus, t: Catalogue = en): string {
+  return t.words.statusAt({ status: t.words.status[status], node });
+}
+
+/** The token's line in the station's list ("BV-DEMO-0003 (EDGE-BODY) · Ready at EDGE-BODY"). */
+export function queueLine(page: Page, code: string, node: string, status: TokenStatus, t: Catalogue = en) {
   return page
     .locator('.queue button')
-    .filter({ hasText: `${code}` })
-    .filter({ hasText: ` · ${node} · ${status}` });
+    .filter({ hasText: new RegExp(`^${code}( \\(|\\s·)`) })
+    .filter({ hasText: ` · ${whereText(node, status, t)}` });
 }
 
 /**
  * Waits until the station lists the token at `node`. The app pulls its snapshot every 5 s; the
  * operator's "Sync now" (pressed while it is not listed yet) is quicker.
  */
-export async function waitForToken(page: Page, code: string, node: string, status = 'ready'): Promise<void> {
-  const syncButton = page.getByRole('button', { name: 'Sync now' });
+export async function waitForToken(
+  page: Page,
+  code: string,
+  node: string,
+  status: TokenStatus = 'ready',
+  t: Catalogue = en,
+): Promise<void> {
+  const syncButton = page.getByRole('button', { name: t.status.band.syncNow });
   const press = every(1000);
   await expect
     .poll(
       async () => {
-        const n = await queueLine(page, code, node, status).count();
+        const n = await queueLine(page, code, node, status, t).count();
         if (n === 0 && press() && (await syncButton.isEnabled())) await syncButton.click();
         return n;
       },
@@ -194,15 +234,16 @@ function every(ms: number): () => boolean {
 
 /** What the detail field of QC fail, Note and Bind component is labelled. */
 const DETAIL_LABEL: Partial<Record<OperatorEventType, string>> = {
-  qc_fail: 'Reason for the QC fail',
-  note: 'Note',
-  bind_component: 'Component serial',
+  qc_fail: en.card.detail.reason,
+  note: en.card.detail.text,
+  bind_component: en.card.detail.componentSerial,
 };
 
 /**
  * Scans `code` by wedge, checks the card shows it at `node`, records `type` from the card (typing
- * the detail when the action asks for one), waits for "recorded" (or "recorded offline"), and
- * returns the event as the edge server should end up holding it.
+ * the detail when the action asks for one; Scrap confirmed, then recorded when its undo window
+ * ends), waits for "recorded" (or "recorded offline"), and returns the event as the edge server
+ * should end up holding it.
  */
 export async function recordOnCard(
   page: Page,
@@ -212,7 +253,7 @@ export async function recordOnCard(
     await recordSteps(page, event);
   } catch (error) {
     throw new Error(
-      `${ACTION_LABEL[event.type]} ${event.code} at ${event.node} failed; the screen shows:\n${await screenText(page)}`,
+      `${en.words.action[event.type]} ${event.code} at ${event.node} failed; the screen shows:\n${await screenText(page)}`,
       { cause: error },
     );
   }
@@ -223,33 +264,36 @@ async function recordSteps(
   page: Page,
   event: { code: string; type: OperatorEventType; node: string; operator: string; detail?: string },
 ): Promise<void> {
-  const label = ACTION_LABEL[event.type];
+  const label = en.words.action[event.type];
   const card = page.getByTestId('card');
   await wedgeScan(page, event.code);
   await expect
-    .poll(() => card.filter({ hasText: `${event.node}: ` }).count(), { timeout: SYNC_TIMEOUT_MS })
-    .toBe(1);
+    .poll(() => card.locator('.card-where').textContent(), { timeout: SYNC_TIMEOUT_MS })
+    .toMatch(new RegExp(` at ${event.node}$`));
   const offline = await page.evaluate(() => !navigator.onLine);
   const click = async (): Promise<void> => {
     await card.getByRole('button', { name: label, exact: true }).click({ timeout: SYNC_TIMEOUT_MS });
     const field = DETAIL_LABEL[event.type];
     if (field) {
       await card.getByLabel(field).fill(event.detail ?? `${label} by ${event.operator}`);
-      await card.getByRole('button', { name: `Record ${label}` }).click();
+      await card.getByRole('button', { name: en.card.recordAction({ action: label }) }).click();
     }
+    // Scrap asks first, then waits out its undo window (the message comes when it is recorded).
+    if (event.type === 'scrap') await card.getByRole('button', { name: en.card.scrapYes }).click();
   };
   await click();
   // Longer than the duplicate window: each press inside it restarts the window.
   const pressAgain = every(1600);
-  const message = page.getByTestId('message');
-  const expected = `${label} ${event.code}: recorded${offline ? ' offline' : ''}`;
+  const says = offline ? en.card.recordedOffline : en.card.recorded;
+  const expected = says({ action: label, code: event.code });
+  const duplicate = en.card.justRecorded({ action: label, code: event.code });
   // The same code and action within the duplicate window (1.5 s) is one scan: press again after it.
   await expect
     .poll(
       async () => {
-        const text = (await message.textContent()) ?? '';
-        if (text.includes('was just recorded') && pressAgain() && (await card.count()) === 1) {
-          if (DETAIL_LABEL[event.type]) await card.getByRole('button', { name: 'Back' }).click();
+        const text = await messageText(page);
+        if (text === duplicate && pressAgain() && (await card.count()) === 1) {
+          if (DETAIL_LABEL[event.type]) await card.getByRole('button', { name: en.card.back }).click();
           await click();
         }
         return text;
@@ -258,6 +302,23 @@ async function recordSteps(
     )
     .toBe(expected);
   await expect.poll(() => card.count(), { timeout: SYNC_TIMEOUT_MS }).toBe(0);
+}
+
+/**
+ * The last outcome's words (without the time it carries), or '' once it has faded: read in one go,
+ * as a locator would wait for a message that is not there.
+ */
+export async function messageText(page: Page): Promise<string> {
+  return page.evaluate(
+    () => document.querySelector('[data-testid="message"] .outcome-text')?.textContent?.trim() ?? '',
+  );
+}
+
+/** The last outcome's kind (recorded, recorded-offline, duplicate, refused, info), or '' once faded. */
+export async function messageKind(page: Page): Promise<string> {
+  return page.evaluate(
+    () => document.querySelector('[data-testid="message"]')?.getAttribute('data-kind') ?? '',
+  );
 }
 
 /** What the station screen shows, for failure messages. */
@@ -335,4 +396,83 @@ export async function injectEvents(page: Page, drafts: Omit<EventDraft, 'id'>[])
     }
     return ids;
   }, drafts);
+}
+
+/** The floor's smallest control (CSS px each way) and the least room between two (SPEC ST-19). */
+export const FLOOR_TARGET = { size: 56, gap: 16 };
+
+/**
+ * Every visible control of the page (buttons, fields, selects, links) smaller than 56x56 CSS px,
+ * and every two within 16 px of each other, as lines naming them with their boxes; [] when none.
+ * Sizes are measured wherever a control is on the page; room between two only where both can be
+ * tapped (the topmost at their centre) and in the same layer, looked at from the top of the page to
+ * its bottom: the page scrolls under the sticky band and the phone's bottom sheet, so what passes
+ * under them comes as near as 0 px for a moment, whatever the layout. The page is scrolled back
+ * to the top.
+ */
+export async function floorTargetProblems(page: Page): Promise<string[]> {
+  return page.evaluate(async ({ size, gap }) => {
+    const slack = 0.5;
+    const selector =
+      'button, input:not([type="hidden"]), select, textarea, a[href], [role="button"], summary';
+    const shown = (el: Element): boolean => {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.opacity !== '0';
+    };
+    const name = (el: Element): string => {
+      const words = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ');
+      return `${el.tagName.toLowerCase()} "${words.slice(0, 40) || (el as HTMLInputElement).placeholder}"`;
+    };
+    const boxText = (b: DOMRect): string =>
+      `${Math.round(b.width)}x${Math.round(b.height)} at ${Math.round(b.left)},${Math.round(b.top + scrollY)}`;
+    /** The outermost fixed or sticky box around it: the page scrolls under such a layer. */
+    const layer = (el: Element): Element | null => {
+      let outer: Element | null = null;
+      for (let at: Element | null = el; at; at = at.parentElement) {
+        const position = getComputedStyle(at).position;
+        if (position === 'fixed' || position === 'sticky') outer = at;
+      }
+      return outer;
+    };
+    const controls = [...document.querySelectorAll(selector)].filter(shown);
+    const problems = new Set<string>();
+    for (const el of controls) {
+      const b = el.getBoundingClientRect();
+      if (b.width < size - slack || b.height < size - slack) problems.add(`${name(el)} is ${boxText(b)}`);
+    }
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+    const bottom = document.documentElement.scrollHeight - innerHeight;
+    for (let y = 0; ; y = Math.min(bottom, y + innerHeight / 2)) {
+      scrollTo(0, y);
+      await frame();
+      const tappable = controls.filter((el) => {
+        const b = el.getBoundingClientRect();
+        const x = b.left + b.width / 2;
+        const yc = b.top + b.height / 2;
+        if (x < 0 || yc < 0 || x >= innerWidth || yc >= innerHeight) return false;
+        const top = document.elementFromPoint(x, yc);
+        return top !== null && (top === el || el.contains(top));
+      });
+      for (const [i, a] of tappable.entries()) {
+        for (const c of tappable.slice(i + 1)) {
+          // Nested, or one in a layer that stays put (the band, the phone's sheet) over the other.
+          if (a.contains(c) || c.contains(a) || layer(a) !== layer(c)) continue;
+          const p = a.getBoundingClientRect();
+          const q = c.getBoundingClientRect();
+          const dx = Math.max(0, Math.max(p.left, q.left) - Math.min(p.right, q.right));
+          const dy = Math.max(0, Math.max(p.top, q.top) - Math.min(p.bottom, q.bottom));
+          const apart = Math.hypot(dx, dy);
+          if (apart < gap - slack)
+            problems.add(
+              `${name(a)} and ${name(c)} are ${Math.round(apart)} px apart (${boxText(p)}; ${boxText(q)})`,
+            );
+        }
+      }
+      if (y >= bottom) break;
+    }
+    scrollTo(0, 0);
+    await frame();
+    return [...problems];
+  }, FLOOR_TARGET);
 }
