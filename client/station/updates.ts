@@ -18,8 +18,14 @@ export function registerServiceWorker(onUpdateWaiting: (offer: UpdateOffer) => v
       wb.addEventListener('waiting', () => {
         onUpdateWaiting({
           apply: () => {
-            wb.addEventListener('controlling', () => location.reload());
-            wb.messageSkipWaiting();
+            // Reload once the new version controls the page, however workbox-window classed the update
+            // (one it found itself, or one the browser found on its own).
+            navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), {
+              once: true,
+            });
+            void navigator.serviceWorker
+              .getRegistration()
+              .then((registration) => registration?.waiting?.postMessage({ type: 'SKIP_WAITING' }));
           },
         });
       });

@@ -15,6 +15,7 @@ import {
   launchChromium,
   pendingCount,
   signIn,
+  SYNC_TIMEOUT_MS,
   wedgeScan,
 } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
@@ -86,8 +87,9 @@ describe('app updates in Chromium', () => {
     await page.getByRole('button', { name: 'Sync now' }).click();
     await expect.poll(() => pendingCount(page)).toBe(0);
     await expect.poll(() => page.getByRole('button', { name: 'Update now' }).count()).toBe(1);
-    const reloaded = page.waitForEvent('load');
-    await page.getByRole('button', { name: 'Update now' }).click();
+    // On a loaded machine the new version's activation and the reload take a while: wait for them.
+    const reloaded = page.waitForEvent('load', { timeout: 2 * SYNC_TIMEOUT_MS });
+    await page.getByRole('button', { name: 'Update now' }).click({ timeout: SYNC_TIMEOUT_MS });
     await reloaded;
     await expect
       .poll(() =>
