@@ -1,8 +1,11 @@
 /**
- * The station PWA's build: Preact, and a Workbox service worker (injectManifest, client/sw.ts)
- * that precaches the app so it opens with no network, deep links included. The edge server
- * serves dist/client on the same origin as the API, each text file as its brotli or gzip twin
- * written here (edge-server/http/static-app.ts).
+ * The build of two pages: the station PWA (client/index.html) and the supervisor console
+ * (client/supervisor/index.html, served at /supervisor), each with its own entry script, so the
+ * station's first download never carries the console. Preact, and for the station a Workbox
+ * service worker (injectManifest, client/sw.ts) that precaches the station app so it opens with
+ * no network, deep links included; the console's files are left out of that precache. The edge
+ * server serves dist/client on the same origin as the API, each text file as its brotli or gzip
+ * twin written here (edge-server/http/static-app.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +17,10 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 /** Files worth compressing; images and fonts (png, woff2) are compressed already. */
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|webmanifest|json|wasm)$/;
+
+const CLIENT_ROOT = path.resolve(import.meta.dirname, 'client');
+/** Modules of the console only: chunks made of them alone are named console-*, kept out of the precache. */
+const CONSOLE_DIR = `${path.join(CLIENT_ROOT, 'console')}${path.sep}`;
 
 /**
  * Writes `file.br` (brotli, quality 11) and `file.gz` (gzip -9) beside every compressible file of
@@ -53,6 +60,23 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The station's web app manifest is for the station page only: installing the console from
+ * /supervisor must not install "Scan station". vite-plugin-pwa adds the link to every page.
+ */
+function consoleWithoutManifest(): Plugin {
+  return {
+    name: 'scan-station:console-without-manifest',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const page = bundle['supervisor/index.html'];
+      if (page?.type === 'asset' && typeof page.source === 'string')
+        page.source = page.source.replace(/\s*<link rel="manifest"[^>]*>/, '');
+    },
+  };
+}
+
 export default defineConfig({
   root: 'client',
   build: {
@@ -62,6 +86,18 @@ export default defineConfig({
     // never inlined into a chunk. The decoder libraries are split off by their dynamic imports
     // (client/scan/decoders.ts), so the app's initial JavaScript does not carry them.
     assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+    rollupOptions: {
+      input: {
+        index: path.join(CLIENT_ROOT, 'index.html'),
+        console: path.join(CLIENT_ROOT, 'supervisor/index.html'),
+      },
+      output: {
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.length > 0 && chunk.moduleIds.every((id) => id.startsWith(CONSOLE_DIR))
+            ? 'assets/console-[name]-[hash].js'
+            : 'assets/[name]-[hash].js',
+      },
+    },
   },
   plugins: [
     preact(),
@@ -95,8 +131,11 @@ export default defineConfig({
         // test/e2e/camera.e2e.test.ts checks that the .wasm is in the precache. woff2: the Thai
         // font works offline; png: the icons. The .br/.gz twins do not match (their names end so).
         globPatterns: ['**/*.{js,css,html,svg,webmanifest,wasm,woff2,png}'],
+        // The supervisor console is not the station's: a tablet need not store it (it is online only).
+        globIgnores: ['supervisor/**', 'assets/console-*'],
       },
     }),
+    consoleWithoutManifest(),
     precompress(),
   ],
 });

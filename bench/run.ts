@@ -20,6 +20,10 @@
  * on 5,000- and 10,000-node routings beside JSON.parse of the same body, and the event loop's
  * longest stall during an HTTP import of one (BENCH_ROUTINGS=0 leaves it out).
  *
+ * Then the floor board at plant size (bench/floor.ts): the board query and the paged token list
+ * on 100,000 serials and ~1.5 million events, beside a plain indexed lookup (BENCH_FLOOR=0 leaves
+ * it out).
+ *
  * Then the station app in Debian's Chromium: scan to durable outbox and a 10,000-event drain
  * (bench/client-station.ts), and each camera decoder on 1280x720 frames with the initial
  * JavaScript size (bench/client-decode.ts).
@@ -42,6 +46,8 @@ import { formatForwarding, runForwardingBench } from './forward';
 import { measureHttp, measureInProcess } from './ingest';
 import { measureRawCeiling } from './raw';
 import { measureRawWrites } from './raw-writes';
+import type { FloorBenchResult } from './floor';
+import { formatFloorBench, runFloorBench } from './floor';
 import type { RoutingBenchResult } from './routings';
 import { formatRoutingBench, runRoutingBench } from './routings';
 import type { Row, Scenario } from './report';
@@ -145,6 +151,15 @@ async function main(): Promise<void> {
     console.log(`\n${formatRoutingBench(routings)}\n`);
   }
 
+  let floor: FloorBenchResult | null = null;
+  if (process.env['BENCH_FLOOR'] !== '0') {
+    console.log(
+      'floor board: 100,000 serials and ~1.5 million events; the board and the token list beside a lookup',
+    );
+    floor = await runFloorBench(scale);
+    console.log(`\n${formatFloorBench(floor)}\n`);
+  }
+
   let forwarding: ForwardingReport | null = null;
   const ingest100 = rows.find((r) => r.scenario === 'in-process' && r.batch === 100);
   if (process.env['BENCH_FORWARD'] !== '0' && ingest100) {
@@ -193,6 +208,7 @@ async function main(): Promise<void> {
     totalSeconds,
     results: rows,
     routings,
+    floor,
     forwarding,
     station,
     decode,

@@ -1,7 +1,10 @@
 /// <reference lib="webworker" />
 /**
  * The service worker: precaches the built app, and answers every navigation with the app shell,
- * so the station opens (deep links included) with no network at all. API calls are never cached.
+ * so the station opens (deep links included) with no network at all. API calls are never touched:
+ * the first fetch listener below lets every /api/ request (the supervisor console's live stream
+ * above all: a stream passed through a worker is buffered and keeps the worker alive) go to the
+ * network as if there were no service worker.
  */
 import { createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
@@ -10,10 +13,20 @@ declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: (string | { url: string; revision: string | null })[];
 };
 
+/** Requests the worker leaves to the browser: the API (and its event stream), metrics, the CA page. */
+const BYPASS = /^\/(api\/|metrics$|ca(\.|$|\/))/;
+
+// Registered before workbox's own listener: no respondWith, and no later listener sees the request.
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin === self.location.origin && BYPASS.test(url.pathname)) event.stopImmediatePropagation();
+});
+
 precacheAndRoute(self.__WB_MANIFEST);
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('/index.html'), {
-    denylist: [/^\/api\//, /^\/metrics/, /^\/ca(\.|$|\/)/],
+    // /supervisor is the console's page (its own HTML from the server), never the station's shell.
+    denylist: [/^\/api\//, /^\/metrics/, /^\/ca(\.|$|\/)/, /^\/supervisor(\/|$)/],
   }),
 );
 

@@ -11,6 +11,8 @@ import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
 import { formatSchemaReport, verifySchema } from './db/verify-schema';
 import { EventLog } from './ingest/event-log';
+import type { LiveSettings } from './live/feed';
+import { ChangeFeed, DEFAULT_LIVE_SETTINGS } from './live/feed';
 import type { Forwarder } from './forwarder/forwarder';
 import { createForwarder } from './forwarder/start';
 import { DecisionRecorder } from './ingest/decisions';
@@ -53,6 +55,8 @@ export interface EdgeCore {
   storage: StorageState;
   /** Old events in monthly files: keeps the live database bounded, traceability reads both. */
   archive: EventArchive;
+  /** The consoles' change feed: the live stream's one reader of the change log. */
+  live: ChangeFeed;
   close: () => void;
 }
 
@@ -62,6 +66,8 @@ export interface OpenEdgeCoreOptions {
   clock?: () => Date;
   log?: Logger;
   defaultMetrics?: boolean;
+  /** The live stream's timings (tests shorten the heartbeat). */
+  live?: Partial<LiveSettings>;
 }
 
 /**
@@ -101,6 +107,10 @@ export function openEdgeCore(config: Config, options: OpenEdgeCoreOptions = {}):
   const upstream = new UpstreamOutbox(db, () => outboxSignal.queued());
   const forwarder = createForwarder({ config, upstream, log, metrics, storage, clock });
   if (forwarder) outboxSignal.subscribe(() => forwarder.wake());
+  const live = new ChangeFeed(db, clock, { ...DEFAULT_LIVE_SETTINGS, ...options.live });
+  // Applied events queue an outbox record: the parking sweep's commits reach the consoles at once
+  // (requests poke the feed in http/app.ts; anything else, within the feed's poll).
+  outboxSignal.subscribe(() => live.poke());
   const routingChecker = new RoutingChecker();
   const archive = new EventArchive(db, {
     dir: config.archiveDir,
@@ -132,7 +142,9 @@ export function openEdgeCore(config: Config, options: OpenEdgeCoreOptions = {}):
     routingChecker,
     storage,
     archive,
+    live,
     close: () => {
+      live.close();
       void routingChecker.close();
       archive.close();
       db.close();

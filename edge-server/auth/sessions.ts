@@ -1,6 +1,8 @@
 /**
  * @module Supervisor and admin sessions: a sign-in checks the password (off the event loop) and
  * issues a session token (12 h, stored as its hash); a session token names its user and role.
+ * A session is either a bearer token (the API) or a console cookie (HttpOnly: the page's script
+ * never sees it), and is accepted only the way it was issued (`via`).
  */
 import type Database from 'better-sqlite3';
 import type { Result } from '../errors';
@@ -26,11 +28,19 @@ export interface SessionUser {
   role: Role;
 }
 
+/** How a session's token travels: an Authorization header, or the console's cookie. */
+export type SessionVia = 'bearer' | 'cookie';
+
+export interface SessionLookup extends SessionUser {
+  expiresAt: string;
+}
+
 export function login(
   db: Database.Database,
   username: string,
   password: string,
   now: Date,
+  via: SessionVia = 'bearer',
 ): Promise<Result<Session>> {
   return attemptAsync(async () => {
     const user = db
@@ -43,20 +53,26 @@ export function login(
     const expiresAt = new Date(now.getTime() + SESSION_MS).toISOString();
     db.prepare('DELETE FROM user_session WHERE expires_at <= ?').run(now.toISOString());
     db.prepare(
-      'INSERT INTO user_session (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-    ).run(hashToken(token), user.id, now.toISOString(), expiresAt);
+      'INSERT INTO user_session (token_hash, user_id, created_at, expires_at, via) VALUES (?, ?, ?, ?, ?)',
+    ).run(hashToken(token), user.id, now.toISOString(), expiresAt, via);
     return { token, expiresAt, role: user.role, username: user.username };
   });
 }
 
-/** The user a session token belongs to, while it lasts. */
-export function userBySession(db: Database.Database, token: string, now: Date): SessionUser | undefined {
+/** The user a session token belongs to, while it lasts, if it was issued for this way of travelling. */
+export function userBySession(
+  db: Database.Database,
+  token: string,
+  now: Date,
+  via: SessionVia = 'bearer',
+): SessionLookup | undefined {
   return db
     .prepare(
-      `SELECT u.id, u.username, u.role FROM user_session s JOIN app_user u ON u.id = s.user_id
-       WHERE s.token_hash = ? AND s.expires_at > ?`,
+      `SELECT u.id, u.username, u.role, s.expires_at AS expiresAt
+       FROM user_session s JOIN app_user u ON u.id = s.user_id
+       WHERE s.token_hash = ? AND s.expires_at > ? AND s.via = ?`,
     )
-    .get(hashToken(token), now.toISOString()) as SessionUser | undefined;
+    .get(hashToken(token), now.toISOString(), via) as SessionLookup | undefined;
 }
 
 export function logout(db: Database.Database, token: string): void {

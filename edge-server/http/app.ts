@@ -24,6 +24,9 @@ import { eventRoutes } from './routes/events';
 import { serviceRoutes } from './routes/service';
 import { stationRoutes } from './routes/station';
 import { supervisorRoutes } from './routes/supervisor';
+import { liveRoutes } from './routes/live';
+import { exceptionRoutes } from './routes/exceptions';
+import { traceRoutes } from './routes/trace';
 import type { EdgeCore } from '../edge';
 
 export interface AppOptions {
@@ -71,6 +74,13 @@ export function createApi(core: EdgeCore, options: AppOptions = {}): ApiRoutes {
     );
   });
 
+  // A request that may have written: the consoles' change feed reads the change log once, now
+  // (cheap when nothing changed; nothing at all while no console is open).
+  api.use('/api/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') core.live.poke();
+  });
+
   // Health, metrics and the OpenAPI document of every operation registered here.
   api.route(
     '/',
@@ -85,6 +95,9 @@ export function createApi(core: EdgeCore, options: AppOptions = {}): ApiRoutes {
   secured.route('/station', stationRoutes(core));
   secured.route('/admin', adminRoutes(core));
   secured.route('/supervisor', supervisorRoutes(core));
+  secured.route('/supervisor/stream', liveRoutes(core));
+  secured.route('/supervisor', exceptionRoutes(core));
+  secured.route('/supervisor/trace', traceRoutes(core));
   api.route('/api/v1', secured);
   api.route('/', caRoutes(options.https ?? null));
   serveClient(app);

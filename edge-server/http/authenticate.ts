@@ -1,7 +1,11 @@
 /**
  * @module Who is calling: a station (Bearer station token) or a user (Bearer session token from
- * /auth/login). Unknown or missing credentials are 401; a credential of the wrong kind or role is 403.
+ * /auth/login, or the console's session cookie from /auth/console-login when no Authorization
+ * header is sent). Unknown or missing credentials are 401; a credential of the wrong kind or role
+ * is 403, and so is a change signed in by the cookie that does not come from this server's own
+ * origin (auth/console-cookie.ts: the CSRF rule).
  */
+import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { documented } from './api-routes';
 import { ApiError } from './errors';
@@ -9,13 +13,21 @@ import type { SiteEntry } from '../hub/intake';
 import { siteByCredential } from '../hub/intake';
 import type { StationEntry } from '../reference/reference-data';
 import { hashToken } from '../auth/secrets';
-import type { Role } from '../auth/sessions';
+import type { Role, SessionVia } from '../auth/sessions';
 import { userBySession } from '../auth/sessions';
+import { consoleToken, crossOriginProblem, isSafeMethod } from '../auth/console-cookie';
 import type { EdgeCore } from '../edge';
 
 export type Principal =
   | { kind: 'station'; station: StationEntry }
-  | { kind: 'user'; userId: number; username: string; role: Role }
+  | {
+      kind: 'user';
+      userId: number;
+      username: string;
+      role: Role;
+      /** The session it signed in with (the live stream ends when it does). */
+      session?: { tokenHash: string; expiresAt: string; via: SessionVia };
+    }
   /** Another site forwarding to this one as its hub. */
   | { kind: 'site'; site: SiteEntry };
 
@@ -33,9 +45,7 @@ export function bearer(header: string | undefined): string | null {
 export function authenticate(core: EdgeCore) {
   const guard = createMiddleware<AuthEnv>(async (c, next) => {
     const token = bearer(c.req.header('authorization'));
-    if (token === null) {
-      throw new ApiError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
-    }
+    if (token === null) return consoleSession(core, c, next);
     const hash = hashToken(token);
     // One read of the reference counter: an enrollment or a revocation made by the CLI (another
     // process) counts from this request on, on every route.
@@ -47,7 +57,14 @@ export function authenticate(core: EdgeCore) {
     }
     const user = userBySession(core.db, token, core.clock());
     if (user) {
-      c.set('principal', { kind: 'user', userId: user.id, username: user.username, role: user.role });
+      const session = { tokenHash: hash, expiresAt: user.expiresAt, via: 'bearer' as const };
+      c.set('principal', {
+        kind: 'user',
+        userId: user.id,
+        username: user.username,
+        role: user.role,
+        session,
+      });
       return next();
     }
     const sender = siteByCredential(core.db, hash);
@@ -63,9 +80,26 @@ export function authenticate(core: EdgeCore) {
     );
   });
   return documented(guard, {
-    security: [{ stationToken: [] }, { session: [] }, { siteCredential: [] }],
-    errors: [401],
+    security: [{ stationToken: [] }, { session: [] }, { consoleCookie: [] }, { siteCredential: [] }],
+    errors: [401, 403],
   });
+}
+
+/** No Authorization header: the console's cookie session, if any (CSRF-checked for changes). */
+async function consoleSession(core: EdgeCore, c: Context<AuthEnv>, next: Next): Promise<void> {
+  const token = consoleToken(c.req.header('cookie'));
+  if (token === null) {
+    throw new ApiError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
+  }
+  const user = userBySession(core.db, token, core.clock(), 'cookie');
+  if (!user) throw new ApiError('UNAUTHORIZED', 'The console session ended; sign in again');
+  if (!isSafeMethod(c.req.method)) {
+    const problem = crossOriginProblem(c.req.url, c.req.header('origin'));
+    if (problem !== null) throw new ApiError('FORBIDDEN', problem);
+  }
+  const session = { tokenHash: hashToken(token), expiresAt: user.expiresAt, via: 'cookie' as const };
+  c.set('principal', { kind: 'user', userId: user.id, username: user.username, role: user.role, session });
+  await next();
 }
 
 const ONLY_STATIONS = 'Only an enrolled station may call this endpoint';
@@ -96,7 +130,7 @@ export function requireRole(...roles: Role[]) {
     }
     return next();
   });
-  return documented(guard, { security: [{ session: roles }], errors: [403] });
+  return documented(guard, { security: [{ session: roles }, { consoleCookie: roles }], errors: [403] });
 }
 
 export function stationOf(principal: Principal): StationEntry {

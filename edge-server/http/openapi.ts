@@ -16,6 +16,7 @@ import {
   stationEventSchema,
   tokenRefSchema,
 } from '../../shared/protocol';
+import { CONSOLE_COOKIE } from '../auth/console-cookie';
 import type { Answer, ErrorStatus, NamedSchema, Operation, Schema, SecurityScheme, Tag } from './api-routes';
 
 type Json = Record<string, unknown>;
@@ -71,6 +72,13 @@ const SECURITY_SCHEMES: Record<SecurityScheme, Json> = {
     scheme: 'bearer',
     description:
       'A session token from POST /api/v1/auth/login (12 h); the roles listed are those the operation needs',
+  },
+  consoleCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: CONSOLE_COOKIE,
+    description:
+      'The supervisor console’s session cookie from POST /api/v1/auth/console-login (HttpOnly, SameSite=Strict, 12 h), used when no Authorization header is sent. A request that changes something must also send an Origin header naming this server (CSRF), or it is refused with 403',
   },
   siteCredential: {
     type: 'http',

@@ -167,7 +167,9 @@ export async function startServer(
     httpsUrl: httpsPort === null ? null : `https://${shown}:${httpsPort}`,
     close: async () => {
       // Requests in progress finish first (a push is committed and answered), then the forwarder
-      // and the upkeep jobs stop; the caller closes the database after that.
+      // and the upkeep jobs stop; the caller closes the database after that. Open console streams
+      // never finish by themselves: they end first, so they do not hold the stop for its grace.
+      core.live.close();
       await Promise.all(servers.map((server) => closeServer(server)));
       await stopBeside();
     },

@@ -1,6 +1,7 @@
 /**
- * @module Serves the built station PWA (dist/client) on the edge server's origin: files by path,
- * and index.html for every other GET outside the API, so deep links work. The service worker is
+ * @module Serves the built station PWA and supervisor console (dist/client) on the edge server's
+ * origin: files by path, supervisor/index.html for /supervisor and every page under it, and
+ * index.html (the station) for every other GET outside the API, so deep links work. The service worker is
  * never cached by HTTP, so that an update is seen. A text file goes as the brotli or gzip twin the
  * build wrote beside it (vite.config.ts) when the browser accepts it; the API and its event stream
  * never pass through here, so they are never compressed.
@@ -64,6 +65,11 @@ function variant(
   return { file: target, encoding: null };
 }
 
+/** The page a navigation to `pathname` opens: the console's under /supervisor, else the station's. */
+export function pageFor(pathname: string): string {
+  return /^\/supervisor(\/|$)/.test(pathname) ? path.join('supervisor', 'index.html') : 'index.html';
+}
+
 export function clientBuilt(dir = CLIENT_DIST): boolean {
   return fs.existsSync(path.join(dir, 'index.html'));
 }
@@ -83,7 +89,7 @@ export function serveClient(app: Hono, dir = CLIENT_DIST): void {
     // Deep links are pages: a browser navigating asks for HTML; an API client gets the 404.
     const wantsPage = (c.req.header('accept') ?? '').includes('text/html');
     if (!isFile && !wantsPage) return next();
-    const target = isFile ? file : path.join(dir, 'index.html');
+    const target = isFile ? file : path.join(dir, pageFor(pathname));
     if (!fs.existsSync(target)) return next();
     const ext = path.extname(target);
     const immutable = target.includes(`${path.sep}assets${path.sep}`);

@@ -1,11 +1,12 @@
 /**
  * @module What supervisors read: station queues, stations' sync health (last seen, seq gaps, clock
- * skew), conflicts and parked events, and the full history of one serial.
+ * skew) and the full history of one serial (paging.ts lists conflicts and parked events, board.ts
+ * the floor board).
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { TOKEN_STATUSES } from '../../shared/domain';
-import { reasonSchema, tokenRefSchema } from '../../shared/protocol';
+import { tokenRefSchema } from '../../shared/protocol';
 import type { EventArchive } from '../ops/archive';
 import { publishedRouting } from '../reference/reference-data';
 import { DomainError, attempt } from '../errors';
@@ -168,81 +169,6 @@ export function stationQueues(db: Database.Database, now: Date): NodeQueue[] {
       blocked: view('waiting'),
     };
   });
-}
-
-/** A conflict and the event it holds (GET /supervisor/conflicts). */
-export const conflictSchema = z.object({
-  id: z.number().int(),
-  reason: reasonSchema,
-  createdAt: z.string(),
-  resolvedAt: z.string().nullable(),
-  resolution: z.enum(['applied', 'discarded']).nullable(),
-  note: z.string().nullable(),
-  event: z.object({
-    id: z.string(),
-    type: z.string(),
-    code: z.string(),
-    nodeCode: z.string().nullable(),
-    operatorBadge: z.string().nullable(),
-    occurredAt: z.string(),
-    station: z.string().nullable(),
-    seq: z.number().int().nullable(),
-  }),
-});
-
-export function listConflicts(db: Database.Database, open: boolean) {
-  return (
-    db
-      .prepare(
-        `SELECT c.id, c.reason_code, c.reason_message, c.created_at, c.resolved_at, c.resolution, c.note,
-           e.event_id, e.event_type, e.code, e.node_code, e.operator_badge, e.occurred_at, e.seq, s.name AS station
-         FROM conflict c JOIN token_event e ON e.id = c.event_row_id LEFT JOIN station s ON s.id = e.station_id
-         ${open ? 'WHERE c.resolved_at IS NULL' : ''} ORDER BY c.id`,
-      )
-      .all() as Record<string, unknown>[]
-  ).map((r) => ({
-    id: r['id'],
-    reason: { code: r['reason_code'], message: r['reason_message'] },
-    createdAt: r['created_at'],
-    resolvedAt: r['resolved_at'],
-    resolution: r['resolution'],
-    note: r['note'],
-    event: {
-      id: r['event_id'],
-      type: r['event_type'],
-      code: r['code'],
-      nodeCode: r['node_code'],
-      operatorBadge: r['operator_badge'],
-      occurredAt: r['occurred_at'],
-      station: r['station'],
-      seq: r['seq'],
-    },
-  }));
-}
-
-/** An event parked until its token is ready (GET /supervisor/parked). */
-export const parkedEventSchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  code: z.string(),
-  nodeCode: z.string().nullable(),
-  station: z.string(),
-  seq: z.number().int(),
-  parkedAt: z.string(),
-  expiresAt: z.string(),
-  reasonCode: z.string(),
-  reason: z.string(),
-});
-
-export function listParked(db: Database.Database) {
-  return db
-    .prepare(
-      `SELECT e.event_id AS id, e.event_type AS type, e.code, e.node_code AS nodeCode, s.name AS station, p.seq,
-         p.parked_at AS parkedAt, p.expires_at AS expiresAt, p.reason_code AS reasonCode, p.reason_message AS reason
-       FROM parked_event p JOIN token_event e ON e.id = p.event_row_id JOIN station s ON s.id = p.station_id
-       ORDER BY p.parked_at`,
-    )
-    .all();
 }
 
 type TraceRow = Record<string, unknown> & {

@@ -4,6 +4,7 @@
  *   app.tsx ─▶ models/ ─▶ ui/ ─▶ scan/ ─▶ station/ ─▶ net/ ─▶ result.ts, shared/
  *                  └────▶ sync/ ─▶ outbox/, net/, state/
  *   (any of them) ─▶ i18n/ (the catalogue and the language) ─▶ state/
+ *   console/ (the supervisor console, its own entry) ─▶ i18n/, state/, shared/; never the station's
  *
  * and the first download stays small: zod only through its mini build, no value from
  * shared/protocol.ts (the full zod), no uuidv7 package.
@@ -31,6 +32,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   'app.tsx': ['models', 'ui', 'station', 'state', 'i18n', 'shared'],
   'main.tsx': ['app.tsx', 'net', 'station', 'i18n', 'shared'],
   'sw.ts': [],
+  // The supervisor console: its own bundle; the station's models, ui and outbox are not its business.
+  console: ['i18n', 'state', 'shared'],
 };
 
 interface Import {
@@ -113,5 +116,12 @@ describe('the client’s layout', () => {
       )
       .map(({ file, target }) => `${path.relative(ROOT, file)} imports ${target}`);
     expect(heavy).toEqual([]);
+  });
+
+  it('SV-7: no station file imports the console, so the station’s bundle never carries it', () => {
+    const wrong = all
+      .filter(({ file, target }) => areaOfFile(file) !== 'console' && area(file, target) === 'console')
+      .map(({ file, target }) => `${path.relative(ROOT, file)} imports ${target}`);
+    expect(wrong).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { consoleEn } from '../../client/console/i18n/en';
 import { th } from '../../client/i18n/th';
 import { CLIENT_DIST, clientBuilt } from '../../edge-server/http/static-app';
 
@@ -24,8 +25,8 @@ beforeAll(() => {
 const read = (file: string) => fs.readFileSync(path.join(CLIENT_DIST, file));
 
 /** The entry and its static imports (`import … from "./x.js"` at the top level), transitively. */
-function initialScripts(): string[] {
-  const html = read('index.html').toString('utf8');
+function initialScripts(page = 'index.html'): string[] {
+  const html = read(page).toString('utf8');
   const named = [
     ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/([^"]+\.js)"/g),
   ];
@@ -60,6 +61,26 @@ describe('the station app’s delivery', () => {
     const dexie = assets.filter((f) => f.endsWith('.js') && read(`assets/${f}`).includes('Dexie'));
     expect(dexie.length).toBeGreaterThan(0);
     for (const file of dexie) expect(files).not.toContain(`assets/${file}`);
+  });
+
+  it('ST-12, SV-7: the supervisor console is its own bundle: none of it in the station’s first download or precache', () => {
+    const station = initialScripts();
+    const consoleScripts = initialScripts('supervisor/index.html');
+    const entry = /<script[^>]*src="\/([^"]+\.js)"/.exec(read('supervisor/index.html').toString('utf8'))?.[1];
+    expect(entry).toMatch(/^assets\/console-/);
+    expect(station).not.toContain(entry);
+    // A sentence only the console says is in the console's scripts and nowhere in the station's.
+    const sentence = consoleEn.signIn.heading;
+    expect(consoleScripts.some((f) => read(f).toString('utf8').includes(sentence))).toBe(true);
+    for (const file of station) expect(read(file).toString('utf8').includes(sentence), file).toBe(false);
+    // Tablets do not store the console (it is online only): neither its page nor its own files.
+    const sw = read('sw.js').toString('utf8');
+    const consoleOnly = fs
+      .readdirSync(path.join(CLIENT_DIST, 'assets'))
+      .filter((f) => f.startsWith('console-'));
+    expect(consoleOnly.length).toBeGreaterThan(0);
+    for (const file of consoleOnly) expect(sw.includes(`assets/${file}`), file).toBe(false);
+    expect(sw.includes('supervisor/index.html')).toBe(false);
   });
 
   it('ST-7, ST-12: the Thai font (regular and bold) and the icons are precached; every text file has its .br and .gz', () => {

@@ -288,7 +288,8 @@ describe('verify-schema', () => {
         token_hash TEXT PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
         created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL
+        expires_at TEXT NOT NULL,
+        via TEXT NOT NULL DEFAULT 'bearer' CHECK (via IN ('bearer', 'cookie'))
       );
       DROP TABLE user_session;
       ALTER TABLE user_session_new RENAME TO user_session;

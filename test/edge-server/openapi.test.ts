@@ -105,13 +105,24 @@ describe('the served document', () => {
     const security = (method: string, path: string) => doc.paths[path][method].security;
     expect(security('post', '/api/v1/events')).toEqual([{ stationToken: [] }, { siteCredential: [] }]);
     expect(security('get', '/api/v1/station/snapshot')).toEqual([{ stationToken: [] }]);
-    expect(security('post', '/api/v1/admin/routings')).toEqual([{ session: ['admin'] }]);
-    expect(security('get', '/api/v1/supervisor/queues')).toEqual([{ session: ['supervisor', 'admin'] }]);
+    expect(security('post', '/api/v1/admin/routings')).toEqual([
+      { session: ['admin'] },
+      { consoleCookie: ['admin'] },
+    ]);
+    expect(security('get', '/api/v1/supervisor/queues')).toEqual([
+      { session: ['supervisor', 'admin'] },
+      { consoleCookie: ['supervisor', 'admin'] },
+    ]);
+    expect(security('get', '/api/v1/supervisor/stream')).toEqual([
+      { session: ['supervisor', 'admin'] },
+      { consoleCookie: ['supervisor', 'admin'] },
+    ]);
     for (const [method, path] of [
       ['get', '/api/v1/health'],
       ['get', '/api/v1/openapi.json'],
       ['get', '/metrics'],
       ['post', '/api/v1/auth/login'],
+      ['post', '/api/v1/auth/console-login'],
       ['post', '/api/v1/enroll'],
       ['get', '/ca'],
       ['get', '/ca.crt'],
@@ -120,7 +131,7 @@ describe('the served document', () => {
       expect(security(method, path), `${method} ${path}`).toEqual([]);
     }
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(
-      ['session', 'siteCredential', 'stationToken'].sort(),
+      ['consoleCookie', 'session', 'siteCredential', 'stationToken'].sort(),
     );
   });
 
@@ -209,6 +220,7 @@ describe('answers match the document', () => {
     await call('getOpenApiDocument', '/api/v1/openapi.json');
     await call('getMetrics', '/metrics');
     await call('login', '/api/v1/auth/login', { body: edge.demo.supervisor });
+    await call('consoleLogin', '/api/v1/auth/console-login', { body: edge.demo.supervisor });
     await call('getCaPage', '/ca');
     await call('getCaCertificate', '/ca.crt'); // HTTPS is off here: 404
     await call('getCaPem', '/ca.pem');
@@ -296,9 +308,46 @@ describe('answers match the document', () => {
     });
     await call('listConflicts', '/api/v1/supervisor/conflicts?all', { token: supervisor });
     await call('traceToken', '/api/v1/supervisor/tokens/WL-DEMO-0002', { token: supervisor });
+    await call('getFloorBoard', '/api/v1/supervisor/board', { token: supervisor });
+    // The exceptions inbox (WL-DEMO-0003's start is parked: listed once it has waited; a 400 to resolve it).
+    const inbox = await call('listExceptions', '/api/v1/supervisor/exceptions?state=resolved', {
+      token: supervisor,
+    });
+    expect(inbox.problems[0].kind).toBe('conflict');
+    const parkedRow = edge.core.db
+      .prepare("SELECT source_id FROM problem_state WHERE kind = 'parked'")
+      .pluck()
+      .get() as number;
+    await call('acknowledgeException', `/api/v1/supervisor/exceptions/parked/${parkedRow}/acknowledge`, {
+      token: supervisor,
+    });
+    await call('resolveException', `/api/v1/supervisor/exceptions/parked/${parkedRow}/resolve`, {
+      token: supervisor,
+      body: { action: 'discard', reason: 'not here' },
+    });
+    await call('listAudit', '/api/v1/supervisor/audit', { token: supervisor });
+    await call('searchTrace', '/api/v1/supervisor/trace/search?q=WL-DEMO', { token: supervisor });
+    await call('traceSerial', '/api/v1/supervisor/trace/serials/WL-DEMO-0002', { token: supervisor });
+    await call('exportTimelineCsv', '/api/v1/supervisor/trace/serials/WL-DEMO-0002/timeline.csv', {
+      token: supervisor,
+    });
+    await call('exportTimelineJson', '/api/v1/supervisor/trace/serials/WL-DEMO-0002/timeline.json', {
+      token: supervisor,
+    });
+    await call('recallComponent', '/api/v1/supervisor/trace/recall?component=NONE', { token: supervisor });
+    await call('exportRecallCsv', '/api/v1/supervisor/trace/recall.csv?component=NONE', {
+      token: supervisor,
+    });
+    await call('exportRecallJson', '/api/v1/supervisor/trace/recall.json?component=NONE', {
+      token: supervisor,
+    });
+    await call('listTokens', '/api/v1/supervisor/tokens?limit=2', { token: supervisor });
     await call('getForwardingStatus', '/api/v1/supervisor/upstream', { token: supervisor });
     await call('listDeadLetters', '/api/v1/supervisor/upstream/dead', { token: supervisor });
     await call('resendDeadLetters', '/api/v1/supervisor/upstream/dead/resend', { token: supervisor });
+    // The stream never ends by itself (test/edge-server/live-stream.test.ts reads it): its 400 here.
+    await call('streamChanges', '/api/v1/supervisor/stream?after=not-a-cursor', { token: supervisor });
+    await call('getSession', '/api/v1/auth/session', { token: supervisor });
     await call('logout', '/api/v1/auth/logout', { token: supervisor });
 
     expect(

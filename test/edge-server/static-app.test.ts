@@ -47,6 +47,25 @@ describe('the station app on the edge server', () => {
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
 
+  it('SV-7: /supervisor and every page under it open the console’s own page, never the station’s', async () => {
+    for (const url of ['/supervisor', '/supervisor/', '/supervisor/board?routing=BAG-TOTE']) {
+      const res = await get(url);
+      expect(res.status, url).toBe(200);
+      const html = await res.text();
+      expect(html, url).toContain('<div id="console">');
+      expect(html, url).not.toContain('<div id="app">');
+      // The station's manifest is not offered: installing from here must not install the station.
+      expect(html, url).not.toContain('rel="manifest"');
+    }
+    // A path that merely starts with the word is the station's deep link.
+    expect(await (await get('/supervisors')).text()).toContain('<div id="app">');
+    const api = await get('/supervisor/nothing', 'application/json');
+    expect(api.status).toBe(404);
+    const br = await raw('/supervisor', 'br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(zlib.brotliDecompressSync(br.body).toString('utf8')).toContain('<div id="console">');
+  });
+
   it('HT-8: never serves a file outside the built app', async () => {
     for (const url of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/%']) {
       const res = await get(url);

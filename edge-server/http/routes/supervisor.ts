@@ -1,4 +1,7 @@
-/** @module Supervisor API: queues, station health, conflicts (and their resolution), parked events, traces, forwarding. */
+/**
+ * @module Supervisor API: the floor board, paged token lists, queues, station health, conflicts (and
+ * their resolution), parked events, traces, forwarding.
+ */
 import { z } from 'zod';
 import { describeIssues } from '../../../shared/protocol';
 import type { NamedSchema } from '../api-routes';
@@ -10,11 +13,23 @@ import { ApiError, unwrap } from '../errors';
 import { TAGS } from '../openapi';
 import type { EdgeCore } from '../../edge';
 import {
+  boardActiveTokenSchema,
+  boardNodeSchema,
+  boardRoutingSchema,
+  boardSchema,
+  conflictPageSchema,
   conflictSchema,
-  listConflicts,
-  listParked,
-  nodeQueueSchema,
+  listedTokenSchema,
+  MAX_PAGE_LIMIT,
   parkedEventSchema,
+  parkedPageSchema,
+  tokenPageSchema,
+} from '../../../shared/supervisor-api';
+import type { FloorSettings } from '../../supervisor/board';
+import { floorSettings, readBoard } from '../../supervisor/board';
+import { listConflictsPage, listParkedPage, listTokens } from '../../supervisor/paging';
+import {
+  nodeQueueSchema,
   queuedTokenSchema,
   stationHealth,
   stationHealthSchema,
@@ -45,12 +60,102 @@ const list = (name: string, key: string, item: NamedSchema): NamedSchema => ({
   parts: [item],
 });
 
+/** `limit` and `after` of a paged list, as the OpenAPI document describes them. */
+const pageQuery = {
+  limit: z
+    .string()
+    .optional()
+    .describe(`How many rows at most: 1 to ${MAX_PAGE_LIMIT} (100); anything else is a 400 naming limit`),
+  after: z.string().optional().describe('The `next` cursor of the page before (none: the first page)'),
+};
+
+/** The query of a request as a plain record (only the first value of a repeated parameter). */
+const queryOf = (c: { req: { query: () => Record<string, string> } }): Record<string, string | undefined> =>
+  c.req.query();
+
 export function supervisorRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
+  // SHIFT_HOURS and BLOCKED_QUEUE: read when the routes are built, so a bad value stops the start.
+  const settings = floorSettings();
   return new ApiRoutes<AuthEnv>({ tags: [TAGS.supervisor] })
     .use(requireRole('supervisor', 'admin'))
+    .route('/', boardRoutes(core, settings))
     .route('/', floorRoutes(core))
     .route('/conflicts', conflictRoutes(core))
     .route('/upstream', forwardingRoutes(core));
+}
+
+/** The floor board and the paged token list (SPEC SV-1 … SV-5). */
+function boardRoutes(core: EdgeCore, settings: FloorSettings): ApiRoutes<AuthEnv> {
+  return new ApiRoutes<AuthEnv>()
+    .get(
+      '/board',
+      {
+        operationId: 'getFloorBoard',
+        summary:
+          'The floor board: per routing its nodes in order, with counts, oldest wait, work done, flags',
+        description:
+          'Read from figures kept as events are applied, not from the tokens. `cursor` is the change ' +
+          'counter the figures are at. Work done counts applied complete and qc_pass events, by the hour ' +
+          'of their corrected device time; the shift begins at the last of SHIFT_HOURS (server local time).',
+        query: z.object({
+          routing: z.string().optional().describe('Only this routing (code)'),
+          ticket: z.string().optional().describe('Only this ticket’s tokens and work (code)'),
+          workCenter: z.string().optional().describe('Only nodes of this work center (code)'),
+        }),
+        responses: {
+          200: {
+            description: 'The board',
+            json: {
+              name: 'FloorBoard',
+              schema: boardSchema,
+              parts: [
+                { name: 'BoardRouting', schema: boardRoutingSchema },
+                { name: 'BoardNode', schema: boardNodeSchema },
+                { name: 'BoardActiveToken', schema: boardActiveTokenSchema },
+              ],
+            },
+          },
+        },
+        errors: [404],
+      },
+      (c) => {
+        const q = queryOf(c);
+        const filters = { routing: q['routing'], ticket: q['ticket'], workCenter: q['workCenter'] };
+        return c.json(unwrap(readBoard(core.db, settings, filters, core.clock())));
+      },
+    )
+    .get(
+      '/tokens',
+      {
+        operationId: 'listTokens',
+        summary: 'Tokens on the floor, longest-waiting first, filtered, a page at a time',
+        query: z.object({
+          routing: z.string().optional().describe('Only this routing (code, every version)'),
+          node: z.string().optional().describe('Only tokens at this node code (needs routing)'),
+          status: z
+            .string()
+            .optional()
+            .describe('Statuses, comma-separated (ready,active,paused,waiting when absent)'),
+          ticket: z.string().optional().describe('Only this ticket’s tokens (code)'),
+          ...pageQuery,
+        }),
+        responses: {
+          200: {
+            description: 'A page of tokens; `next` is null on the last page',
+            json: {
+              name: 'TokenPage',
+              schema: tokenPageSchema,
+              parts: [{ name: 'ListedToken', schema: listedTokenSchema }],
+            },
+          },
+        },
+        errors: [400, 404],
+      },
+      (c) => {
+        const page = unwrap(listTokens(core.db, queryOf(c), core.clock()));
+        return c.json({ tokens: page.items, next: page.next });
+      },
+    );
 }
 
 /** What happens on the floor: queues, stations, parked events, one serial's history. */
@@ -92,15 +197,29 @@ function floorRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       '/parked',
       {
         operationId: 'listParked',
-        summary: 'Events parked until their token is ready for them',
+        summary: 'Events parked until their token is ready for them, oldest first, a page at a time',
+        query: z.object({
+          station: z.string().optional().describe('Only this station’s'),
+          node: z.string().optional().describe('Only events at this node code'),
+          reason: z.string().optional().describe('Only events parked for this reason code'),
+          ...pageQuery,
+        }),
         responses: {
           200: {
-            description: 'Parked events',
-            json: list('Parked', 'parked', { name: 'ParkedEvent', schema: parkedEventSchema }),
+            description: 'A page of parked events; `next` is null on the last page',
+            json: {
+              name: 'Parked',
+              schema: parkedPageSchema,
+              parts: [{ name: 'ParkedEvent', schema: parkedEventSchema }],
+            },
           },
         },
+        errors: [400],
       },
-      (c) => c.json({ parked: listParked(core.db) }),
+      (c) => {
+        const page = unwrap(listParkedPage(core.db, queryOf(c)));
+        return c.json({ parked: page.items, next: page.next });
+      },
     )
     .get(
       '/tokens/:code',
@@ -123,18 +242,31 @@ function conflictRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       '/',
       {
         operationId: 'listConflicts',
-        summary: 'Open conflicts (all of them with ?all)',
+        summary: 'Open conflicts (all of them with ?all), in the order they opened, a page at a time',
         query: z.object({
           all: z.string().optional().describe('Present (with any value, or none): resolved conflicts too'),
+          station: z.string().optional().describe('Only events of this station'),
+          node: z.string().optional().describe('Only events at this node code'),
+          reason: z.string().optional().describe('Only conflicts with this reason code'),
+          ...pageQuery,
         }),
         responses: {
           200: {
-            description: 'Conflicts',
-            json: list('Conflicts', 'conflicts', { name: 'Conflict', schema: conflictSchema }),
+            description: 'A page of conflicts; `next` is null on the last page',
+            json: {
+              name: 'Conflicts',
+              schema: conflictPageSchema,
+              parts: [{ name: 'Conflict', schema: conflictSchema }],
+            },
           },
         },
+        errors: [400],
       },
-      (c) => c.json({ conflicts: listConflicts(core.db, c.req.query('all') === undefined) }),
+      (c) => {
+        const query = queryOf(c);
+        const page = unwrap(listConflictsPage(core.db, { ...query, all: query['all'] !== undefined }));
+        return c.json({ conflicts: page.items, next: page.next });
+      },
     )
     .post(
       '/:id/resolve',

@@ -1,0 +1,86 @@
+/**
+ * @module The supervisor console's English catalogue, the source its Thai is typed from. It reuses
+ * the station's token words by import and adds the console's own sentences, so the station app's
+ * first download never carries console text (client/i18n/en stays the station's).
+ */
+import { plural } from '../../i18n/plural';
+import { words } from '../../i18n/en/words';
+
+const duration = {
+  seconds: (p: { n: number }) => `${p.n} s`,
+  minutes: (p: { n: number }) => `${p.n} min`,
+  hours: (p: { h: number; m: number }) => `${p.h} h ${p.m} min`,
+};
+
+export const consoleEn = {
+  words,
+  duration,
+  app: {
+    name: 'Supervisor console',
+    board: 'Floor board',
+    signOut: 'Sign out',
+    signedInAs: (p: { username: string }) => `Signed in as ${p.username}`,
+  },
+  signIn: {
+    heading: 'Sign in to the supervisor console',
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    signingIn: 'Signing in…',
+    checking: 'Checking whether you are signed in…',
+    wrongPassword: 'Wrong username or password. Check both and try again.',
+    throttled: (p: { seconds: number }) =>
+      `Too many failed sign-ins. Wait ${p.seconds} ${plural(p.seconds, { one: 'second', other: 'seconds' })}, then try again.`,
+    notAllowed: 'This account may not open the supervisor console. Ask an admin.',
+    unreachable: 'The edge server did not answer. Check the network and try again.',
+    ended: 'Your session ended. Sign in again.',
+  },
+  live: {
+    connecting: 'Connecting…',
+    live: 'Live',
+    lastChange: (p: { time: string }) => `Live · last change ${p.time}`,
+    asOf: (p: { time: string }) => `As of ${p.time} · reconnecting`,
+  },
+  filters: {
+    heading: 'Filters',
+    routing: 'Routing',
+    ticket: 'Ticket',
+    workCenter: 'Work center',
+    all: 'All',
+    apply: 'Apply',
+    clear: 'Clear filters',
+  },
+  board: {
+    loading: 'Loading the floor…',
+    failed: 'Could not load the board. Trying again…',
+    empty: 'No routing matches these filters.',
+    routing: (p: { name: string; code: string; version: number }) =>
+      `${p.name} (${p.code}, version ${p.version})`,
+    totals: (p: { ready: number; active: number; paused: number; waiting: number }) =>
+      `On the floor: ${p.ready} ready, ${p.active} active, ${p.paused} paused, ${p.waiting} waiting`,
+    unsent: (p: { stations: number; events: number }) =>
+      `${p.stations} ${plural(p.stations, { one: 'station holds', other: 'stations hold' })} ${p.events} unsent ${plural(p.events, { one: 'event', other: 'events' })}: figures may still change`,
+    allSent: 'Every station has sent its events',
+    unsentUnknown: 'Unsent events at stations: not reported yet, figures may still change',
+    ready: 'Ready',
+    active: 'Active',
+    paused: 'Paused',
+    waiting: 'Waiting at join',
+    oldestWait: (p: { duration: string }) => `Oldest wait ${p.duration}`,
+    noWait: 'Nothing waiting',
+    doneHour: (p: { units: number }) => `This hour: ${p.units} done`,
+    doneShift: (p: { units: number }) => `This shift: ${p.units} done`,
+    starved: 'Starved: nothing ready, work waits upstream',
+    blocked: (p: { limit: number }) => `Blocked: more than ${p.limit} ready`,
+    flowing: 'Flowing',
+    activeBy: (p: { code: string; operator: string; duration: string }) =>
+      `${p.code} · ${p.operator} · ${p.duration}`,
+    activeNobody: (p: { code: string; duration: string }) => `${p.code} · ${p.duration}`,
+    moreActive: (p: { n: number }) => `and ${p.n} more`,
+    workCenter: (p: { code: string }) => `Work center ${p.code}`,
+  },
+};
+
+export type ConsoleCatalogue = typeof consoleEn;
+/** What a console model says, worded when shown (see client/i18n/catalogue.ts `Text`). */
+export type ConsoleText = (t: ConsoleCatalogue) => string;

@@ -1,0 +1,72 @@
+/** @module The supervisor console's Thai: typed from the English, so a missing key is a type error. */
+import { words } from '../../i18n/th/words';
+import type { ConsoleCatalogue } from './en';
+
+export const consoleTh: ConsoleCatalogue = {
+  words,
+  duration: {
+    seconds: (p) => `${p.n} วินาที`,
+    minutes: (p) => `${p.n} นาที`,
+    hours: (p) => `${p.h} ชม. ${p.m} นาที`,
+  },
+  app: {
+    name: 'คอนโซลหัวหน้างาน',
+    board: 'กระดานหน้างาน',
+    signOut: 'ออกจากระบบ',
+    signedInAs: (p) => `เข้าสู่ระบบเป็น ${p.username}`,
+  },
+  signIn: {
+    heading: 'เข้าสู่ระบบคอนโซลหัวหน้างาน',
+    username: 'ชื่อผู้ใช้',
+    password: 'รหัสผ่าน',
+    submit: 'เข้าสู่ระบบ',
+    signingIn: 'กำลังเข้าสู่ระบบ…',
+    checking: 'กำลังตรวจสอบการเข้าสู่ระบบ…',
+    wrongPassword: 'ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง ตรวจสอบแล้วลองอีกครั้ง',
+    throttled: (p) => `ลองเข้าสู่ระบบผิดหลายครั้งเกินไป รออีก ${p.seconds} วินาทีแล้วลองใหม่`,
+    notAllowed: 'บัญชีนี้ไม่มีสิทธิ์เปิดคอนโซลหัวหน้างาน ติดต่อผู้ดูแลระบบ',
+    unreachable: 'เซิร์ฟเวอร์ไม่ตอบ ตรวจสอบเครือข่ายแล้วลองอีกครั้ง',
+    ended: 'หมดเวลาการเข้าสู่ระบบแล้ว กรุณาเข้าสู่ระบบใหม่',
+  },
+  live: {
+    connecting: 'กำลังเชื่อมต่อ…',
+    live: 'อัปเดตสด',
+    lastChange: (p) => `อัปเดตสด · เปลี่ยนล่าสุด ${p.time}`,
+    asOf: (p) => `ข้อมูล ณ ${p.time} · กำลังเชื่อมต่อใหม่`,
+  },
+  filters: {
+    heading: 'ตัวกรอง',
+    routing: 'เส้นทางการผลิต',
+    ticket: 'ใบสั่งงาน',
+    workCenter: 'ศูนย์งาน',
+    all: 'ทั้งหมด',
+    apply: 'กรอง',
+    clear: 'ล้างตัวกรอง',
+  },
+  board: {
+    loading: 'กำลังโหลดข้อมูลหน้างาน…',
+    failed: 'โหลดกระดานไม่ได้ กำลังลองใหม่…',
+    empty: 'ไม่มีเส้นทางการผลิตที่ตรงกับตัวกรองนี้',
+    routing: (p) => `${p.name} (${p.code} รุ่น ${p.version})`,
+    totals: (p) =>
+      `งานในไลน์: พร้อม ${p.ready} · กำลังทำ ${p.active} · หยุดชั่วคราว ${p.paused} · รอชิ้นส่วน ${p.waiting}`,
+    unsent: (p) => `${p.stations} สถานียังไม่ได้ส่ง ${p.events} รายการ ตัวเลขอาจยังเปลี่ยน`,
+    allSent: 'ทุกสถานีส่งข้อมูลครบแล้ว',
+    unsentUnknown: 'ยังไม่ทราบจำนวนรายการที่สถานียังไม่ได้ส่ง ตัวเลขอาจยังเปลี่ยน',
+    ready: 'พร้อม',
+    active: 'กำลังทำ',
+    paused: 'หยุดชั่วคราว',
+    waiting: 'รอรวมชิ้นส่วน',
+    oldestWait: (p) => `รอนานสุด ${p.duration}`,
+    noWait: 'ไม่มีงานรอ',
+    doneHour: (p) => `ชั่วโมงนี้ เสร็จ ${p.units}`,
+    doneShift: (p) => `กะนี้ เสร็จ ${p.units}`,
+    starved: 'ขาดงาน: ไม่มีงานพร้อม งานค้างอยู่ขั้นก่อนหน้า',
+    blocked: (p) => `งานล้น: งานพร้อมเกิน ${p.limit} ชิ้น`,
+    flowing: 'ปกติ',
+    activeBy: (p) => `${p.code} · ${p.operator} · ${p.duration}`,
+    activeNobody: (p) => `${p.code} · ${p.duration}`,
+    moreActive: (p) => `และอีก ${p.n} ชิ้น`,
+    workCenter: (p) => `ศูนย์งาน ${p.code}`,
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * @module Recall (SPEC SV-33): every token that contains a component serial, directly or through its
+ * family (bound on a split branch, it ends in the root the branch was joined into), finished ones
+ * only unless asked for all. An index seek on component_binding_serial, then primary keys; read in
+ * batches like the timeline (timeline.ts says why), so that an export streams.
+ */
+import type Database from 'better-sqlite3';
+import type { TokenStatus } from '../../shared/domain';
+import type { RecallRow } from '../../shared/trace-api';
+import { DomainError } from '../errors';
+import { BATCH_ROWS } from './timeline';
+import { MAX_QUERY_LENGTH } from './search';
+
+/** The component serial asked for, or a 400 naming `component`. */
+export function componentOf(text: string | undefined): string {
+  const component = (text ?? '').trim();
+  if (component === '')
+    throw new DomainError(
+      'invalid',
+      'component: the component serial to recall (as bound with bind_component)',
+    );
+  if (component.length > MAX_QUERY_LENGTH)
+    throw new DomainError(
+      'invalid',
+      `component: at most ${MAX_QUERY_LENGTH} characters (got ${component.length})`,
+    );
+  return component;
+}
+
+interface Row {
+  bid: number;
+  componentSerial: string;
+  serial: string;
+  ticket: string;
+  product: string;
+  routing: string;
+  status: TokenStatus;
+  since: string;
+  nodeCode: string;
+  boundOnBranch: string | null;
+  boundAt: string;
+  boundAtNode: string | null;
+  boundByStation: string | null;
+  boundByOperator: string | null;
+}
+
+/** The bindings of `component`, each with the token it ended in, in the order they were bound. */
+export function* recallBatches(
+  db: Database.Database,
+  component: string,
+  all: boolean,
+): Generator<RecallRow[], void, void> {
+  const batch = db.prepare(
+    `SELECT b.id AS bid, b.component_serial AS componentSerial, r.code AS serial, j.code AS ticket, j.product,
+       g.code AS routing, r.status, r.status_since AS since, r.node_code AS nodeCode, t.branch AS boundOnBranch,
+       b.bound_at AS boundAt, e.node_code AS boundAtNode, s.name AS boundByStation, e.operator_badge AS boundByOperator
+     FROM component_binding b JOIN flow_token t ON t.id = b.token_id JOIN flow_token r ON r.id = t.root_token_id
+     JOIN job_ticket j ON j.id = r.ticket_id JOIN routing_graph g ON g.id = r.graph_id
+     LEFT JOIN token_event e ON e.id = b.event_row_id LEFT JOIN station s ON s.id = e.station_id
+     WHERE b.component_serial = ? AND b.id > ? ${all ? '' : "AND r.status = 'completed'"}
+     ORDER BY b.id LIMIT ?`,
+  );
+  let after = 0;
+  for (;;) {
+    const rows: Row[] = [];
+    for (const row of batch.iterate(component, after, BATCH_ROWS) as IterableIterator<Row>) rows.push(row);
+    if (rows.length > 0)
+      yield rows.map(({ bid: _bid, since, ...row }) => ({
+        ...row,
+        finished: row.status === 'completed',
+        finishedAt: row.status === 'completed' ? since : null,
+      }));
+    if (rows.length < BATCH_ROWS) return;
+    after = rows.at(-1)?.bid ?? after;
+  }
+}

@@ -1,0 +1,314 @@
+// @vitest-environment happy-dom
+/**
+ * The supervisor console's floor board and live indicator as a supervisor reads them: cards in
+ * routing order (a split's branches side by side) that never move, starved and blocked in words,
+ * a brief outline on a card whose figures changed, changes refetching the board at most once per
+ * 300 ms, and "Live" turning to "As of HH:MM:SS" while the stream is down, then Live again (with a
+ * fake EventSource and a hand-driven clock). Sign-in failures in words.
+ */
+import { act, cleanup, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Board, BoardNode } from '../../shared/supervisor-api';
+import type { Answer, BoardFilters, ConsoleApi } from '../../client/console/api';
+import { consoleEn } from '../../client/console/i18n/en';
+import { consoleLanguage } from '../../client/console/i18n/language';
+import { BoardModel, HIGHLIGHT_MS, REFRESH_MS } from '../../client/console/models/board-model';
+import type { LiveClock, LiveSource } from '../../client/console/models/live-model';
+import { EVENT_SOURCE_CLOSED, LiveModel, REOPEN_MS } from '../../client/console/models/live-model';
+import { signInProblem } from '../../client/console/models/session-model';
+import { BoardView } from '../../client/console/views/board';
+import { LiveIndicator } from '../../client/console/views/live-indicator';
+import { useModel } from '../../client/state/use-model';
+import { formatTime } from '../../client/i18n/format';
+
+afterEach(() => {
+  cleanup();
+  consoleLanguage.choose('en');
+});
+
+/** A clock whose timers run only when the test moves time forward. */
+class FakeClock implements LiveClock {
+  at = Date.parse('2026-12-01T07:30:00Z');
+  private timers: { due: number; run: () => void; id: number }[] = [];
+  private ids = 0;
+  now = () => this.at;
+  setTimeout = (run: () => void, ms: number) => {
+    this.ids += 1;
+    this.timers.push({ due: this.at + ms, run, id: this.ids });
+    return this.ids;
+  };
+  clearTimeout = (id: unknown) => {
+    this.timers = this.timers.filter((t) => t.id !== id);
+  };
+  advance(ms: number): void {
+    this.at += ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.due <= this.at).sort((a, b) => a.due - b.due)[0];
+      if (!due) return;
+      this.timers = this.timers.filter((t) => t !== due);
+      due.run();
+    }
+  }
+}
+
+function node(code: string, depth: number, lane: number, figures: Partial<BoardNode> = {}): BoardNode {
+  return {
+    code,
+    name: `Step ${code}`,
+    type: 'operation',
+    workCenter: `WC-${code}`,
+    depth,
+    lane,
+    ready: 0,
+    active: 0,
+    paused: 0,
+    waiting: 0,
+    units: 0,
+    oldestSince: null,
+    oldestWaitSeconds: null,
+    activeTokens: [],
+    doneThisHour: { completions: 0, units: 0 },
+    doneThisShift: { completions: 0, units: 0 },
+    starved: false,
+    blocked: false,
+    ...figures,
+  };
+}
+
+function board(nodes: BoardNode[], cursor = 1): Board {
+  return {
+    cursor,
+    generatedAt: '2026-12-01T07:30:00Z',
+    hourStart: '2026-12-01T07:00:00Z',
+    shiftStart: '2026-12-01T06:00:00Z',
+    blockedQueue: 20,
+    filters: { routing: null, ticket: null, workCenter: null },
+    routings: [{ code: 'BAG-TOTE', version: 1, name: 'Tote bag', nodes }],
+  };
+}
+
+/** Answers boards in turn; counts and records the filters of each request. */
+function fakeApi(boards: Board[]): ConsoleApi & { asked: BoardFilters[] } {
+  const asked: BoardFilters[] = [];
+  return {
+    asked,
+    session: () => Promise.resolve({ ok: false, failure: { status: 401, retryAfterSeconds: null } }),
+    signIn: () => Promise.resolve({ ok: false, failure: { status: 401, retryAfterSeconds: null } }),
+    signOut: () => Promise.resolve(),
+    board: (filters): Promise<Answer<Board>> => {
+      asked.push(filters);
+      const next = boards.length > 1 ? (boards.shift() as Board) : (boards[0] as Board);
+      return Promise.resolve({ ok: true, value: next });
+    },
+  };
+}
+
+function Board_(props: { model: BoardModel }) {
+  return (
+    <BoardView
+      state={useModel(props.model)}
+      live={{ kind: 'live', lastChangeAt: null }}
+      onFilters={() => {}}
+    />
+  );
+}
+
+const cardCodes = () => [...document.querySelectorAll('[data-node]')].map((c) => c.getAttribute('data-node'));
+const card = (code: string) => document.querySelector(`[data-node="${code}"]`) as HTMLElement;
+
+describe('the floor board', () => {
+  it('SV-1: cards in routing order, a split’s branches side by side in one column, the join after', async () => {
+    const nodes = [
+      node('JOIN', 3, 0),
+      node('SEW-B', 2, 1),
+      node('CUT', 0, 0),
+      node('SEW-A', 2, 0),
+      node('SPLIT', 1, 0),
+    ];
+    const model = new BoardModel(fakeApi([board(nodes)]), () => {}, new FakeClock());
+    await act(() => model.load());
+    render(<Board_ model={model} />);
+    expect(cardCodes()).toEqual(['CUT', 'SPLIT', 'SEW-A', 'SEW-B', 'JOIN']);
+    expect(card('SEW-A').style.getPropertyValue('--col')).toBe('3');
+    expect(card('SEW-B').style.getPropertyValue('--col')).toBe('3');
+    expect(card('SEW-B').style.getPropertyValue('--row')).toBe('2');
+    expect(card('JOIN').style.getPropertyValue('--col')).toBe('4');
+  });
+
+  it('SV-3: starved and blocked are said in words on the card, with counts, oldest wait and work done', async () => {
+    const nodes = [
+      node('CUT', 0, 0, {
+        ready: 25,
+        active: 1,
+        oldestWaitSeconds: 754,
+        oldestSince: '2026-12-01T07:17:26Z',
+        blocked: true,
+        activeTokens: [{ code: 'BV-1', branch: null, operator: 'OP-0001', since: '', elapsedSeconds: 65 }],
+        doneThisHour: { completions: 3, units: 3 },
+        doneThisShift: { completions: 12, units: 12 },
+      }),
+      node('SEW', 1, 0, { starved: true }),
+      node('QC', 2, 0),
+    ];
+    const model = new BoardModel(fakeApi([board(nodes)]), () => {}, new FakeClock());
+    await act(() => model.load());
+    render(<Board_ model={model} />);
+    expect(card('CUT').textContent).toContain(consoleEn.board.blocked({ limit: 20 }));
+    expect(card('CUT').className).toContain('node-blocked');
+    expect(card('CUT').textContent).toContain('Oldest wait 12 min');
+    expect(card('CUT').textContent).toContain('BV-1 · OP-0001 · 1 min');
+    expect(card('CUT').textContent).toContain('This hour: 3 done');
+    expect(card('CUT').textContent).toContain('This shift: 12 done');
+    expect(card('CUT').querySelector('[data-count="ready"] dd')?.textContent).toBe('25');
+    expect(card('SEW').textContent).toContain(consoleEn.board.starved);
+    expect(card('QC').textContent).toContain(consoleEn.board.flowing);
+    expect(screen.getByText(consoleEn.board.unsentUnknown)).toBeTruthy();
+  });
+
+  it('SV-4: a card whose figures changed is outlined for a moment, in place; the others are not', async () => {
+    const clock = new FakeClock();
+    const first = board([node('CUT', 0, 0, { ready: 2 }), node('SEW', 1, 0)]);
+    const second = board([node('CUT', 0, 0, { ready: 1 }), node('SEW', 1, 0, { active: 1 })], 2);
+    const third = board([node('CUT', 0, 0, { ready: 1 }), node('SEW', 1, 0, { active: 1 })], 3);
+    const model = new BoardModel(fakeApi([first, second, third]), () => {}, clock);
+    await act(() => model.load());
+    render(<Board_ model={model} />);
+    expect(card('CUT').dataset.changed).toBe('no');
+    await act(() => model.load());
+    expect(cardCodes()).toEqual(['CUT', 'SEW']);
+    expect(card('CUT').dataset.changed).toBe('yes');
+    expect(card('SEW').dataset.changed).toBe('yes');
+    await act(() => clock.advance(HIGHLIGHT_MS));
+    expect(card('CUT').dataset.changed).toBe('no');
+    await act(() => model.load()); // same figures: nothing outlined
+    expect(card('SEW').dataset.changed).toBe('no');
+  });
+
+  it('SV-5: a burst of changes refetches the board at once, then at most once per 300 ms', async () => {
+    const clock = new FakeClock();
+    const api = fakeApi([board([node('CUT', 0, 0)])]);
+    const model = new BoardModel(api, () => {}, clock);
+    await model.load();
+    clock.advance(REFRESH_MS);
+    model.refresh();
+    await Promise.resolve();
+    for (let i = 0; i < 10; i++) model.refresh();
+    await Promise.resolve();
+    expect(api.asked).toHaveLength(2);
+    clock.advance(REFRESH_MS);
+    await Promise.resolve();
+    expect(api.asked).toHaveLength(3);
+    clock.advance(REFRESH_MS * 5);
+    expect(api.asked).toHaveLength(3);
+  });
+});
+
+/** An EventSource the test drives: messages, errors, and whether the browser gave up (CLOSED). */
+class FakeSource implements LiveSource {
+  readyState = 0;
+  closed = false;
+  private readonly listeners = new Map<string, ((event: Event) => void)[]>();
+  constructor(readonly url: string) {}
+  addEventListener(type: string, listener: (event: Event) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close(): void {
+    this.closed = true;
+    this.readyState = EVENT_SOURCE_CLOSED;
+  }
+  emit(type: string, data?: unknown): void {
+    const event =
+      data === undefined ? new Event(type) : new MessageEvent(type, { data: JSON.stringify(data) });
+    for (const listener of this.listeners.get(type) ?? []) listener(event);
+  }
+}
+
+function liveSetup() {
+  const clock = new FakeClock();
+  const sources: FakeSource[] = [];
+  const seen = { changes: 0, reloads: 0, closed: 0 };
+  const live = new LiveModel(
+    (url) => {
+      const source = new FakeSource(url);
+      sources.push(source);
+      return source;
+    },
+    {
+      changes: () => (seen.changes += 1),
+      reload: () => (seen.reloads += 1),
+      closed: () => (seen.closed += 1),
+    },
+    clock,
+  );
+  function Indicator() {
+    return <LiveIndicator state={useModel(live)} />;
+  }
+  render(<Indicator />);
+  const text = () => screen.getByRole('status').textContent;
+  return { clock, sources, seen, live, text, last: () => sources.at(-1) as FakeSource };
+}
+
+describe('the live indicator', () => {
+  it('SV-8: Live with the time of the last change; "As of" when the stream drops; Live again on reconnect', async () => {
+    const { clock, seen, live, text, last } = liveSetup();
+    await act(() => live.start(7));
+    expect(last().url).toBe('/api/v1/supervisor/stream?after=7');
+    expect(text()).toBe('Connecting…');
+    await act(() => last().emit('ready', { cursor: 7, heartbeatMs: 15000 }));
+    expect(text()).toBe('Live');
+    const changedAt = clock.now();
+    await act(() => last().emit('changes', { cursor: 9, changes: [] }));
+    expect(seen.changes).toBe(1);
+    expect(text()).toBe(`Live · last change ${formatTime('en', changedAt)}`);
+    clock.advance(5000);
+    const droppedAt = clock.now();
+    await act(() => last().emit('error')); // the browser reconnects by itself (still CONNECTING)
+    expect(text()).toBe(`As of ${formatTime('en', droppedAt)} · reconnecting`);
+    expect(screen.getByRole('status').dataset.live).toBe('dropped');
+    await act(() => last().emit('ready', { cursor: 9, heartbeatMs: 15000 }));
+    expect(text()).toBe(`Live · last change ${formatTime('en', changedAt)}`);
+    expect(seen.reloads).toBe(1); // back after a gap: the board is fetched again
+  });
+
+  it('SV-8: when the browser gives up on the stream, a new one resumes after the last cursor', async () => {
+    const { clock, sources, seen, live, text, last } = liveSetup();
+    await act(() => live.start(3));
+    await act(() => last().emit('changes', { cursor: 12, changes: [] }));
+    last().readyState = EVENT_SOURCE_CLOSED;
+    await act(() => last().emit('error'));
+    expect(seen.closed).toBe(1);
+    expect(text()).toContain('As of');
+    expect(sources).toHaveLength(1);
+    await act(() => clock.advance(REOPEN_MS));
+    expect(sources).toHaveLength(2);
+    expect(last().url).toBe('/api/v1/supervisor/stream?after=12');
+    await act(() => last().emit('resync', { cursor: 40 }));
+    expect(seen.reloads).toBe(1);
+    await act(() => last().emit('ready', { cursor: 40, heartbeatMs: 15000 }));
+    expect(text()).toContain('Live');
+    live.stop();
+    expect(last().closed).toBe(true);
+  });
+
+  it('SV-9: the indicator speaks Thai with Gregorian times', async () => {
+    const { clock, live, text, last } = liveSetup();
+    await act(() => consoleLanguage.choose('th'));
+    await act(() => live.start(0));
+    await act(() => last().emit('error'));
+    expect(text()).toBe(`ข้อมูล ณ ${formatTime('th', clock.now())} · กำลังเชื่อมต่อใหม่`);
+    expect(document.documentElement.lang).toBe('th');
+    expect(text()).not.toContain('2569'); // no Buddhist-era year anywhere
+  });
+});
+
+describe('sign-in', () => {
+  it('AU-1: a failed sign-in says why: wrong password, throttled with the wait, not allowed, no answer', () => {
+    const t = consoleEn;
+    expect(signInProblem({ status: 401, retryAfterSeconds: null })(t)).toBe(t.signIn.wrongPassword);
+    expect(signInProblem({ status: 429, retryAfterSeconds: 30 })(t)).toBe(
+      'Too many failed sign-ins. Wait 30 seconds, then try again.',
+    );
+    expect(signInProblem({ status: 403, retryAfterSeconds: null })(t)).toBe(t.signIn.notAllowed);
+    expect(signInProblem({ status: 0, retryAfterSeconds: null })(t)).toBe(t.signIn.unreachable);
+  });
+});
