@@ -17,6 +17,7 @@ import { indexGraph } from '../../shared/routing-graph';
 import type { SnapshotToken } from '../../shared/station-api';
 import { allowedActions } from '../../shared/token-machine';
 import { loadGraph } from '../support/shared-fixtures';
+import { qcTote } from './support/screen-fixtures';
 
 afterEach(async () => {
   cleanup();
@@ -25,22 +26,7 @@ afterEach(async () => {
 
 const graph = indexGraph(loadGraph('bag-dag'));
 
-function tote(fields: Partial<SnapshotToken> = {}): SnapshotToken {
-  return {
-    id: 7,
-    code: 'BV-DEMO-0003',
-    branch: null,
-    routing: 'BAG-TOTE',
-    nodeCode: 'QC-FINAL',
-    status: 'active',
-    qty: 1,
-    processMode: 'piece',
-    ticket: 'DEMO-TOTE',
-    operator: 'OP-0001',
-    statusSince: '2026-11-22T08:00:00.000Z',
-    ...fields,
-  };
-}
+const tote = qcTote;
 
 function card(
   token: SnapshotToken,

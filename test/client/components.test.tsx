@@ -9,32 +9,19 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredEntry } from '../../client/outbox/outbox';
 import { emptySession, signIn } from '../../client/station/operator-session';
-import type { SyncStatus } from '../../client/sync/push-engine';
 import { OperatorBar } from '../../client/ui/operator-bar';
 import { RecentEvents, RefusedEvents } from '../../client/ui/recent-events';
 import { StatusBar } from '../../client/ui/status-bar';
 import { TokenCard } from '../../client/ui/token-card';
 import { indexGraph } from '../../shared/routing-graph';
-import type { SnapshotToken } from '../../shared/station-api';
 import { allowedActions } from '../../shared/token-machine';
 import { tokenState } from '../../client/station/local-view';
 import { loadGraph } from '../support/shared-fixtures';
+import { idleSync, qcTote } from './support/screen-fixtures';
 
 afterEach(cleanup);
 
-const qcToken: SnapshotToken = {
-  id: 7,
-  code: 'BV-DEMO-0003',
-  branch: null,
-  routing: 'BAG-TOTE',
-  nodeCode: 'QC-FINAL',
-  status: 'active',
-  qty: 1,
-  processMode: 'piece',
-  ticket: 'DEMO-TOTE',
-  operator: 'OP-0001',
-  statusSince: '2026-11-22T08:00:00.000Z',
-};
+const qcToken = qcTote();
 
 function buttonNames(): string[] {
   return screen.getAllByRole('button').map((b) => b.textContent ?? '');
@@ -94,15 +81,7 @@ describe('token card', () => {
 });
 
 describe('status bar', () => {
-  const idle: SyncStatus = {
-    state: 'idle',
-    pending: 0,
-    lastSuccessAt: null,
-    lastError: null,
-    lastProblem: null,
-    nextAttemptAt: null,
-    progress: null,
-  };
+  const idle = idleSync;
 
   it('OB-10: shows offline, the pending count and, while a backlog drains, done/total, speed and time left', () => {
     render(

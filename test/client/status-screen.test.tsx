@@ -22,6 +22,7 @@ import type { SyncStatus } from '../../client/sync/push-engine';
 import { RecentEvents } from '../../client/ui/recent-events';
 import { MessageLine, RefusalBanner } from '../../client/ui/station-notices';
 import { StatusBar } from '../../client/ui/status-bar';
+import { idleSync } from './support/screen-fixtures';
 import { settle, station } from './support/station-fixture';
 
 afterEach(async () => {
@@ -29,15 +30,7 @@ afterEach(async () => {
   await act(() => languages.use('en'));
 });
 
-const idle: SyncStatus = {
-  state: 'idle',
-  pending: 0,
-  lastSuccessAt: null,
-  lastError: null,
-  lastProblem: null,
-  nextAttemptAt: null,
-  progress: null,
-};
+const idle = idleSync;
 
 /** A clock whose timers run only when the test moves it on. */
 class TestClock implements FeedbackClock {
