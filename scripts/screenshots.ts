@@ -136,11 +136,19 @@ async function thaiLandscape(browser: Browser, edge: TestEdge): Promise<void> {
   await page.context().close();
 }
 
-async function englishTablet(browser: Browser, edge: TestEdge): Promise<void> {
-  const page = await station(browser, edge, TABLET, en);
-  await openCard(page, 'BV-DEMO-0001');
-  await shoot(page, 'station-en-tablet.png');
-  await page.context().close();
+/** English at each size: the same screen an English-speaking operator works. */
+async function englishSizes(browser: Browser, edge: TestEdge): Promise<void> {
+  const sizes = [
+    ['tablet', TABLET, 'BV-DEMO-0001'],
+    ['phone', PHONE, 'BV-DEMO-0002'],
+    ['landscape', LANDSCAPE, 'BV-DEMO-0003'],
+  ] as const;
+  for (const [size, viewport, code] of sizes) {
+    const page = await station(browser, edge, viewport, en);
+    await openCard(page, code);
+    await shoot(page, `station-en-${size}.png`);
+    await page.context().close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -153,7 +161,7 @@ async function main(): Promise<void> {
     await thaiTablet(browser, thai);
     await thaiPhone(browser, thai);
     await thaiLandscape(browser, thai);
-    await englishTablet(browser, english);
+    await englishSizes(browser, english);
   } finally {
     await browser.close();
     await thai.close();
