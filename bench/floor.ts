@@ -30,7 +30,7 @@ import { openEdgeCore } from '../edge-server/edge';
 import { valueOf } from '../edge-server/errors';
 import { loadFixture } from '../edge-server/ops/demo';
 import type { StationEntry } from '../edge-server/reference/reference-data';
-import { floorSettings, readBoard } from '../edge-server/supervisor/board';
+import { readBoard } from '../edge-server/supervisor/board';
 import { listTokens } from '../edge-server/supervisor/paging';
 import { stationQueues } from '../edge-server/supervisor/queries';
 import { percentile } from './stats';
@@ -216,7 +216,7 @@ export interface FloorBenchResult {
 
 function measureQueries(site: Site): FloorBenchResult['queries'] {
   const db = site.core.db;
-  const settings = floorSettings({});
+  const settings = loadConfig({}).floor;
   const now = () => new Date();
   const maxId = (db.prepare('SELECT max(id) FROM flow_token').pluck().get() as number) || 1;
   let n = 0;

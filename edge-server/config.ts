@@ -1,6 +1,7 @@
 /** @module The edge server's settings, read once from the environment with defaults for a first start. */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_BLOCKED_QUEUE, DEFAULT_SHIFT_HOURS, parseShiftHours } from '../shared/floor-board';
 import type { StationLanguage } from '../shared/protocol';
 import { STATION_LANGUAGES } from '../shared/protocol';
 
@@ -36,6 +37,28 @@ const envSchema = z.object({
     .default('th'),
   /** A station whose clock is off by more than this is flagged to supervisors. */
   CLOCK_SKEW_THRESHOLD_SECONDS: z.coerce.number().positive().default(120),
+  /** When shifts start, local time (e.g. 06:00,14:00,22:00): the board's "this shift". */
+  SHIFT_HOURS: z
+    .string()
+    .default(DEFAULT_SHIFT_HOURS)
+    .transform((text, ctx) => {
+      const starts = parseShiftHours(text);
+      if (typeof starts !== 'string') return starts;
+      ctx.addIssue({ code: 'custom', message: starts.replace(/^SHIFT_HOURS: /, '') });
+      return z.NEVER;
+    }),
+  /** A node with more than this many tokens ready is flagged blocked on the board. */
+  BLOCKED_QUEUE: z.coerce
+    .number({ error: 'a whole number of tokens, 1 or more' })
+    .int({ error: 'a whole number of tokens, 1 or more' })
+    .min(1, { error: 'a whole number of tokens, 1 or more' })
+    .default(DEFAULT_BLOCKED_QUEUE),
+  /** An event parked longer than this is listed in the supervisors' exceptions inbox. */
+  PARKED_ALERT_MINUTES: z.coerce
+    .number({ error: 'a whole number of minutes, 0 or more' })
+    .int({ error: 'a whole number of minutes, 0 or more' })
+    .min(0, { error: 'a whole number of minutes, 0 or more' })
+    .default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** auto: readable lines on a terminal, JSON lines otherwise (journald, files, collectors). */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -99,6 +122,10 @@ export interface Config {
   /** What a station's snapshot says its screen speaks when the station has no language of its own. */
   stationLanguage: StationLanguage;
   clockSkewThresholdMs: number;
+  /** The floor board's shift starts (minutes after local midnight, sorted) and blocked limit. */
+  floor: { shiftStarts: number[]; blockedQueue: number };
+  /** Parked events older than this many minutes are problems in the exceptions inbox. */
+  parkedAlertMinutes: number;
   logLevel: string;
   logFormat: 'auto' | 'json' | 'pretty';
   diskWarnFreeBytes: number;
@@ -168,6 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stationRatePerSecond: e.STATION_RATE_PER_SECOND,
     stationLanguage: e.STATION_LANGUAGE,
     clockSkewThresholdMs: e.CLOCK_SKEW_THRESHOLD_SECONDS * 1000,
+    floor: { shiftStarts: e.SHIFT_HOURS, blockedQueue: e.BLOCKED_QUEUE },
+    parkedAlertMinutes: e.PARKED_ALERT_MINUTES,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     diskWarnFreeBytes: e.DISK_WARN_FREE_MB * 1024 * 1024,

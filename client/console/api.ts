@@ -35,7 +35,7 @@ export interface ConsoleApi {
   board(filters: BoardFilters): Promise<Answer<Board>>;
 }
 
-async function request<T>(
+export async function request<T>(
   fetcher: typeof fetch,
   url: string,
   init: RequestInit,

@@ -1,58 +1,115 @@
 /**
- * @module The console's screen: the session decides between sign-in and the board. Signed in, the
- * board is fetched first and the live stream opened after its cursor (no change in between is
- * lost); every reported change refetches the board (throttled, board-model.ts); a resync reloads it.
+ * @module The console's shell: the session decides between sign-in and the pages. Signed in, it
+ * reads the board's cursor, opens the one live stream after it (no change in between is lost) and
+ * hands each change to the open page through the live bus; the page is chosen by the hash
+ * (router.ts). Pages fetch their own data and refetch when the bus reports their kind of change.
  */
 import { useEffect, useMemo } from 'preact/hooks';
 import { useModel } from '../state/use-model';
-import type { ConsoleApi } from './api';
+import type { ConsoleApi, ConsoleSession } from './api';
+import { NO_FILTERS } from './api';
 import { useConsoleText } from './i18n/language';
 import { BoardModel } from './models/board-model';
+import { LiveBus } from './models/live-bus';
 import type { LiveClock, OpenSource } from './models/live-model';
 import { LiveModel, systemClock } from './models/live-model';
 import { SessionModel } from './models/session-model';
+import type { PageProps } from './page';
+import type { ConsolePage, HashWindow } from './router';
+import { RouteModel } from './router';
 import { BoardView } from './views/board';
+import { DisplaysPage } from './views/displays';
+import { FiguresPage } from './views/figures';
 import { Header } from './views/header';
+import { InboxPage } from './views/inbox';
+import { Nav } from './views/nav';
 import { SignIn } from './views/sign-in';
+import { StationsPage } from './views/stations';
+import { TracePage } from './views/trace';
 
 export interface ConsoleDeps {
   api: ConsoleApi;
   openSource: OpenSource;
+  /** Same-origin fetch for the pages' own requests. */
+  fetcher: typeof fetch;
+  window: HashWindow;
   clock?: LiveClock;
 }
 
-function FloorBoard(props: ConsoleDeps & { session: SessionModel }) {
+function BoardPage(props: PageProps & { api: ConsoleApi }) {
+  const board = useMemo(
+    () => new BoardModel(props.api, props.signedOut, props.clock),
+    [props.api, props.signedOut, props.clock],
+  );
+  useEffect(() => {
+    void board.load();
+    const stop = props.bus.subscribe({
+      kinds: ['token', 'station'],
+      changes: () => board.refresh(),
+      reload: () => board.refresh(),
+    });
+    return () => {
+      stop();
+      board.stop();
+    };
+  }, [board, props.bus]);
+  return <BoardView state={useModel(board)} onFilters={(filters) => void board.setFilters(filters)} />;
+}
+
+function SignedIn(props: ConsoleDeps & { sessionModel: SessionModel; session: ConsoleSession }) {
   const clock = props.clock ?? systemClock;
-  const { board, live } = useMemo(() => {
-    const board = new BoardModel(props.api, () => props.session.ended(), clock);
+  // Built once per sign-in: pages key their models on these, so they must not change per render.
+  const { bus, live, router, go, signedOut } = useMemo(() => {
+    const bus = new LiveBus();
+    const router = new RouteModel(props.window);
     const live = new LiveModel(
       props.openSource,
       {
-        changes: () => board.refresh(),
-        reload: () => board.refresh(),
-        closed: () => void props.session.check(),
+        changes: (message) => bus.publish(message),
+        reload: () => bus.reload(),
+        closed: () => void props.sessionModel.check(),
       },
       clock,
     );
-    return { board, live };
-  }, [props.api, props.openSource, props.session, clock]);
+    const go = (name: ConsolePage, param: string | null = null) => router.go(name, param);
+    const signedOut = () => void props.sessionModel.check();
+    return { bus, live, router, go, signedOut };
+  }, [props.openSource, props.sessionModel, props.window, clock]);
   useEffect(() => {
     let stopped = false;
-    void board.load().then(() => {
-      if (!stopped) live.start(board.get().board?.cursor ?? 0);
+    // The stream starts after the board's cursor: whatever a page reads after this is covered.
+    void props.api.board(NO_FILTERS).then((answer) => {
+      if (stopped) return;
+      if (!answer.ok && answer.failure.status === 401) return void props.sessionModel.check();
+      live.start(answer.ok ? answer.value.cursor : 0);
     });
     return () => {
       stopped = true;
       live.stop();
-      board.stop();
+      router.stop();
     };
-  }, [board, live]);
+  }, [live, router, props.api, props.sessionModel]);
+  const route = useModel(router);
+  const liveState = useModel(live);
+  const page: PageProps = {
+    fetcher: props.fetcher,
+    session: props.session,
+    bus,
+    clock,
+    param: route.param,
+    go,
+    signedOut,
+  };
   return (
-    <BoardView
-      state={useModel(board)}
-      live={useModel(live)}
-      onFilters={(filters) => void board.setFilters(filters)}
-    />
+    <>
+      <Nav route={route} role={props.session.role} live={liveState} />
+      {route.page === 'board' && <BoardPage {...page} api={props.api} />}
+      {route.page === 'inbox' && <InboxPage {...page} />}
+      {route.page === 'trace' && <TracePage {...page} />}
+      {route.page === 'figures' && <FiguresPage {...page} />}
+      {route.page === 'stations' && <StationsPage {...page} />}
+      {route.page === 'displays' && <DisplaysPage {...page} />}
+    </>
   );
 }
 
@@ -77,7 +134,7 @@ export function ConsoleApp(props: ConsoleDeps) {
       {state.kind === 'signed-out' && (
         <SignIn state={state} onSignIn={(username, password) => void session.signIn(username, password)} />
       )}
-      {state.kind === 'signed-in' && <FloorBoard {...props} session={session} />}
+      {state.kind === 'signed-in' && <SignedIn {...props} sessionModel={session} session={state.session} />}
     </>
   );
 }

@@ -12,17 +12,6 @@ import { pageLimit } from '../supervisor/paging';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
 
-export const DEFAULT_PARKED_ALERT_MINUTES = 30;
-
-/** PARKED_ALERT_MINUTES: read when the routes are built, so a bad value stops the start. */
-export function parkedAlertMinutes(env: Record<string, string | undefined> = process.env): number {
-  const text = env['PARKED_ALERT_MINUTES'] ?? String(DEFAULT_PARKED_ALERT_MINUTES);
-  const minutes = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(minutes))
-    throw new Error(`PARKED_ALERT_MINUTES: "${text}" is not a whole number of minutes, 0 or more`);
-  return minutes;
-}
-
 /** A problem_state row and what its source says, before it becomes a Problem. */
 export interface ProblemRow {
   pid: number;

@@ -9,37 +9,18 @@
  */
 import type Database from 'better-sqlite3';
 import type { EdgeType, NodeType } from '../../shared/domain';
-import {
-  DEFAULT_BLOCKED_QUEUE,
-  DEFAULT_SHIFT_HOURS,
-  hourBucket,
-  nodeFlags,
-  parseShiftHours,
-  placeNodes,
-  shiftStart,
-} from '../../shared/floor-board';
+import { hourBucket, nodeFlags, placeNodes, shiftStart } from '../../shared/floor-board';
 import type { Board, BoardNode } from '../../shared/supervisor-api';
 import { BOARD_ACTIVE_SHOWN } from '../../shared/supervisor-api';
 import { DomainError, attempt } from '../errors';
 import type { Result } from '../errors';
 import { publishedRouting } from '../reference/reference-data';
 
-/** SHIFT_HOURS and BLOCKED_QUEUE, read once when the routes are built. */
+/** The board's settings (SHIFT_HOURS and BLOCKED_QUEUE, read with the rest in config.ts). */
 export interface FloorSettings {
   /** Shift starts, minutes after local midnight, sorted. */
   shiftStarts: number[];
   blockedQueue: number;
-}
-
-/** Reads the board's settings from the environment; a bad value stops the start with its name. */
-export function floorSettings(env: Record<string, string | undefined> = process.env): FloorSettings {
-  const shifts = parseShiftHours(env['SHIFT_HOURS'] ?? DEFAULT_SHIFT_HOURS);
-  if (typeof shifts === 'string') throw new Error(shifts);
-  const blockedText = env['BLOCKED_QUEUE'] ?? String(DEFAULT_BLOCKED_QUEUE);
-  const blockedQueue = Number(blockedText);
-  if (!/^\d+$/.test(blockedText.trim()) || !Number.isSafeInteger(blockedQueue) || blockedQueue < 1)
-    throw new Error(`BLOCKED_QUEUE: "${blockedText}" is not a whole number of tokens, 1 or more`);
-  return { shiftStarts: shifts, blockedQueue };
 }
 
 export interface BoardFilters {

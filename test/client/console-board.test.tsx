@@ -104,13 +104,7 @@ function fakeApi(boards: Board[]): ConsoleApi & { asked: BoardFilters[] } {
 }
 
 function Board_(props: { model: BoardModel }) {
-  return (
-    <BoardView
-      state={useModel(props.model)}
-      live={{ kind: 'live', lastChangeAt: null }}
-      onFilters={() => {}}
-    />
-  );
+  return <BoardView state={useModel(props.model)} onFilters={() => {}} />;
 }
 
 const cardCodes = () => [...document.querySelectorAll('[data-node]')].map((c) => c.getAttribute('data-node'));

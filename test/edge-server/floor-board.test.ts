@@ -4,6 +4,7 @@
  * once, bad parameters named in a 400, and station credentials refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../edge-server/config';
 import type { Board, BoardNode } from '../../shared/supervisor-api';
 import {
   boardSchema,
@@ -211,5 +212,28 @@ describe('paged lists', () => {
     for (const path of ['/board', '/tokens', '/conflicts', '/parked']) {
       expect((await get(path, token)).status, path).toBe(403);
     }
+  });
+});
+
+describe('floor settings', () => {
+  const load = (env: Record<string, string>) => () => loadConfig({ DATA_DIR: '/tmp/unused', ...env });
+
+  it('SV-13, SV-20: SHIFT_HOURS, BLOCKED_QUEUE and PARKED_ALERT_MINUTES are read with the other settings', () => {
+    const config = load({
+      SHIFT_HOURS: '22:00, 06:00,14:00',
+      BLOCKED_QUEUE: '7',
+      PARKED_ALERT_MINUTES: '0',
+    })();
+    expect(config.floor).toEqual({ shiftStarts: [6 * 60, 14 * 60, 22 * 60], blockedQueue: 7 });
+    expect(config.parkedAlertMinutes).toBe(0);
+    expect(load({})().floor.blockedQueue).toBe(20);
+  });
+
+  it('SV-13, SV-20: a bad value stops the start with a message naming the setting', () => {
+    expect(load({ SHIFT_HOURS: '25:00' })).toThrow(ConfigError);
+    expect(load({ SHIFT_HOURS: '25:00' })).toThrow('SHIFT_HOURS: "25:00" is not a time of day as HH:MM');
+    expect(load({ BLOCKED_QUEUE: '0' })).toThrow('BLOCKED_QUEUE: a whole number of tokens, 1 or more');
+    expect(load({ BLOCKED_QUEUE: 'lots' })).toThrow('BLOCKED_QUEUE: a whole number of tokens, 1 or more');
+    expect(load({ PARKED_ALERT_MINUTES: '-5' })).toThrow('PARKED_ALERT_MINUTES: a whole number of minutes');
   });
 });

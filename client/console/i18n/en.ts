@@ -5,6 +5,12 @@
  */
 import { plural } from '../../i18n/plural';
 import { words } from '../../i18n/en/words';
+import { inboxEn } from './areas/inbox';
+import { traceEn } from './areas/trace';
+import { figuresEn } from './areas/figures';
+import { stationsEn } from './areas/stations';
+import { displaysEn } from './areas/displays';
+import { wallEn } from './areas/wall';
 
 const duration = {
   seconds: (p: { n: number }) => `${p.n} s`,
@@ -14,12 +20,27 @@ const duration = {
 
 export const consoleEn = {
   words,
+  inbox: inboxEn,
+  trace: traceEn,
+  figures: figuresEn,
+  stations: stationsEn,
+  displays: displaysEn,
+  wall: wallEn,
   duration,
   app: {
     name: 'Supervisor console',
     board: 'Floor board',
     signOut: 'Sign out',
     signedInAs: (p: { username: string }) => `Signed in as ${p.username}`,
+    pages: 'Pages',
+    page: {
+      board: 'Floor board',
+      inbox: 'Exceptions',
+      trace: 'Trace a serial',
+      figures: 'Shift figures',
+      stations: 'Stations',
+      displays: 'Wall displays',
+    },
   },
   signIn: {
     heading: 'Sign in to the supervisor console',

@@ -1,9 +1,21 @@
 /** @module The supervisor console's Thai: typed from the English, so a missing key is a type error. */
 import { words } from '../../i18n/th/words';
 import type { ConsoleCatalogue } from './en';
+import { inboxTh } from './areas/inbox';
+import { traceTh } from './areas/trace';
+import { figuresTh } from './areas/figures';
+import { stationsTh } from './areas/stations';
+import { displaysTh } from './areas/displays';
+import { wallTh } from './areas/wall';
 
 export const consoleTh: ConsoleCatalogue = {
   words,
+  inbox: inboxTh,
+  trace: traceTh,
+  figures: figuresTh,
+  stations: stationsTh,
+  displays: displaysTh,
+  wall: wallTh,
   duration: {
     seconds: (p) => `${p.n} วินาที`,
     minutes: (p) => `${p.n} นาที`,
@@ -14,6 +26,15 @@ export const consoleTh: ConsoleCatalogue = {
     board: 'กระดานหน้างาน',
     signOut: 'ออกจากระบบ',
     signedInAs: (p) => `เข้าสู่ระบบเป็น ${p.username}`,
+    pages: 'หน้า',
+    page: {
+      board: 'กระดานหน้างาน',
+      inbox: 'รายการปัญหา',
+      trace: 'ติดตามซีเรียล',
+      figures: 'ตัวเลขประจำกะ',
+      stations: 'สถานี',
+      displays: 'จอแสดงผลติดผนัง',
+    },
   },
   signIn: {
     heading: 'เข้าสู่ระบบคอนโซลหัวหน้างาน',

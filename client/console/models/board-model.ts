@@ -10,6 +10,7 @@ import { Model } from '../../state/model';
 import type { BoardFilters, ConsoleApi } from '../api';
 import { NO_FILTERS } from '../api';
 import type { LiveClock } from './live-model';
+import { Refetch } from './refetch';
 import { systemClock } from './live-model';
 
 export const REFRESH_MS = 300;
@@ -82,10 +83,7 @@ function merge<T>(known: readonly T[], found: readonly T[], same: (a: T, b: T) =
 }
 
 export class BoardModel extends Model<BoardState> {
-  private inFlight = false;
-  private again = false;
-  private timer: unknown = null;
-  private lastStart = -Infinity;
+  private readonly refetch: Refetch;
   private generation = 0;
   private readonly highlightUntil = new Map<string, number>();
   private highlightTimer: unknown = null;
@@ -104,6 +102,7 @@ export class BoardModel extends Model<BoardState> {
       workCenters: [],
       unsent: null,
     });
+    this.refetch = new Refetch(() => this.fetchBoard(), REFRESH_MS, clock);
   }
 
   /** New filters: the board is fetched at once, without highlights (it is another board). */
@@ -115,48 +114,31 @@ export class BoardModel extends Model<BoardState> {
 
   /** A change was reported: fetch again, at most once per REFRESH_MS, never two at a time. */
   refresh(): void {
-    if (this.timer !== null) return;
-    if (this.inFlight) {
-      this.again = true;
-      return;
-    }
-    const wait = this.lastStart + REFRESH_MS - this.clock.now();
-    if (wait <= 0) void this.load();
-    else
-      this.timer = this.clock.setTimeout(() => {
-        this.timer = null;
-        void this.load();
-      }, wait);
+    this.refetch.request();
   }
 
   stop(): void {
-    for (const timer of [this.timer, this.highlightTimer]) if (timer !== null) this.clock.clearTimeout(timer);
-    this.timer = null;
+    this.refetch.stop();
+    if (this.highlightTimer !== null) this.clock.clearTimeout(this.highlightTimer);
     this.highlightTimer = null;
     this.generation += 1;
   }
 
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    return this.refetch.run();
+  }
+
+  private async fetchBoard(): Promise<void> {
     const generation = this.generation;
-    this.inFlight = true;
-    this.lastStart = this.clock.now();
     const answer = await this.api.board(this.get().filters);
-    this.inFlight = false;
     if (generation !== this.generation) return; // filters changed meanwhile: that load wins
     if (!answer.ok) {
       if (answer.failure.status === 401) return this.unauthorized();
       this.patch({ failed: true });
-      this.timer ??= this.clock.setTimeout(() => {
-        this.timer = null;
-        void this.load();
-      }, RETRY_MS);
+      this.refetch.later(RETRY_MS);
       return;
     }
     this.show(orderBoard(answer.value));
-    if (this.again) {
-      this.again = false;
-      this.refresh();
-    }
   }
 
   private show(board: Board): void {

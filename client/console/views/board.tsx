@@ -12,8 +12,6 @@ import type { ConsoleCatalogue } from '../i18n/en';
 import { useConsoleText } from '../i18n/language';
 import type { BoardState, Unsent } from '../models/board-model';
 import { nodeKey } from '../models/board-model';
-import type { LiveState } from '../models/live-model';
-import { LiveIndicator } from './live-indicator';
 
 /** "45 s", "12 min", "2 h 5 min". */
 export function formatDuration(t: ConsoleCatalogue, seconds: number): string {
@@ -184,18 +182,13 @@ function Totals(props: { board: Board }) {
   return <p class="totals">{t.board.totals(sum)}</p>;
 }
 
-export function BoardView(props: {
-  state: BoardState;
-  live: LiveState;
-  onFilters: (filters: BoardFilters) => void;
-}) {
+export function BoardView(props: { state: BoardState; onFilters: (filters: BoardFilters) => void }) {
   const { t } = useConsoleText();
   const { board, failed, highlighted, unsent } = props.state;
   return (
     <main class="board">
       <div class="board-bar">
         <h2>{t.app.board}</h2>
-        <LiveIndicator state={props.live} />
       </div>
       <Filters state={props.state} onFilters={props.onFilters} />
       {failed && (

@@ -28,7 +28,7 @@ import {
   RESOLVE_ACTIONS,
   resolveRequestSchema,
 } from '../../../shared/exceptions-api';
-import { listProblems, parkedAlertMinutes } from '../../exceptions/inbox';
+import { listProblems } from '../../exceptions/inbox';
 import { acknowledgeProblem, resolveProblem } from '../../exceptions/actions';
 import { listAudit } from '../../exceptions/audit';
 
@@ -105,8 +105,7 @@ async function bodyObject(c: Context<AuthEnv>, optional: boolean): Promise<Recor
 }
 
 export function exceptionRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
-  // PARKED_ALERT_MINUTES: read when the routes are built, so a bad value stops the start.
-  const alertMinutes = parkedAlertMinutes();
+  const alertMinutes = core.config.parkedAlertMinutes;
   return new ApiRoutes<AuthEnv>({ tags: [TAGS.supervisor] })
     .use(requireRole('supervisor', 'admin'))
     .route('/', actionRoutes(core))

@@ -26,7 +26,7 @@ import {
   tokenPageSchema,
 } from '../../../shared/supervisor-api';
 import type { FloorSettings } from '../../supervisor/board';
-import { floorSettings, readBoard } from '../../supervisor/board';
+import { readBoard } from '../../supervisor/board';
 import { listConflictsPage, listParkedPage, listTokens } from '../../supervisor/paging';
 import {
   nodeQueueSchema,
@@ -74,8 +74,7 @@ const queryOf = (c: { req: { query: () => Record<string, string> } }): Record<st
   c.req.query();
 
 export function supervisorRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
-  // SHIFT_HOURS and BLOCKED_QUEUE: read when the routes are built, so a bad value stops the start.
-  const settings = floorSettings();
+  const settings = core.config.floor;
   return new ApiRoutes<AuthEnv>({ tags: [TAGS.supervisor] })
     .use(requireRole('supervisor', 'admin'))
     .route('/', boardRoutes(core, settings))

@@ -1,0 +1,62 @@
+/**
+ * @module "Something changed, fetch again": at most one fetch per interval, never two at a time,
+ * and a change reported during a fetch fetches once more after it. Every console view that follows
+ * the live stream refetches through one of these instead of patching its state from the changes,
+ * so the server's answer stays the one source of truth.
+ */
+import type { LiveClock } from './live-model';
+import { systemClock } from './live-model';
+
+export class Refetch {
+  private inFlight = false;
+  private again = false;
+  private timer: unknown = null;
+  private lastStart = -Infinity;
+
+  constructor(
+    private readonly fetchNow: () => Promise<void>,
+    private readonly intervalMs: number,
+    private readonly clock: LiveClock = systemClock,
+  ) {}
+
+  /** A change was reported: fetch now or once the interval since the last fetch has passed. */
+  request(): void {
+    if (this.timer !== null) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    const wait = this.lastStart + this.intervalMs - this.clock.now();
+    if (wait <= 0) void this.run();
+    else this.later(wait);
+  }
+
+  /** Fetches once `ms` from now (a retry after a failure), unless one is already due. */
+  later(ms: number): void {
+    this.timer ??= this.clock.setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, ms);
+  }
+
+  /** Fetches at once (a first load, new filters); a change reported meanwhile fetches again after. */
+  async run(): Promise<void> {
+    this.inFlight = true;
+    this.lastStart = this.clock.now();
+    try {
+      await this.fetchNow();
+    } finally {
+      this.inFlight = false;
+    }
+    if (this.again) {
+      this.again = false;
+      this.request();
+    }
+  }
+
+  stop(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.again = false;
+  }
+}
