@@ -26,6 +26,7 @@ import { stationRoutes } from './routes/station';
 import { supervisorRoutes } from './routes/supervisor';
 import { liveRoutes } from './routes/live';
 import { exceptionRoutes } from './routes/exceptions';
+import { figureRoutes } from './routes/figures';
 import { traceRoutes } from './routes/trace';
 import type { EdgeCore } from '../edge';
 
@@ -98,6 +99,7 @@ export function createApi(core: EdgeCore, options: AppOptions = {}): ApiRoutes {
   secured.route('/supervisor/stream', liveRoutes(core));
   secured.route('/supervisor', exceptionRoutes(core));
   secured.route('/supervisor/trace', traceRoutes(core));
+  secured.route('/supervisor/figures', figureRoutes(core));
   api.route('/api/v1', secured);
   api.route('/', caRoutes(options.https ?? null));
   serveClient(app);
