@@ -20,7 +20,7 @@ export const LIVE_STREAM_PATH = '/api/v1/supervisor/stream';
 
 export const LIVE_EVENTS = { changes: 'changes', ready: 'ready', resync: 'resync' } as const;
 
-export const LIVE_CHANGE_KINDS = ['token', 'conflict', 'parked', 'station'] as const;
+export const LIVE_CHANGE_KINDS = ['token', 'conflict', 'parked', 'station', 'problem'] as const;
 export type LiveChangeKind = (typeof LIVE_CHANGE_KINDS)[number];
 
 /** A change cursor: a whole number, 0 before the first change. */
@@ -33,6 +33,10 @@ const cursorSchema = z.int().check(z.minimum(0));
  *   conflict: ref = conflict id, code/node of its event, status 'open', 'applied' or 'discarded'
  *   parked:   ref = the event's row id, code/node of the event, status 'parked' or 'released'
  *   station:  ref = station id, code = its name: it made contact (a push)
+ *   problem:  ref = the problem's id in the exceptions inbox (shared/exceptions-api.ts), code = its
+ *             kind (conflict, parked, dead_letter, refused), status = its state after the change
+ *             (open, acknowledged, resolved): someone took it up or resolved it, or a dead letter
+ *             or a refused event appeared (conflicts and parked events also say so as their own kind)
  */
 export const liveChangeSchema = z.object({
   cursor: cursorSchema,

@@ -15,6 +15,7 @@ import { startServer } from '../../edge-server/http/server';
 import type { RunningServer } from '../../edge-server/http/server';
 import type { DemoFile } from '../../edge-server/ops/demo';
 import { loadDemo } from '../../edge-server/ops/demo';
+import { expireParkedEvents } from '../../edge-server/ingest/conflicts';
 import { TestStation, tempDir, testConfig } from '../support/edge';
 import type { SseMessage, SseStream } from '../support/sse';
 import { openSse } from '../support/sse';
@@ -217,6 +218,42 @@ describe('the live stream (SV-12)', () => {
       for (const s of streams) expect(allChanges(s.messages)).toEqual(first);
     } finally {
       for (const s of streams) s.close();
+    }
+  });
+
+  it('SV-29: a problem taken up or resolved, and a dead letter appearing or sent again, reach the stream as kind problem', async () => {
+    const stream = await openSse(streamUrl(), auth());
+    const problem = (ref: number, code: string, status: string) => (m: SseMessage) =>
+      changesOf(m).some(
+        (c) => c.kind === 'problem' && c.ref === ref && c.code === code && c.status === status,
+      );
+    const act = async (path: string, body: unknown) => {
+      const res = await fetch(`${edge.url}/api/v1/supervisor/exceptions/${path}`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    try {
+      await stream.next((m) => m.event === 'ready');
+      expect((await edge.station('WC-SEW').send('start', 'WL-DEMO-0002', 'SEW')).status).toBe('parked');
+      expireParkedEvents(edge.core, new Date(Date.now() + 365 * 86_400_000));
+      const conflictId = edge.core.db.prepare('SELECT max(id) FROM conflict').pluck().get() as number;
+      await stream.next((m) => changesOf(m).some((c) => c.kind === 'conflict' && c.ref === conflictId));
+      await act(`conflict/${conflictId}/acknowledge`, {});
+      await stream.next(problem(conflictId, 'conflict', 'acknowledged'), { timeoutMs: 1_000 });
+      await act(`conflict/${conflictId}/resolve`, { action: 'apply', reason: 'Sewn on paper' });
+      await stream.next(problem(conflictId, 'conflict', 'resolved'), { timeoutMs: 1_000 });
+
+      const outboxId = edge.core.db.prepare('SELECT max(id) FROM upstream_outbox').pluck().get() as number;
+      edge.core.db.prepare("UPDATE upstream_outbox SET status = 'dead' WHERE id = ?").run(outboxId);
+      edge.core.live.poke(); // a write outside a request (the forwarder pokes the feed itself)
+      await stream.next(problem(outboxId, 'dead_letter', 'open'));
+      await act(`dead_letter/${outboxId}/resolve`, { action: 'resend', reason: 'Upstream fixed' });
+      await stream.next(problem(outboxId, 'dead_letter', 'resolved'), { timeoutMs: 1_000 });
+    } finally {
+      stream.close();
     }
   });
 
