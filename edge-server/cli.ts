@@ -11,6 +11,7 @@ import { addOperator, addUser } from './admin/people';
 import { importRouting } from './admin/routings';
 import { enrollmentLinks, enrollStation, revokeStation, setStationLanguage } from './admin/stations';
 import { createTicket } from './admin/tickets';
+import { issueDisplay, listDisplays, revokeDisplay, wallLinks } from './admin/displays';
 import type { Config } from './config';
 import { loadConfig } from './config';
 import { migrate } from './db/migrate';
@@ -38,6 +39,10 @@ const USAGE = `usage: npm run edge -- <command> [options]
   station-language --name N --language th|en|site   the language a station's screen speaks from its
                                  next snapshot on (site: STATION_LANGUAGE again)
   revoke-station --name N
+  issue-display --name N         a wall display (a TV showing the floor board): prints its link, with
+                                 its QR code (shown once; the link holds the display's secret)
+  list-displays                  the wall displays: issued, last seen, revoked
+  revoke-display --name N        the display's link stops working (its open board stops within 15 s)
   add-operator --badge B [--name "Full Name"] [--pin 1234]
   add-user --username U --role supervisor|admin --password P
   enroll-site --code SITE [--relays]   hub mode: a credential for a site that forwards here (shown
@@ -220,6 +225,27 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
   'revoke-station': (core, { values, now }) => {
     valueOf(revokeStation(core.db, values.name ?? '', now));
     console.log(`revoked ${values.name}`);
+    return 0;
+  },
+  'issue-display': (core, { config, values, now }) => {
+    const { display, secret } = valueOf(issueDisplay(core.db, { name: values.name ?? '' }, 'cli', now));
+    const [link, ...others] = wallLinks(config, secret);
+    print({ display, secret });
+    console.log(
+      `\nwall link for ${display.name} (open it on the TV; it works until the display is revoked):`,
+    );
+    console.log(link);
+    for (const other of others) console.log(`  or ${other}`);
+    if (link) console.log(renderUnicodeCompact(link, { border: 2 }));
+    return 0;
+  },
+  'list-displays': (core) => {
+    print(listDisplays(core.db));
+    return 0;
+  },
+  'revoke-display': (core, { values, now }) => {
+    valueOf(revokeDisplay(core.db, values.name ?? '', now));
+    console.log(`revoked display ${values.name}`);
     return 0;
   },
   'add-operator': (core, { values, now }) => {

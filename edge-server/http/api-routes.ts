@@ -34,7 +34,8 @@ export interface Tag {
   description: string;
 }
 
-export type SecurityScheme = 'stationToken' | 'session' | 'consoleCookie' | 'siteCredential';
+export type SecurityScheme =
+  'stationToken' | 'session' | 'consoleCookie' | 'siteCredential' | 'displayToken' | 'displayCookie';
 /** One way to be let in: a scheme and, for sessions, the roles it needs (OpenAPI 3.1 allows role names). */
 export type SecurityRequirement = Partial<Record<SecurityScheme, readonly string[]>>;
 

@@ -28,6 +28,7 @@ import { liveRoutes } from './routes/live';
 import { exceptionRoutes } from './routes/exceptions';
 import { figureRoutes } from './routes/figures';
 import { traceRoutes } from './routes/trace';
+import { wallRoutes, wallSessionRoutes } from './routes/wall';
 import type { EdgeCore } from '../edge';
 
 export interface AppOptions {
@@ -90,6 +91,8 @@ export function createApi(core: EdgeCore, options: AppOptions = {}): ApiRoutes {
   api.route('/api/v1/auth', authRoutes(core));
   // An enrollment link's one-time code is the credential there: no token yet.
   api.route('/api/v1', enrollRoutes(core));
+  // A wall display's link: its secret is the credential there (SV-62).
+  api.route('/api/v1/wall', wallSessionRoutes(core));
 
   const secured = new ApiRoutes<AuthEnv>().use(authenticate(core));
   secured.route('/events', eventRoutes(core));
@@ -100,6 +103,7 @@ export function createApi(core: EdgeCore, options: AppOptions = {}): ApiRoutes {
   secured.route('/supervisor', exceptionRoutes(core));
   secured.route('/supervisor/trace', traceRoutes(core));
   secured.route('/supervisor/figures', figureRoutes(core));
+  secured.route('/wall', wallRoutes(core));
   api.route('/api/v1', secured);
   api.route('/', caRoutes(options.https ?? null));
   serveClient(app);

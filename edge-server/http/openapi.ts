@@ -17,6 +17,7 @@ import {
   tokenRefSchema,
 } from '../../shared/protocol';
 import { CONSOLE_COOKIE } from '../auth/console-cookie';
+import { DISPLAY_COOKIE } from '../auth/display-cookie';
 import type { Answer, ErrorStatus, NamedSchema, Operation, Schema, SecurityScheme, Tag } from './api-routes';
 
 type Json = Record<string, unknown>;
@@ -40,12 +41,18 @@ export const TAGS = {
   auth: { name: 'auth', description: 'Supervisor and admin sessions' },
   admin: {
     name: 'admin',
-    description: 'Reference data: routings, job tickets, stations, operators, users, sites (admin role)',
+    description:
+      'Reference data: routings, job tickets, stations, operators, users, sites, wall displays (admin role)',
   },
   supervisor: {
     name: 'supervisor',
     description:
       'Queues, station health, conflicts, parked events, traces and forwarding (supervisor or admin)',
+  },
+  wall: {
+    name: 'wall',
+    description:
+      'A wall display (a TV) reads the floor board and its live stream, with a credential an admin issues and revokes',
   },
   service: {
     name: 'service',
@@ -84,6 +91,19 @@ const SECURITY_SCHEMES: Record<SecurityScheme, Json> = {
     type: 'http',
     scheme: 'bearer',
     description: 'A site credential from POST /api/v1/admin/sites: another site forwarding to this hub',
+  },
+  displayToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A wall display’s secret (dsp_…) from POST /api/v1/admin/displays: reads /api/v1/wall only, 403 elsewhere',
+  },
+  displayCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: DISPLAY_COOKIE,
+    description:
+      'A wall display’s cookie from POST /api/v1/wall/session (HttpOnly, SameSite=Strict, Path=/api/v1/wall): reads /api/v1/wall only, 403 elsewhere; revoking the display ends it at once',
   },
 };
 

@@ -46,6 +46,11 @@ export interface LiveSink {
 export interface LiveSession {
   tokenHash: string;
   expiresAt: string;
+  /**
+   * Asked at each heartbeat: false ends the stream (a wall display revoked by another process,
+   * the CLI, which no endSession() call reaches).
+   */
+  stillValid?: () => boolean;
 }
 
 interface Subscriber {
@@ -181,7 +186,7 @@ export class ChangeFeed {
   private heartbeat(): void {
     const now = this.clock().toISOString();
     for (const s of this.subscribers) {
-      if (s.session && s.session.expiresAt <= now) this.drop(s);
+      if (s.session && (s.session.expiresAt <= now || s.session.stillValid?.() === false)) this.drop(s);
       else this.send(s, HEARTBEAT);
     }
   }

@@ -117,7 +117,18 @@ describe('the served document', () => {
       { session: ['supervisor', 'admin'] },
       { consoleCookie: ['supervisor', 'admin'] },
     ]);
+    expect(security('get', '/api/v1/wall/board')).toEqual([
+      { displayCookie: [] },
+      { displayToken: [] },
+      { session: ['supervisor', 'admin'] },
+      { consoleCookie: ['supervisor', 'admin'] },
+    ]);
+    expect(security('get', '/api/v1/admin/displays')).toEqual([
+      { session: ['admin'] },
+      { consoleCookie: ['admin'] },
+    ]);
     for (const [method, path] of [
+      ['post', '/api/v1/wall/session'],
       ['get', '/api/v1/health'],
       ['get', '/api/v1/openapi.json'],
       ['get', '/metrics'],
@@ -131,7 +142,7 @@ describe('the served document', () => {
       expect(security(method, path), `${method} ${path}`).toEqual([]);
     }
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(
-      ['consoleCookie', 'session', 'siteCredential', 'stationToken'].sort(),
+      ['consoleCookie', 'displayCookie', 'displayToken', 'session', 'siteCredential', 'stationToken'].sort(),
     );
   });
 
@@ -267,6 +278,17 @@ describe('answers match the document', () => {
       token: admin,
       body: { username: 'oa-supervisor', role: 'supervisor', password: 'a-long-password' },
     });
+    // Wall displays: issued, listed, the wall signs in and reads, revoked.
+    const display = await call('issueDisplay', '/api/v1/admin/displays', {
+      token: admin,
+      body: { name: 'oa-wall' },
+    });
+    await call('listDisplays', '/api/v1/admin/displays', { token: admin });
+    await call('openWallSession', '/api/v1/wall/session', { body: { secret: display.secret } });
+    await call('getWallBoard', '/api/v1/wall/board', { token: display.secret });
+    // The stream never ends by itself (test/edge-server/displays.test.ts reads it): its 400 here.
+    await call('streamWallChanges', '/api/v1/wall/stream?after=not-a-cursor', { token: display.secret });
+    await call('revokeDisplay', '/api/v1/admin/displays/oa-wall', { token: admin });
     const site = await call('enrollSite', '/api/v1/admin/sites', { token: admin, body: { code: 'OA-SITE' } });
 
     // Hub mode: the site form of POST /api/v1/events.

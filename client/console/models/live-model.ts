@@ -71,6 +71,8 @@ export class LiveModel extends Model<LiveState> {
     private readonly open: OpenSource,
     private readonly handlers: LiveHandlers,
     private readonly clock: LiveClock = systemClock,
+    /** The stream's path: the console's, or the wall's (WALL_STREAM_PATH, the same messages). */
+    private readonly path: string = LIVE_STREAM_PATH,
   ) {
     super({ kind: 'connecting' });
   }
@@ -95,7 +97,7 @@ export class LiveModel extends Model<LiveState> {
   }
 
   private connect(): void {
-    const source = this.open(`${LIVE_STREAM_PATH}?after=${this.cursor}`);
+    const source = this.open(`${this.path}?after=${this.cursor}`);
     this.source = source;
     const mine = (run: (event: Event) => void) => (event: Event) => {
       if (this.source === source) run(event);

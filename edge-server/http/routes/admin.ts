@@ -1,4 +1,4 @@
-/** @module Admin API: routings, job tickets, stations, operators, users and sites (admin role). */
+/** @module Admin API: routings, job tickets, stations, operators, users, sites and wall displays (admin role). */
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../../shared/protocol';
@@ -28,6 +28,14 @@ import {
 } from '../../admin/stations';
 import { createTicket, createTicketSchema, ticketResultSchema } from '../../admin/tickets';
 import { enrollSite, enrollSiteSchema } from '../../hub/intake';
+import { issueDisplay, issueDisplaySchema, listDisplays, revokeDisplay } from '../../admin/displays';
+import {
+  displayIssuedSchema,
+  displayListSchema,
+  displaySchema,
+  wallLinkPath,
+} from '../../../shared/display-api';
+import { ApiError } from '../errors';
 import type { EdgeCore } from '../../edge';
 import { readBodyText, readJsonBody } from '../body';
 
@@ -93,6 +101,7 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
           c.json(unwrap(createTicket(core.db, core.system, await readJsonBody(c.req.raw), now())), 201),
       )
       .route('/stations', stationAdminRoutes(core))
+      .route('/displays', displayAdminRoutes(core))
       .post(
         '/operators',
         {
@@ -196,6 +205,70 @@ function stationAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       (c) => {
         unwrap(revokeStation(core.db, c.req.param('name'), now()));
         core.reference.refresh(); // its token stops working at once in this process
+        return c.body(null, 204);
+      },
+    );
+}
+
+const DISPLAY = { name: 'Display', schema: displaySchema };
+
+/** Wall displays (SV-60): issued with their link (shown once), listed without secrets, revoked at once. */
+function displayAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
+  const now = (): string => core.clock().toISOString();
+  return new ApiRoutes<AuthEnv>()
+    .post(
+      '/',
+      {
+        operationId: 'issueDisplay',
+        summary: 'Issue a wall display: its link (with its secret) and the secret, shown once',
+        description:
+          'Open `link` on the TV (or scan it as a QR code): the wall signs in with it and drops the secret from its address. Only the secret’s hash is kept. A revoked name may be issued again (a new secret); a name in use is 409.',
+        body: { name: 'DisplayRequest', schema: issueDisplaySchema, maxBytes: MAX_BODY_BYTES },
+        responses: {
+          201: {
+            description: 'Issued',
+            json: { name: 'DisplayIssued', schema: displayIssuedSchema, parts: [DISPLAY] },
+          },
+        },
+        errors: [409],
+      },
+      async (c) => {
+        const principal = c.get('principal');
+        if (principal.kind !== 'user')
+          throw new ApiError('FORBIDDEN', 'This endpoint needs an admin account');
+        const input = await readJsonBody(c.req.raw);
+        const { display, secret } = unwrap(issueDisplay(core.db, input, principal.username, now()));
+        const linkPath = wallLinkPath(secret);
+        const link = `${new URL(c.req.url).origin}${linkPath}`;
+        return c.json({ display, secret, linkPath, link }, 201);
+      },
+    )
+    .get(
+      '/',
+      {
+        operationId: 'listDisplays',
+        summary: 'The wall displays: name, who issued it and when, last contact, revoked when (no secrets)',
+        responses: {
+          200: {
+            description: 'The displays',
+            json: { name: 'DisplayList', schema: displayListSchema, parts: [DISPLAY] },
+          },
+        },
+      },
+      (c) => c.json({ displays: listDisplays(core.db) }),
+    )
+    .delete(
+      '/:name',
+      {
+        operationId: 'revokeDisplay',
+        summary: 'Revoke a wall display: its next request is a 401 and its open streams end now',
+        params: z.object({ name: z.string().describe('The display’s name') }),
+        responses: { 204: { description: 'Revoked' } },
+        errors: [404],
+      },
+      (c) => {
+        const secretHash = unwrap(revokeDisplay(core.db, c.req.param('name'), now()));
+        core.live.endSession(secretHash);
         return c.body(null, 204);
       },
     );
