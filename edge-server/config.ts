@@ -35,6 +35,12 @@ const envSchema = z.object({
       error: (issue) => `must be ${STATION_LANGUAGES.join(' or ')}, not "${String(issue.input)}"`,
     })
     .default('th'),
+  /** A station not heard from (no push, no heartbeat) for longer than this is "not reporting". */
+  STATION_QUIET_SECONDS: z.coerce
+    .number({ error: 'a whole number of seconds, 1 or more' })
+    .int({ error: 'a whole number of seconds, 1 or more' })
+    .min(1, { error: 'a whole number of seconds, 1 or more' })
+    .default(120),
   /** A station whose clock is off by more than this is flagged to supervisors. */
   CLOCK_SKEW_THRESHOLD_SECONDS: z.coerce.number().positive().default(120),
   /** When shifts start, local time (e.g. 06:00,14:00,22:00): the board's "this shift". */
@@ -122,8 +128,10 @@ export interface Config {
   /** What a station's snapshot says its screen speaks when the station has no language of its own. */
   stationLanguage: StationLanguage;
   clockSkewThresholdMs: number;
-  /** The floor board's shift starts (minutes after local midnight, sorted) and blocked limit. */
-  floor: { shiftStarts: number[]; blockedQueue: number };
+  /** A station silent for longer than this many seconds is shown grey, "not reporting". */
+  stationQuietSeconds: number;
+  /** The floor board's shift starts (minutes after local midnight, sorted), blocked limit, quiet threshold. */
+  floor: { shiftStarts: number[]; blockedQueue: number; stationQuietSeconds: number };
   /** Parked events older than this many minutes are problems in the exceptions inbox. */
   parkedAlertMinutes: number;
   logLevel: string;
@@ -195,7 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stationRatePerSecond: e.STATION_RATE_PER_SECOND,
     stationLanguage: e.STATION_LANGUAGE,
     clockSkewThresholdMs: e.CLOCK_SKEW_THRESHOLD_SECONDS * 1000,
-    floor: { shiftStarts: e.SHIFT_HOURS, blockedQueue: e.BLOCKED_QUEUE },
+    stationQuietSeconds: e.STATION_QUIET_SECONDS,
+    floor: {
+      shiftStarts: e.SHIFT_HOURS,
+      blockedQueue: e.BLOCKED_QUEUE,
+      stationQuietSeconds: e.STATION_QUIET_SECONDS,
+    },
     parkedAlertMinutes: e.PARKED_ALERT_MINUTES,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

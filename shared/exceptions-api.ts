@@ -3,7 +3,7 @@
  * schemas the console parses each answer with and the edge server declares its routes with.
  *
  * A problem is one of: a conflict, an event parked longer than PARKED_ALERT_MINUTES, an upstream
- * dead letter, a refused event a station reported (not yet written: station heartbeats). Each
+ * dead letter, a refused event a station reported in a heartbeat (migration 0006). Each
  * carries a stable `code` (the console's catalogue translates it) beside `message`, plain English
  * for API clients, and the current state of its token. It goes open → acknowledged → resolved.
  */

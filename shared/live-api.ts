@@ -32,7 +32,7 @@ const cursorSchema = z.int().check(z.minimum(0));
  *   token:    ref = token id, code = its code, node/status after the change, graph = its routing's id
  *   conflict: ref = conflict id, code/node of its event, status 'open', 'applied' or 'discarded'
  *   parked:   ref = the event's row id, code/node of the event, status 'parked' or 'released'
- *   station:  ref = station id, code = its name: it made contact (a push)
+ *   station:  ref = station id, code = its name: it made contact (a push or a heartbeat)
  *   problem:  ref = the problem's id in the exceptions inbox (shared/exceptions-api.ts), code = its
  *             kind (conflict, parked, dead_letter, refused), status = its state after the change
  *             (open, acknowledged, resolved): someone took it up or resolved it, or a dead letter

@@ -155,3 +155,53 @@ export type EnrollAnswer = z.infer<typeof enrollAnswerSchema>;
 export const wireErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.array(z.unknown())) }),
 });
+
+// --- Heartbeat: what a station reports about itself (SPEC SV-40 … SV-43) ------------------------
+
+/** POST /api/v1/station/heartbeat: at least this often while the server answers. */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+/** The refused events a heartbeat names: the most recent, at most this many (the count is whole). */
+export const MAX_REFUSED_REPORTED = 50;
+/** A heartbeat's body is small: 50 refused events with their reasons fit well within it. */
+export const MAX_HEARTBEAT_BYTES = 64 * 1024;
+
+const isoTime = z.iso.datetime({ offset: true });
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const count = z.int().check(z.minimum(0));
+
+/** One refused event as the station holds it: what it was and why the server refused it. */
+export const refusedReportSchema = z.object({
+  id: text(64),
+  type: text(40),
+  code: text(128),
+  nodeCode: z.nullable(text(128)),
+  reasonCode: text(64),
+  reason: z.string().check(z.maxLength(500)),
+  /** The event's device time. */
+  occurredAt: isoTime,
+  /** When the server refused it. */
+  at: isoTime,
+});
+export type RefusedReport = z.infer<typeof refusedReportSchema>;
+
+export const heartbeatSchema = z.object({
+  /** The station's own clock when it sent this (its skew is measured from it). */
+  stationClock: isoTime,
+  appVersion: text(64),
+  /** Events recorded here and not yet delivered, and the oldest one's device time. */
+  pending: count,
+  oldestPendingAt: z.nullable(isoTime),
+  /** Every refused event it holds, and the most recent of them (at most MAX_REFUSED_REPORTED). */
+  refusedCount: count,
+  refused: z.array(refusedReportSchema).check(z.maxLength(MAX_REFUSED_REPORTED)),
+  /** navigator.storage.estimate(), where the browser tells. */
+  storage: z.nullable(
+    z.object({ usedBytes: z.number().check(z.minimum(0)), quotaBytes: z.number().check(z.minimum(0)) }),
+  ),
+  /** Since when the browser has been online without a break (null: offline, or unknown). */
+  onlineSince: z.nullable(isoTime),
+});
+export type Heartbeat = z.infer<typeof heartbeatSchema>;
+
+export const heartbeatAnswerSchema = z.object({ serverTime: z.string(), quietAfterSeconds: z.number() });
+export type HeartbeatAnswer = z.infer<typeof heartbeatAnswerSchema>;

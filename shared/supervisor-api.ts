@@ -61,6 +61,24 @@ export const boardRoutingSchema = z.object({
   nodes: z.array(boardNodeSchema),
 });
 
+/**
+ * SV-6: how complete the figures are. Stations record offline and send later: until every station
+ * has sent what it holds, the board's counts are provisional. From each station's last heartbeat.
+ */
+export const boardCompletenessSchema = z.object({
+  /** Stations whose last report held unsent events, and how many events in all. */
+  stationsWithUnsent: z.number(),
+  unsentEvents: z.number(),
+  /** Stations (enrolled, not revoked) that reported before but not within quietAfterSeconds. */
+  stationsQuiet: z.number(),
+  /** Stations that never reported: what they hold is unknown. */
+  stationsNeverReported: z.number(),
+  quietAfterSeconds: z.number(),
+  /** When the next reporting station turns quiet if it is not heard from (null: none reporting). */
+  nextQuietAt: z.nullable(z.string()),
+});
+export type BoardCompleteness = z.infer<typeof boardCompletenessSchema>;
+
 export const boardSchema = z.object({
   /** The change counter the figures are at: a live stream continues from it. */
   cursor: z.number(),
@@ -74,6 +92,7 @@ export const boardSchema = z.object({
     workCenter: z.nullable(z.string()),
   }),
   routings: z.array(boardRoutingSchema),
+  completeness: boardCompletenessSchema,
 });
 export type Board = z.infer<typeof boardSchema>;
 
@@ -143,3 +162,64 @@ export const parkedPageSchema = z.object({
   parked: z.array(parkedEventSchema),
   next: z.nullable(z.string()),
 });
+
+// --- Station health (GET /supervisor/stations, SPEC SV-44 … SV-47) -------------------------------
+
+export const STATION_STATES = ['reporting', 'quiet', 'never'] as const;
+export type StationState = (typeof STATION_STATES)[number];
+
+/** What a station last reported of itself (its heartbeat, shared/station-api.ts). */
+export const stationReportSchema = z.object({
+  reportedAt: z.string(),
+  appVersion: z.string(),
+  pending: z.number(),
+  oldestPendingAt: z.nullable(z.string()),
+  refusedCount: z.number(),
+  storage: z.nullable(z.object({ usedBytes: z.number(), quotaBytes: z.number() })),
+  onlineSince: z.nullable(z.string()),
+});
+export type StationReport = z.infer<typeof stationReportSchema>;
+
+export const seqGapSchema = z.object({
+  fromSeq: z.number(),
+  toSeq: z.number(),
+  missing: z.number(),
+  detectedAt: z.string(),
+});
+
+/** One station's health as supervisors see it. */
+export const stationHealthSchema = z.object({
+  name: z.string(),
+  workCenter: z.nullable(z.string()),
+  nodes: z.array(z.object({ routing: z.string(), nodeCode: z.string() })),
+  enrolledAt: z.string(),
+  revoked: z.boolean(),
+  /** Its last push. */
+  lastSeenAt: z.nullable(z.string()),
+  secondsSinceSeen: z.nullable(z.number()),
+  /** Its last push or heartbeat, whichever is later; null: never. */
+  lastContactAt: z.nullable(z.string()),
+  secondsSinceContact: z.nullable(z.number()),
+  /** reporting: heard from within quietAfterSeconds; quiet: not since; never: not once. */
+  state: z.enum(STATION_STATES),
+  lastSeq: z.number(),
+  /** The station's clock minus the server's, at its last push or heartbeat. */
+  clockSkewMs: z.nullable(z.number()),
+  /** The skew is beyond CLOCK_SKEW_THRESHOLD_SECONDS. */
+  clockSkewFlagged: z.boolean(),
+  parkedEvents: z.number(),
+  /** Seq numbers that never arrived: events lost on the device. */
+  seqGaps: z.array(seqGapSchema),
+  /** Its last heartbeat; null: it never sent one. */
+  report: z.nullable(stationReportSchema),
+});
+export type StationHealth = z.infer<typeof stationHealthSchema>;
+
+export const stationsHealthSchema = z.object({
+  generatedAt: z.string(),
+  /** STATION_QUIET_SECONDS: a station not heard from for longer is "not reporting". */
+  quietAfterSeconds: z.number(),
+  clockSkewThresholdSeconds: z.number(),
+  stations: z.array(stationHealthSchema),
+});
+export type StationsHealth = z.infer<typeof stationsHealthSchema>;

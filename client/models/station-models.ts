@@ -9,7 +9,9 @@ import { lazyOutbox } from '../outbox/lazy-outbox';
 import { newEventId } from '../outbox/event-id';
 import { createDuplicateFilter } from '../scan/duplicate-filter';
 import { listenForWedgeScans } from '../scan/wedge-listener';
+import { buildVersion } from '../sync/app-version';
 import { broadcastChannel, browserOnline, systemClock, webLock } from '../sync/browser-ports';
+import { HeartbeatReporter, browserStorage, heartbeatOver } from '../sync/heartbeat';
 import { PushEngine, pushOver } from '../sync/push-engine';
 import { SyncLoop } from '../sync/sync-loop';
 import { refreshUpstreamStates } from '../sync/upstream-status';
@@ -52,12 +54,21 @@ export function createStationModels(token: string, page: Window = window): Stati
   });
   const online = browserOnline(page);
   const channel = broadcastChannel(CHANNEL);
+  // SV-40: what the station holds and refused, its version, storage and clock, beside the pushes.
+  const reporter = new HeartbeatReporter({
+    outbox,
+    send: heartbeatOver(stationFetch),
+    appVersion: buildVersion(),
+    storage: browserStorage(page.navigator),
+    now,
+  });
   const sync = new SyncLoop({
     engine,
     clock: systemClock,
     online,
     lock: webLock(SYNC_LOCK),
     channel,
+    reporter,
     station: {
       pullSnapshot: () => view.pullSnapshot(),
       pullUpstream: () => refreshUpstreamStates(stationFetch, outbox, () => new Date()),

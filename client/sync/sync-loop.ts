@@ -12,11 +12,17 @@
  *   attempt ─▶ lock free? ─no─▶ (the tab holding it delivers)
  *                  └─yes─▶ drain ─done─▶ pull snapshot ─▶ delivered ─▶ tell tabs ─▶ pull upstream
  *                            └─failed / blocked─▶ (the engine waits)
- *           ─▶ show the outbox
+ *           ─▶ show the outbox ─▶ reached the server? ─yes─▶ heartbeat (when changed or due)
+ *   every 30 s, while the server answers ──▶ heartbeat (when due)
+ *
+ * The heartbeat (heartbeat.ts, SV-40) goes beside the pushes, never in their way: it is not
+ * awaited and its failures stay its own.
  */
 import type { StationResult } from '../net/station-fetch';
 import { describeProblem } from '../net/station-fetch';
 import { Model } from '../state/model';
+import { HEARTBEAT_INTERVAL_MS } from '../../shared/station-api';
+import type { StationReporter } from './heartbeat';
 import type { DrainResult, SyncStatus } from './push-engine';
 import type { LoopClock, OnlineSignal, TabChannel, TabLock } from './sync-ports';
 
@@ -53,6 +59,8 @@ export interface SyncLoopDeps {
   channel: TabChannel;
   /** Where problems are logged (the console by default). */
   log?: Pick<Console, 'warn' | 'error'>;
+  /** The station's heartbeat (heartbeat.ts); none: the loop only syncs. */
+  reporter?: StationReporter;
 }
 
 export interface SyncLoopState {
@@ -92,9 +100,13 @@ export class SyncLoop extends Model<SyncLoopState> {
       clock.every(SYNC_INTERVAL_MS, () => void this.attempt('when-due')),
       online.subscribe((isOnline) => {
         this.patch({ online: isOnline });
+        this.deps.reporter?.reachable(this.reachable());
         if (isOnline) void this.attempt('now');
       }),
       channel.subscribe(() => void this.guard(() => station.changedElsewhere())),
+      clock.every(HEARTBEAT_INTERVAL_MS, () => {
+        if (this.reachable()) void this.deps.reporter?.tick();
+      }),
     ];
     void this.attempt('now');
     return () => {
@@ -117,10 +129,20 @@ export class SyncLoop extends Model<SyncLoopState> {
     const { engine, lock, station, clock } = this.deps;
     const due = engine.get().nextAttemptAt;
     if (when === 'when-due' && due !== null && Date.parse(due) > clock.now()) return;
+    let ran = false;
     await this.guard(async () => {
-      await lock.runIfFree(() => this.drainAndPull());
+      ran = await lock.runIfFree(() => this.drainAndPull());
       await station.showOutbox();
     });
+    // Only the tab that synced reports, and only when the server answered.
+    this.deps.reporter?.reachable(this.reachable());
+    if (ran && this.reachable()) void this.deps.reporter?.afterSync();
+  }
+
+  /** Online, the last exchange got an answer, and the credential still holds. */
+  private reachable(): boolean {
+    const state = this.get();
+    return state.online && !state.noAnswer && state.push.state !== 'blocked';
   }
 
   private async drainAndPull(): Promise<void> {

@@ -1,7 +1,9 @@
 /**
  * @module A supervisor's actions on a problem (SPEC SV-22 … SV-25): acknowledge it (someone is on
  * it), or resolve it: apply or discard a conflict (the existing resolution, ingest/conflicts.ts),
- * send a dead letter again (the outbox's resend). Each runs in one transaction with its audit row
+ * send a dead letter again (the outbox's resend), discard a refused event a station reported (it
+ * never applied here: only the inbox's problem closes; the station still holds it until its
+ * operator discards it or records it again there). Each runs in one transaction with its audit row
  * and the problem's new state, so a problem is never resolved twice and never without its audit.
  */
 import type {
@@ -179,9 +181,13 @@ function act(
         } (then apply or discard it). Acknowledge it meanwhile, or move the token from a station`,
       );
     case 'refused':
-      throw new DomainError(
-        'invalid',
-        'action: a refused event is fixed at its station (send it again from there); acknowledge it here',
-      );
+      if (action !== 'discard')
+        throw new DomainError(
+          'invalid',
+          `action: a refused event is closed here by discard (with a reason); it never applied on the server, so it cannot be ${action === 'apply' ? 'applied' : 'sent again'} from here: record it again at its station`,
+        );
+      // The event never applied here and the server cannot reach into the tablet: discarding closes
+      // the problem. The station keeps showing it until its operator discards it or records it again.
+      return { outcome: 'discarded', detail: null };
   }
 }

@@ -41,24 +41,31 @@ export interface ProblemRow {
 
 /**
  * Every problem row with its source's fields (a source gone, e.g. an archived resolved conflict,
- * leaves them null). The event is the conflict's, the parked one, or the dead letter's.
+ * leaves them null). The event is the conflict's, the parked one, the dead letter's, or, for a
+ * refused event a station reported (migration 0006), what the station said of it: it never
+ * applied here, so it has no seq or operator on the server.
  */
 export const PROBLEM_SELECT = `
   SELECT p.id AS pid, p.kind, p.source_id, p.root_token_id, p.opened_at, p.state, p.state_by AS state_by_id,
     u.username AS state_by, p.state_at,
     p.state_reason, p.outcome,
     CASE p.kind WHEN 'conflict' THEN c.reason_code WHEN 'parked' THEN pk.reason_code
-      WHEN 'dead_letter' THEN 'UPSTREAM_REFUSED' END AS reason_code,
+      WHEN 'dead_letter' THEN 'UPSTREAM_REFUSED' WHEN 'refused' THEN r.reason_code END AS reason_code,
     CASE p.kind WHEN 'conflict' THEN c.reason_message WHEN 'parked' THEN pk.reason_message
-      WHEN 'dead_letter' THEN coalesce(o.last_error, 'The upstream refused the record') END AS reason_message,
+      WHEN 'dead_letter' THEN coalesce(o.last_error, 'The upstream refused the record')
+      WHEN 'refused' THEN r.reason_message END AS reason_message,
     pk.expires_at, o.attempts,
-    e.event_id, e.event_type, e.code AS event_code, e.node_code, s.name AS station, e.seq, e.operator_badge,
-    e.occurred_at
+    coalesce(e.event_id, r.event_id) AS event_id, coalesce(e.event_type, r.event_type) AS event_type,
+    coalesce(e.code, r.code) AS event_code, coalesce(e.node_code, r.node_code) AS node_code,
+    coalesce(s.name, rs.name) AS station, e.seq, e.operator_badge,
+    coalesce(e.occurred_at, r.occurred_at) AS occurred_at
   FROM problem_state p
   LEFT JOIN app_user u ON u.id = p.state_by
   LEFT JOIN conflict c ON p.kind = 'conflict' AND c.id = p.source_id
   LEFT JOIN parked_event pk ON p.kind = 'parked' AND pk.event_row_id = p.source_id
   LEFT JOIN upstream_outbox o ON p.kind = 'dead_letter' AND o.id = p.source_id
+  LEFT JOIN station_refused r ON p.kind = 'refused' AND r.id = p.source_id
+  LEFT JOIN station rs ON rs.id = r.station_id
   LEFT JOIN token_event e ON e.id = CASE p.kind WHEN 'conflict' THEN c.event_row_id
     WHEN 'parked' THEN p.source_id WHEN 'dead_letter' THEN o.event_row_id END
   LEFT JOIN station s ON s.id = e.station_id`;
@@ -183,8 +190,9 @@ export function actionsOf(kind: ProblemKind, state: ProblemState): ProblemAction
       return [...acknowledge, 'apply', 'discard'];
     case 'dead_letter':
       return [...acknowledge, 'resend'];
-    case 'parked':
     case 'refused':
+      return [...acknowledge, 'discard'];
+    case 'parked':
       return acknowledge;
   }
 }
@@ -206,7 +214,7 @@ function messageOf(row: ProblemRow): string {
     case 'dead_letter':
       return `The upstream refused ${what.charAt(0).toLowerCase()}${what.slice(1)} for good: ${why}`;
     case 'refused':
-      return `A station refused ${what.charAt(0).toLowerCase()}${what.slice(1)}: ${why}`;
+      return `${what} was refused when it arrived, as its station reported: ${why}`;
   }
 }
 

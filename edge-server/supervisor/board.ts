@@ -1,7 +1,8 @@
 /**
  * @module The floor board (GET /supervisor/board, SPEC SV-1 … SV-4): per routing its nodes in
  * routing order with their figures (floor-figures.ts), work done this hour and this shift, the
- * starved and blocked flags (shared/floor-board.ts), and the change cursor the figures are at, all
+ * starved and blocked flags (shared/floor-board.ts), how complete the figures are (stations holding
+ * unsent events, quiet or never heard from: SV-6), and the change cursor the figures are at, all
  * read in one read transaction. Cost: a few rows per node, not a scan of tokens; a ticket filter
  * counts that ticket's tokens instead (index flow_token_ticket; bounded by the ticket's size,
  * since figures are kept per node, not per ticket), while its done figures are exact (floor_done
@@ -10,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import type { EdgeType, NodeType } from '../../shared/domain';
 import { hourBucket, nodeFlags, placeNodes, shiftStart } from '../../shared/floor-board';
-import type { Board, BoardNode } from '../../shared/supervisor-api';
+import type { Board, BoardCompleteness, BoardNode } from '../../shared/supervisor-api';
 import { BOARD_ACTIVE_SHOWN } from '../../shared/supervisor-api';
 import { DomainError, attempt } from '../errors';
 import type { Result } from '../errors';
@@ -21,7 +22,11 @@ export interface FloorSettings {
   /** Shift starts, minutes after local midnight, sorted. */
   shiftStarts: number[];
   blockedQueue: number;
+  /** STATION_QUIET_SECONDS, for the board's completeness (SV-6); 120 when not given. */
+  stationQuietSeconds?: number;
 }
+
+const DEFAULT_QUIET_SECONDS = 120;
 
 export interface BoardFilters {
   routing?: string | undefined;
@@ -74,8 +79,13 @@ class BoardStatements {
   readonly ticket: Database.Statement;
   readonly active: Database.Statement;
   readonly activeOfTicket: Database.Statement;
+  readonly contact: Database.Statement;
 
   constructor(db: Database.Database) {
+    this.contact = db.prepare(
+      `SELECT s.last_seen_at, r.reported_at, r.pending FROM station s
+       LEFT JOIN station_report r ON r.station_id = s.id WHERE s.revoked_at IS NULL`,
+    );
     // Every routing's latest published version, and older versions that still hold live tokens.
     this.graphs = db.prepare(
       `SELECT g.id, g.code, g.version, g.name FROM routing_graph g WHERE ${publishedRouting('g')}
@@ -212,7 +222,43 @@ function buildBoard(db: Database.Database, settings: FloorSettings, filters: Boa
       workCenter: filters.workCenter ?? null,
     },
     routings: routings.filter((r) => filters.workCenter === undefined || r.nodes.length > 0),
+    completeness: completeness(s, settings.stationQuietSeconds ?? DEFAULT_QUIET_SECONDS, now),
   };
+}
+
+/**
+ * SV-6: what the figures may still be missing, from every enrolled station's last contact and last
+ * heartbeat: who holds unsent events (and how many), who went quiet, who never reported. A few
+ * rows per station, read in the board's transaction.
+ */
+function completeness(s: BoardStatements, quietAfterSeconds: number, now: Date): BoardCompleteness {
+  const rows = s.contact.all() as {
+    last_seen_at: string | null;
+    reported_at: string | null;
+    pending: number | null;
+  }[];
+  const result: BoardCompleteness = {
+    stationsWithUnsent: 0,
+    unsentEvents: 0,
+    stationsQuiet: 0,
+    stationsNeverReported: 0,
+    quietAfterSeconds,
+    nextQuietAt: null,
+  };
+  let nextQuietMs = Infinity;
+  for (const row of rows) {
+    const contacts = [row.last_seen_at, row.reported_at].filter((t): t is string => t !== null);
+    const lastMs = Math.max(...contacts.map((t) => Date.parse(t)));
+    if ((row.pending ?? 0) > 0) {
+      result.stationsWithUnsent += 1;
+      result.unsentEvents += row.pending ?? 0;
+    }
+    if (contacts.length === 0) result.stationsNeverReported += 1;
+    else if (now.getTime() - lastMs > quietAfterSeconds * 1000) result.stationsQuiet += 1;
+    else nextQuietMs = Math.min(nextQuietMs, lastMs + quietAfterSeconds * 1000 + 1);
+  }
+  if (Number.isFinite(nextQuietMs)) result.nextQuietAt = new Date(nextQuietMs).toISOString();
+  return result;
 }
 
 function nodeFigures(

@@ -1,60 +1,86 @@
 /**
- * @module What supervisors read: station queues, stations' sync health (last seen, seq gaps, clock
- * skew) and the full history of one serial (paging.ts lists conflicts and parked events, board.ts
+ * @module What supervisors read: station queues, stations' health (last contact, what they hold
+ * unsent, seq gaps, clock skew) and the full history of one serial (paging.ts lists conflicts and parked events, board.ts
  * the floor board).
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { TOKEN_STATUSES } from '../../shared/domain';
 import { tokenRefSchema } from '../../shared/protocol';
+import type { StationHealth, StationState } from '../../shared/supervisor-api';
 import type { EventArchive } from '../ops/archive';
 import { publishedRouting } from '../reference/reference-data';
 import { DomainError, attempt } from '../errors';
 
-/** One station's sync health, as supervisors see it (GET /supervisor/stations). */
-export const stationHealthSchema = z.object({
-  name: z.string(),
-  workCenter: z.string().nullable(),
-  nodes: z.array(z.object({ routing: z.string(), nodeCode: z.string() })),
-  enrolledAt: z.string(),
-  revoked: z.boolean(),
-  lastSeenAt: z.string().nullable(),
-  secondsSinceSeen: z.number().nullable(),
-  lastSeq: z.number().int(),
-  clockSkewMs: z.number().nullable().describe("The station's clock minus the server's, at its last push"),
-  clockSkewFlagged: z.boolean().describe('The skew is beyond CLOCK_SKEW_THRESHOLD_SECONDS'),
-  parkedEvents: z.number().int(),
-  seqGaps: z.array(
-    z.object({
-      fromSeq: z.number().int(),
-      toSeq: z.number().int(),
-      missing: z.number().int(),
-      detectedAt: z.string(),
-    }),
-  ),
-});
-export type StationHealth = z.infer<typeof stationHealthSchema>;
+/** What stationHealth needs to know: when a station turns quiet, when its skew is flagged. */
+export interface StationHealthSettings {
+  quietAfterSeconds: number;
+  clockSkewThresholdMs: number;
+}
 
-export function stationHealth(db: Database.Database, skewThresholdMs: number, now: Date): StationHealth[] {
+interface StationRow {
+  id: number;
+  name: string;
+  work_center: string | null;
+  enrolled_at: string;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  last_seq: number;
+  clock_skew_ms: number | null;
+  clock_skew_at: string | null;
+  parked: number;
+  reported_at: string | null;
+  report_skew_ms: number | null;
+  app_version: string | null;
+  pending: number | null;
+  oldest_pending_at: string | null;
+  refused_count: number | null;
+  storage_used: number | null;
+  storage_quota: number | null;
+  online_since: string | null;
+}
+
+const secondsBetween = (now: Date, then: string): number =>
+  Math.max(0, Math.round((now.getTime() - Date.parse(then)) / 1000));
+
+/** The later of two ISO times (either may be missing). */
+function later(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/** SV-44: reporting within the threshold, quiet after it, never without any contact. */
+export function stationState(
+  lastContactAt: string | null,
+  now: Date,
+  quietAfterSeconds: number,
+): StationState {
+  if (lastContactAt === null) return 'never';
+  return now.getTime() - Date.parse(lastContactAt) > quietAfterSeconds * 1000 ? 'quiet' : 'reporting';
+}
+
+/**
+ * Every station's health (GET /supervisor/stations, SPEC SV-44 … SV-47): last contact (a push or a
+ * heartbeat), its state, what it last reported holding, seq gaps, clock skew (from the later of its
+ * last push and its last heartbeat), parked events. A few rows per station.
+ */
+export function stationHealth(
+  db: Database.Database,
+  settings: StationHealthSettings,
+  now: Date,
+): StationHealth[] {
   const stations = db
     .prepare(
       `SELECT s.id, s.name, wc.code AS work_center, s.enrolled_at, s.revoked_at, s.last_seen_at, s.last_seq,
          s.clock_skew_ms, s.clock_skew_at,
-         (SELECT count(*) FROM parked_event p WHERE p.station_id = s.id) AS parked
-       FROM station s LEFT JOIN work_center wc ON wc.id = s.work_center_id ORDER BY s.name`,
+         (SELECT count(*) FROM parked_event p WHERE p.station_id = s.id) AS parked,
+         r.reported_at, r.clock_skew_ms AS report_skew_ms, r.app_version, r.pending, r.oldest_pending_at,
+         r.refused_count, r.storage_used, r.storage_quota, r.online_since
+       FROM station s LEFT JOIN work_center wc ON wc.id = s.work_center_id
+       LEFT JOIN station_report r ON r.station_id = s.id ORDER BY s.name`,
     )
-    .all() as {
-    id: number;
-    name: string;
-    work_center: string | null;
-    enrolled_at: string;
-    revoked_at: string | null;
-    last_seen_at: string | null;
-    last_seq: number;
-    clock_skew_ms: number | null;
-    clock_skew_at: string | null;
-    parked: number;
-  }[];
+    .all() as StationRow[];
   const gaps = db
     .prepare(
       'SELECT station_id, from_seq, to_seq, detected_at FROM station_seq_gap WHERE filled_at IS NULL ORDER BY id',
@@ -66,28 +92,53 @@ export function stationHealth(db: Database.Database, skewThresholdMs: number, no
        JOIN routing_node n ON n.id = sn.node_id JOIN routing_graph g ON g.id = n.graph_id ORDER BY g.code, n.position`,
     )
     .all() as { station_id: number; routing: string; code: string }[];
-  return stations.map((s) => ({
-    name: s.name,
-    workCenter: s.work_center,
-    nodes: nodes.filter((n) => n.station_id === s.id).map((n) => ({ routing: n.routing, nodeCode: n.code })),
-    enrolledAt: s.enrolled_at,
-    revoked: s.revoked_at !== null,
-    lastSeenAt: s.last_seen_at,
-    secondsSinceSeen:
-      s.last_seen_at === null ? null : Math.round((now.getTime() - Date.parse(s.last_seen_at)) / 1000),
-    lastSeq: s.last_seq,
-    clockSkewMs: s.clock_skew_ms,
-    clockSkewFlagged: s.clock_skew_ms !== null && Math.abs(s.clock_skew_ms) > skewThresholdMs,
-    parkedEvents: s.parked,
-    seqGaps: gaps
-      .filter((g) => g.station_id === s.id)
-      .map((g) => ({
-        fromSeq: g.from_seq,
-        toSeq: g.to_seq,
-        missing: g.to_seq - g.from_seq + 1,
-        detectedAt: g.detected_at,
-      })),
-  }));
+  return stations.map((s) => {
+    const lastContactAt = later(s.last_seen_at, s.reported_at);
+    // The skew of whichever came last: a heartbeat measures it as a push does.
+    const heartbeatLater = s.reported_at !== null && later(s.clock_skew_at, s.reported_at) === s.reported_at;
+    const skew = heartbeatLater ? s.report_skew_ms : s.clock_skew_ms;
+    return {
+      name: s.name,
+      workCenter: s.work_center,
+      nodes: nodes
+        .filter((n) => n.station_id === s.id)
+        .map((n) => ({ routing: n.routing, nodeCode: n.code })),
+      enrolledAt: s.enrolled_at,
+      revoked: s.revoked_at !== null,
+      lastSeenAt: s.last_seen_at,
+      secondsSinceSeen: s.last_seen_at === null ? null : secondsBetween(now, s.last_seen_at),
+      lastContactAt,
+      secondsSinceContact: lastContactAt === null ? null : secondsBetween(now, lastContactAt),
+      state: stationState(lastContactAt, now, settings.quietAfterSeconds),
+      lastSeq: s.last_seq,
+      clockSkewMs: skew,
+      clockSkewFlagged: skew !== null && Math.abs(skew) > settings.clockSkewThresholdMs,
+      parkedEvents: s.parked,
+      seqGaps: gaps
+        .filter((g) => g.station_id === s.id)
+        .map((g) => ({
+          fromSeq: g.from_seq,
+          toSeq: g.to_seq,
+          missing: g.to_seq - g.from_seq + 1,
+          detectedAt: g.detected_at,
+        })),
+      report:
+        s.reported_at === null
+          ? null
+          : {
+              reportedAt: s.reported_at,
+              appVersion: s.app_version ?? '',
+              pending: s.pending ?? 0,
+              oldestPendingAt: s.oldest_pending_at,
+              refusedCount: s.refused_count ?? 0,
+              storage:
+                s.storage_used === null || s.storage_quota === null
+                  ? null
+                  : { usedBytes: s.storage_used, quotaBytes: s.storage_quota },
+              onlineSince: s.online_since,
+            },
+    };
+  });
 }
 
 export const queuedTokenSchema = z.object({

@@ -75,8 +75,18 @@ function node(code: string, depth: number, lane: number, figures: Partial<BoardN
   };
 }
 
-function board(nodes: BoardNode[], cursor = 1): Board {
+const ALL_SENT: Board['completeness'] = {
+  stationsWithUnsent: 0,
+  unsentEvents: 0,
+  stationsQuiet: 0,
+  stationsNeverReported: 0,
+  quietAfterSeconds: 120,
+  nextQuietAt: null,
+};
+
+function board(nodes: BoardNode[], cursor = 1, completeness = ALL_SENT): Board {
   return {
+    completeness,
     cursor,
     generatedAt: '2026-12-01T07:30:00Z',
     hourStart: '2026-12-01T07:00:00Z',
@@ -156,7 +166,52 @@ describe('the floor board', () => {
     expect(card('CUT').querySelector('[data-count="ready"] dd')?.textContent).toBe('25');
     expect(card('SEW').textContent).toContain(consoleEn.board.starved);
     expect(card('QC').textContent).toContain(consoleEn.board.flowing);
-    expect(screen.getByText(consoleEn.board.unsentUnknown)).toBeTruthy();
+    expect(screen.getByText(consoleEn.board.allSent)).toBeTruthy();
+  });
+
+  it('SV-6: beside the figures, what stations hold unsent and which are not reporting; a station turning quiet refetches the board', async () => {
+    const clock = new FakeClock();
+    const holding = board([node('CUT', 0, 0)], 1, {
+      ...ALL_SENT,
+      stationsWithUnsent: 3,
+      unsentEvents: 41,
+      stationsNeverReported: 1,
+      // The one reporting station turns quiet 90 s after this answer, unless it is heard from.
+      nextQuietAt: '2026-12-01T07:31:30.000Z',
+    });
+    const quiet = board([node('CUT', 0, 0)], 1, {
+      ...holding.completeness,
+      stationsQuiet: 1,
+      nextQuietAt: null,
+    });
+    const api = fakeApi([holding, quiet]);
+    const model = new BoardModel(api, () => {}, clock);
+    await act(() => model.load());
+    render(<Board_ model={model} />);
+    const notice = () => document.querySelector('[data-unsent]')?.textContent ?? '';
+    expect(notice()).toContain('3 stations hold 41 unsent events: figures may still change');
+    expect(notice()).toContain('1 station has never reported');
+    expect(notice()).not.toContain('not reporting');
+    await act(() => clock.advance(89_000));
+    expect(api.asked).toHaveLength(1);
+    await act(() => clock.advance(2_000));
+    expect(api.asked).toHaveLength(2);
+    await act(() => Promise.resolve());
+    expect(notice()).toContain('1 station is not reporting: what it holds is unknown');
+  });
+
+  it('SV-6: with every reporting station sent but one silent, the notice does not say "every station"', async () => {
+    const model = new BoardModel(
+      fakeApi([board([node('CUT', 0, 0)], 1, { ...ALL_SENT, stationsQuiet: 2 })]),
+      () => {},
+      new FakeClock(),
+    );
+    await act(() => model.load());
+    render(<Board_ model={model} />);
+    const notice = document.querySelector('[data-unsent]')?.textContent ?? '';
+    expect(notice).toContain(consoleEn.board.allSentReporting);
+    expect(notice).toContain('2 stations are not reporting');
+    expect(notice).not.toContain(consoleEn.board.allSent);
   });
 
   it('SV-4: a card whose figures changed is outlined for a moment, in place; the others are not', async () => {

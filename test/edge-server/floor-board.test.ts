@@ -218,15 +218,22 @@ describe('paged lists', () => {
 describe('floor settings', () => {
   const load = (env: Record<string, string>) => () => loadConfig({ DATA_DIR: '/tmp/unused', ...env });
 
-  it('SV-13, SV-20: SHIFT_HOURS, BLOCKED_QUEUE and PARKED_ALERT_MINUTES are read with the other settings', () => {
+  it('SV-13, SV-20, SV-44: SHIFT_HOURS, BLOCKED_QUEUE, PARKED_ALERT_MINUTES and STATION_QUIET_SECONDS are read with the other settings', () => {
     const config = load({
       SHIFT_HOURS: '22:00, 06:00,14:00',
       BLOCKED_QUEUE: '7',
       PARKED_ALERT_MINUTES: '0',
+      STATION_QUIET_SECONDS: '45',
     })();
-    expect(config.floor).toEqual({ shiftStarts: [6 * 60, 14 * 60, 22 * 60], blockedQueue: 7 });
+    expect(config.floor).toEqual({
+      shiftStarts: [6 * 60, 14 * 60, 22 * 60],
+      blockedQueue: 7,
+      stationQuietSeconds: 45,
+    });
+    expect(config.stationQuietSeconds).toBe(45);
     expect(config.parkedAlertMinutes).toBe(0);
     expect(load({})().floor.blockedQueue).toBe(20);
+    expect(load({})().stationQuietSeconds).toBe(120);
   });
 
   it('SV-13, SV-20: a bad value stops the start with a message naming the setting', () => {
@@ -235,5 +242,6 @@ describe('floor settings', () => {
     expect(load({ BLOCKED_QUEUE: '0' })).toThrow('BLOCKED_QUEUE: a whole number of tokens, 1 or more');
     expect(load({ BLOCKED_QUEUE: 'lots' })).toThrow('BLOCKED_QUEUE: a whole number of tokens, 1 or more');
     expect(load({ PARKED_ALERT_MINUTES: '-5' })).toThrow('PARKED_ALERT_MINUTES: a whole number of minutes');
+    expect(load({ STATION_QUIET_SECONDS: '0' })).toThrow('STATION_QUIET_SECONDS: a whole number of seconds');
   });
 });

@@ -105,6 +105,7 @@ describe('the served document', () => {
     const security = (method: string, path: string) => doc.paths[path][method].security;
     expect(security('post', '/api/v1/events')).toEqual([{ stationToken: [] }, { siteCredential: [] }]);
     expect(security('get', '/api/v1/station/snapshot')).toEqual([{ stationToken: [] }]);
+    expect(security('post', '/api/v1/station/heartbeat')).toEqual([{ stationToken: [] }]);
     expect(security('post', '/api/v1/admin/routings')).toEqual([
       { session: ['admin'] },
       { consoleCookie: ['admin'] },
@@ -255,6 +256,19 @@ describe('answers match the document', () => {
         token: station,
       },
     );
+    await call('postStationHeartbeat', '/api/v1/station/heartbeat', {
+      token: station,
+      body: {
+        stationClock: new Date().toISOString(),
+        appVersion: 'build test',
+        pending: 0,
+        oldestPendingAt: null,
+        refusedCount: 0,
+        refused: [],
+        storage: null,
+        onlineSince: null,
+      },
+    });
 
     // Admin.
     const routing = loadFixture('routing-bag-dag.json') as { code: string };

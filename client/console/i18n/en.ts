@@ -82,6 +82,11 @@ export const consoleEn = {
     unsent: (p: { stations: number; events: number }) =>
       `${p.stations} ${plural(p.stations, { one: 'station holds', other: 'stations hold' })} ${p.events} unsent ${plural(p.events, { one: 'event', other: 'events' })}: figures may still change`,
     allSent: 'Every station has sent its events',
+    allSentReporting: 'Every reporting station has sent its events',
+    notReporting: (p: { n: number }) =>
+      `${p.n} ${plural(p.n, { one: 'station is', other: 'stations are' })} not reporting: what ${plural(p.n, { one: 'it holds', other: 'they hold' })} is unknown`,
+    neverReported: (p: { n: number }) =>
+      `${p.n} ${plural(p.n, { one: 'station has', other: 'stations have' })} never reported`,
     unsentUnknown: 'Unsent events at stations: not reported yet, figures may still change',
     ready: 'Ready',
     active: 'Active',

@@ -4,6 +4,8 @@
  * per REFRESH_MS (the board is read from figures kept as events are applied, so a fetch is cheap,
  * and refetching keeps one source of truth rather than patching figures here). Cards keep a stable
  * order (routing, then column, then lane), and a card whose figures changed is highlighted briefly.
+ * Beside the figures, how complete they are (SV-6): what stations still hold unsent, and which
+ * stations are not reporting.
  */
 import type { Board, BoardNode } from '../../../shared/supervisor-api';
 import { Model } from '../../state/model';
@@ -16,11 +18,28 @@ import { systemClock } from './live-model';
 export const REFRESH_MS = 300;
 export const HIGHLIGHT_MS = 2000;
 export const RETRY_MS = 3000;
+/** A little after a station crosses the quiet threshold, so the server sees it crossed. */
+export const QUIET_SLACK_MS = 500;
 
-/** What stations still hold unsent (SV-6). Null: the board does not report it yet. */
+/** What stations still hold unsent (SV-6), and who cannot say. Null: not known yet. */
 export interface Unsent {
+  /** Stations whose last report held unsent events, and how many events in all. */
   stations: number;
   events: number;
+  /** Stations not heard from within the quiet threshold, and stations never heard from. */
+  quiet: number;
+  never: number;
+}
+
+/** SV-6: the board's completeness as the notice words it. */
+export function unsentOf(board: Board): Unsent {
+  const c = board.completeness;
+  return {
+    stations: c.stationsWithUnsent,
+    events: c.unsentEvents,
+    quiet: c.stationsQuiet,
+    never: c.stationsNeverReported,
+  };
 }
 
 export interface BoardState {
@@ -87,6 +106,8 @@ export class BoardModel extends Model<BoardState> {
   private generation = 0;
   private readonly highlightUntil = new Map<string, number>();
   private highlightTimer: unknown = null;
+  /** Fetches again when the next reporting station would turn quiet (no change reports that). */
+  private quietTimer: unknown = null;
 
   constructor(
     private readonly api: ConsoleApi,
@@ -121,6 +142,7 @@ export class BoardModel extends Model<BoardState> {
     this.refetch.stop();
     if (this.highlightTimer !== null) this.clock.clearTimeout(this.highlightTimer);
     this.highlightTimer = null;
+    this.clearQuietTimer();
     this.generation += 1;
   }
 
@@ -162,10 +184,35 @@ export class BoardModel extends Model<BoardState> {
         board.routings.flatMap((r) => r.nodes.flatMap((n) => (n.workCenter ? [n.workCenter] : []))),
         (a, b) => a === b,
       ),
-      // SV-6 slot: the board answer has no unsent-events field yet (shared/supervisor-api.ts).
-      unsent: null,
+      unsent: unsentOf(board),
     });
     this.scheduleUnhighlight();
+    this.scheduleQuietCheck(board);
+  }
+
+  private clearQuietTimer(): void {
+    if (this.quietTimer !== null) this.clock.clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+  }
+
+  /**
+   * SV-6: a station going quiet is no change in the stream (it is silence), so the board asks
+   * again when the next reporting station would cross the threshold; a contact meanwhile is a
+   * change, which refetches, and the timer is set anew.
+   */
+  private scheduleQuietCheck(board: Board): void {
+    this.clearQuietTimer();
+    const at = board.completeness.nextQuietAt;
+    if (at === null) return;
+    // Measured from the server's clock: the console's may be off.
+    const wait = Date.parse(at) - Date.parse(board.generatedAt);
+    this.quietTimer = this.clock.setTimeout(
+      () => {
+        this.quietTimer = null;
+        this.refresh();
+      },
+      Math.max(0, wait) + QUIET_SLACK_MS,
+    );
   }
 
   private scheduleUnhighlight(): void {

@@ -152,20 +152,35 @@ export function NodeCard(props: { node: BoardNode; changed: boolean; blockedQueu
   );
 }
 
-/** SV-6: what stations still hold unsent; null until the board reports it. */
+/**
+ * SV-6: what stations still hold unsent, and the stations that cannot say (not reporting, never
+ * reported): with any of those, "every station has sent" would not be honest.
+ */
 export function UnsentNotice(props: { unsent: Unsent | null }) {
   const { t } = useConsoleText();
   const { unsent } = props;
+  const silent = unsent === null ? 0 : unsent.quiet + unsent.never;
   const text =
     unsent === null
       ? t.board.unsentUnknown
-      : unsent.events === 0
-        ? t.board.allSent
-        : t.board.unsent({ stations: unsent.stations, events: unsent.events });
+      : unsent.events > 0
+        ? t.board.unsent({ stations: unsent.stations, events: unsent.events })
+        : silent > 0
+          ? t.board.allSentReporting
+          : t.board.allSent;
   return (
-    <p class={`unsent${unsent === null || unsent.events > 0 ? ' unsent-some' : ''}`} data-unsent>
-      {text}
-    </p>
+    <div
+      class={`unsent${unsent === null || unsent.events > 0 || silent > 0 ? ' unsent-some' : ''}`}
+      data-unsent
+    >
+      <p>{text}</p>
+      {unsent !== null && unsent.quiet > 0 && (
+        <p data-unsent-quiet>{t.board.notReporting({ n: unsent.quiet })}</p>
+      )}
+      {unsent !== null && unsent.never > 0 && (
+        <p data-unsent-never>{t.board.neverReported({ n: unsent.never })}</p>
+      )}
+    </div>
   );
 }
 

@@ -1,7 +1,20 @@
-/** @module GET /api/v1/station/snapshot and /upstream: what a station needs offline, and what reached upstream. */
+/**
+ * @module GET /api/v1/station/snapshot and /upstream: what a station needs offline, and what reached
+ * upstream; POST /heartbeat: what the station reports of itself (SPEC SV-40 … SV-43).
+ */
 import { z } from 'zod';
 import { snapshotSchema, upstreamStatusSchema } from '../../../shared/protocol';
-import { routingGraphSchema, snapshotTokenSchema } from '../../../shared/station-api';
+import {
+  MAX_HEARTBEAT_BYTES,
+  MAX_REFUSED_REPORTED,
+  heartbeatAnswerSchema,
+  heartbeatSchema,
+  refusedReportSchema,
+  routingGraphSchema,
+  snapshotTokenSchema,
+} from '../../../shared/station-api';
+import { readJsonBody } from '../body';
+import { recordHeartbeat } from '../../station/heartbeat';
 import { ApiRoutes } from '../api-routes';
 import type { AuthEnv } from '../authenticate';
 import { requireStation, stationOf } from '../authenticate';
@@ -76,6 +89,47 @@ export function stationRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
           upstream: core.config.upstream.kind,
           events: ids.map((id) => ({ id, status: statuses.get(id) ?? 'unknown' })),
         });
+      },
+    )
+    .post(
+      '/heartbeat',
+      {
+        operationId: 'postStationHeartbeat',
+        summary: 'What the station holds unsent, what it refused, its app version, storage and clock',
+        description: `Sent after each sync that reached the server and at least every 30 s while it answers. Kept as the station's latest report (supervisors read it in GET /supervisor/stations and the board's completeness); each refused event named (at most ${MAX_REFUSED_REPORTED}, the most recent) becomes a problem of kind refused in the exceptions inbox, once per event id.`,
+        body: {
+          name: 'Heartbeat',
+          schema: heartbeatSchema,
+          parts: [{ name: 'RefusedReport', schema: refusedReportSchema }],
+          maxBytes: MAX_HEARTBEAT_BYTES,
+        },
+        responses: {
+          200: {
+            description: 'Kept',
+            json: { name: 'HeartbeatAnswer', schema: heartbeatAnswerSchema },
+          },
+        },
+        errors: [400, 413],
+      },
+      requireStation,
+      async (c) => {
+        const station = stationOf(c.get('principal'));
+        const parsed = heartbeatSchema.safeParse(await readJsonBody(c.req.raw, MAX_HEARTBEAT_BYTES));
+        if (!parsed.success) {
+          const where = parsed.error.issues
+            .slice(0, 3)
+            .map((issue) => `${issue.path.join('.') || 'the body'}: ${issue.message}`)
+            .join('; ');
+          throw new ApiError('BAD_REQUEST', `Not a heartbeat: ${where}`, parsed.error.issues);
+        }
+        const answer = recordHeartbeat(
+          core.db,
+          station.id,
+          parsed.data,
+          core.clock(),
+          core.config.stationQuietSeconds,
+        );
+        return c.json(answer);
       },
     );
 }

@@ -23,6 +23,9 @@ import {
   MAX_PAGE_LIMIT,
   parkedEventSchema,
   parkedPageSchema,
+  stationHealthSchema,
+  stationReportSchema,
+  stationsHealthSchema,
   tokenPageSchema,
 } from '../../../shared/supervisor-api';
 import type { FloorSettings } from '../../supervisor/board';
@@ -32,7 +35,6 @@ import {
   nodeQueueSchema,
   queuedTokenSchema,
   stationHealth,
-  stationHealthSchema,
   stationQueues,
   tokenTraceSchema,
   traceToken,
@@ -182,15 +184,39 @@ function floorRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       '/stations',
       {
         operationId: 'listStationHealth',
-        summary: 'Stations’ sync health: last seen, seq gaps, clock skew, parked events',
+        summary:
+          'Stations’ health: last contact, reporting or quiet, unsent and refused events, seq gaps, clock skew, app version, storage',
+        description:
+          'Last contact is the later of a station’s last push and its last heartbeat; a station not heard ' +
+          'from for longer than STATION_QUIET_SECONDS (`quietAfterSeconds`) is quiet ("not reporting"), ' +
+          'one never heard from is never. `report` is its last heartbeat (null: none yet).',
         responses: {
           200: {
-            description: 'Every station',
-            json: list('StationsHealth', 'stations', { name: 'StationHealth', schema: stationHealthSchema }),
+            description: 'Every station, by name',
+            json: {
+              name: 'StationsHealth',
+              schema: stationsHealthSchema,
+              parts: [
+                { name: 'StationHealth', schema: stationHealthSchema },
+                { name: 'StationReport', schema: stationReportSchema },
+              ],
+            },
           },
         },
       },
-      (c) => c.json({ stations: stationHealth(core.db, core.config.clockSkewThresholdMs, core.clock()) }),
+      (c) => {
+        const now = core.clock();
+        const settings = {
+          quietAfterSeconds: core.config.stationQuietSeconds,
+          clockSkewThresholdMs: core.config.clockSkewThresholdMs,
+        };
+        return c.json({
+          generatedAt: now.toISOString(),
+          quietAfterSeconds: settings.quietAfterSeconds,
+          clockSkewThresholdSeconds: settings.clockSkewThresholdMs / 1000,
+          stations: stationHealth(core.db, settings, now),
+        });
+      },
     )
     .get(
       '/parked',

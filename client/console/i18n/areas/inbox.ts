@@ -121,6 +121,7 @@ export const inboxEn = {
     resent: 'sent again',
     released: 'applied by itself',
     acknowledged: 'acknowledged',
+    cleared_at_station: 'cleared at the station',
   } as Record<string, string>,
   actions: {
     acknowledge: 'I’m on it',
@@ -304,6 +305,7 @@ export const inboxTh: typeof inboxEn = {
     resent: 'ส่งใหม่แล้ว',
     released: 'บันทึกเองแล้ว',
     acknowledged: 'รับเรื่องแล้ว',
+    cleared_at_station: 'จัดการที่สถานีแล้ว',
   },
   actions: {
     acknowledge: 'ฉันรับเรื่องนี้',
