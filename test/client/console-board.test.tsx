@@ -136,6 +136,10 @@ describe('the floor board', () => {
     expect(card('SEW-A').style.getPropertyValue('--col')).toBe('3');
     expect(card('SEW-B').style.getPropertyValue('--col')).toBe('3');
     expect(card('SEW-B').style.getPropertyValue('--row')).toBe('2');
+    // The branches share one column, the second under the first.
+    expect(card('SEW-B').parentElement).toBe(card('SEW-A').parentElement);
+    expect(card('SEW-A').nextElementSibling).toBe(card('SEW-B'));
+    expect(card('JOIN').parentElement).not.toBe(card('SEW-A').parentElement);
     expect(card('JOIN').style.getPropertyValue('--col')).toBe('4');
   });
 

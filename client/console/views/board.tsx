@@ -102,10 +102,12 @@ export function NodeCard(props: { node: BoardNode; changed: boolean; blockedQueu
       data-changed={props.changed ? 'yes' : 'no'}
       style={{ '--col': n.depth + 1, '--row': n.lane + 1 }}
     >
-      <h4>
-        {n.name} <span class="node-code">{n.code}</span>
-      </h4>
-      {n.workCenter && <p class="node-wc">{t.board.workCenter({ code: n.workCenter })}</p>}
+      <h4>{n.name}</h4>
+      {/* The code and work center on one small line: the name is what is read from afar. */}
+      <p class="node-meta">
+        <span class="node-code">{n.code}</span>
+        {n.workCenter && <span class="node-wc">{t.board.workCenter({ code: n.workCenter })}</span>}
+      </p>
       {n.type === 'operation' && (
         <p class={`node-flag flag-${flag ?? 'ok'}`} data-flag={flag ?? 'ok'}>
           {n.blocked
@@ -150,6 +152,16 @@ export function NodeCard(props: { node: BoardNode; changed: boolean; blockedQueu
       </p>
     </article>
   );
+}
+
+/**
+ * The nodes (in board order) as columns, one per step: a split's branches stacked in their column,
+ * each card as tall as its own content, so a second branch sits right under the first.
+ */
+function columns(nodes: readonly BoardNode[]): BoardNode[][] {
+  const byDepth = new Map<number, BoardNode[]>();
+  for (const n of nodes) byDepth.set(n.depth, [...(byDepth.get(n.depth) ?? []), n]);
+  return [...byDepth.entries()].sort(([a], [b]) => a - b).map(([, column]) => column);
 }
 
 /**
@@ -232,13 +244,17 @@ export function BoardView(props: { state: BoardState; onFilters: (filters: Board
                 tabIndex={0}
                 aria-labelledby={`routing-${r.code}-${r.version}`}
               >
-                {r.nodes.map((n) => (
-                  <NodeCard
-                    key={n.code}
-                    node={n}
-                    changed={highlighted.has(nodeKey(r, n))}
-                    blockedQueue={board.blockedQueue}
-                  />
+                {columns(r.nodes).map((column) => (
+                  <div class="board-column" key={column[0]?.depth}>
+                    {column.map((n) => (
+                      <NodeCard
+                        key={n.code}
+                        node={n}
+                        changed={highlighted.has(nodeKey(r, n))}
+                        blockedQueue={board.blockedQueue}
+                      />
+                    ))}
+                  </div>
                 ))}
               </div>
             </section>
