@@ -316,7 +316,7 @@ describe('the wall display', () => {
     expect(screen.getByText('เส้นทางการผลิต 1 จาก 3')).toBeTruthy();
   });
 
-  it('lays the cards out to fill a landscape screen', () => {
+  it('SV-66: lays the cards out to fill a landscape screen', () => {
     expect(gridOf(4)).toEqual({ cols: 4, rows: 1 });
     expect(gridOf(8)).toEqual({ cols: 4, rows: 2 });
     expect(gridOf(5)).toEqual({ cols: 3, rows: 2 });

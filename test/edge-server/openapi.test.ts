@@ -114,6 +114,10 @@ describe('the served document', () => {
       { session: ['supervisor', 'admin'] },
       { consoleCookie: ['supervisor', 'admin'] },
     ]);
+    expect(security('get', '/api/v1/supervisor/figures')).toEqual([
+      { session: ['supervisor', 'admin'] },
+      { consoleCookie: ['supervisor', 'admin'] },
+    ]);
     expect(security('get', '/api/v1/supervisor/stream')).toEqual([
       { session: ['supervisor', 'admin'] },
       { consoleCookie: ['supervisor', 'admin'] },
@@ -345,6 +349,7 @@ describe('answers match the document', () => {
     await call('listConflicts', '/api/v1/supervisor/conflicts?all', { token: supervisor });
     await call('traceToken', '/api/v1/supervisor/tokens/WL-DEMO-0002', { token: supervisor });
     await call('getFloorBoard', '/api/v1/supervisor/board', { token: supervisor });
+    await call('getShiftFigures', '/api/v1/supervisor/figures', { token: supervisor });
     // The exceptions inbox (WL-DEMO-0003's start is parked: listed once it has waited; a 400 to resolve it).
     const inbox = await call('listExceptions', '/api/v1/supervisor/exceptions?state=resolved', {
       token: supervisor,
