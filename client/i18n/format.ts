@@ -39,6 +39,12 @@ export function formatDateTime(language: Language, at: number | string | Date): 
   }).format(new Date(at));
 }
 
+/** A time today as HH:MM:SS, one of another day with its date (a console's "last contact"). */
+export function formatWhen(language: Language, at: number | string | Date, now: number): string {
+  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
+  return sameDay ? formatTime(language, at) : formatDateTime(language, at);
+}
+
 export function formatNumber(language: Language, n: number): string {
   return new Intl.NumberFormat(LOCALE[language]).format(n);
 }

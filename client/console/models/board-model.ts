@@ -155,10 +155,8 @@ export class BoardModel extends Model<BoardState> {
     const answer = await this.api.board(this.get().filters);
     if (generation !== this.generation) return; // filters changed meanwhile: that load wins
     if (!answer.ok) {
-      if (answer.failure.status === 401) return this.unauthorized();
-      this.patch({ failed: true });
-      this.refetch.later(RETRY_MS);
-      return;
+      const on = { unauthorized: this.unauthorized, failed: () => this.patch({ failed: true }) };
+      return this.refetch.failed(answer.failure.status, on, RETRY_MS);
     }
     this.show(orderBoard(answer.value));
   }

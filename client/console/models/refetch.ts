@@ -54,6 +54,16 @@ export class Refetch {
     }
   }
 
+  /**
+   * A request that failed: a 401 means the session ended (`unauthorized`); anything else is shown
+   * (`failed`) and fetched again after `retryMs`.
+   */
+  failed(status: number, on: { unauthorized: () => void; failed: () => void }, retryMs: number): void {
+    if (status === 401) return on.unauthorized();
+    on.failed();
+    this.later(retryMs);
+  }
+
   stop(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;

@@ -136,10 +136,8 @@ export class StationsModel extends Model<StationsState> {
     const answer = await this.fetchStations();
     if (this.stopped) return;
     if (!answer.ok) {
-      if (answer.failure.status === 401) return this.unauthorized();
-      this.patch({ failed: true });
-      this.refetch.later(RETRY_MS);
-      return;
+      const on = { unauthorized: this.unauthorized, failed: () => this.patch({ failed: true }) };
+      return this.refetch.failed(answer.failure.status, on, RETRY_MS);
     }
     const now = this.clock.now();
     this.set({ answer: answer.value, receivedAt: now, now, failed: false });

@@ -6,20 +6,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { encode } from 'uqr';
 import type { Display, DisplayIssued } from '../../../shared/display-api';
-import type { Language } from '../../i18n/catalogue';
-import { formatDateTime, formatTime } from '../../i18n/format';
+import { formatWhen } from '../../i18n/format';
 import { useModel } from '../../state/use-model';
 import { useConsoleText } from '../i18n/language';
 import type { DisplaysState } from '../models/displays-model';
 import { DisplaysModel } from '../models/displays-model';
 import type { PageProps } from '../page';
 import './displays.css';
-
-/** A time today as HH:MM:SS, another day with its date. */
-function when(language: Language, at: string, now: number): string {
-  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
-  return sameDay ? formatTime(language, at) : formatDateTime(language, at);
-}
 
 /** The link as a QR code: one SVG path of dark modules (no HTML injected). */
 export function QrCode(props: { text: string; label: string }) {
@@ -127,17 +120,19 @@ function DisplayItem(props: { display: Display; state: DisplaysState; model: Dis
       <dl>
         <div>
           <dt>{t.displays.colIssued}</dt>
-          <dd>{t.displays.issuedBy({ time: when(language, d.issuedAt, props.now), by: d.issuedBy })}</dd>
+          <dd>
+            {t.displays.issuedBy({ time: formatWhen(language, d.issuedAt, props.now), by: d.issuedBy })}
+          </dd>
         </div>
         <div>
           <dt>{t.displays.colLastSeen}</dt>
-          <dd>{d.lastSeenAt ? when(language, d.lastSeenAt, props.now) : t.displays.never}</dd>
+          <dd>{d.lastSeenAt ? formatWhen(language, d.lastSeenAt, props.now) : t.displays.never}</dd>
         </div>
         <div>
           <dt>{t.displays.colState}</dt>
           <dd data-state={d.revokedAt ? 'revoked' : 'in-use'}>
             {d.revokedAt
-              ? t.displays.revokedAt({ time: when(language, d.revokedAt, props.now) })
+              ? t.displays.revokedAt({ time: formatWhen(language, d.revokedAt, props.now) })
               : t.displays.inUse}
           </dd>
         </div>

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo } from 'preact/hooks';
 import type { Language } from '../../i18n/catalogue';
-import { formatDateTime, formatNumber, formatTime } from '../../i18n/format';
+import { formatNumber, formatWhen } from '../../i18n/format';
 import { useModel } from '../../state/use-model';
 import { fetchStations } from '../api/stations';
 import type { ConsoleCatalogue } from '../i18n/en';
@@ -31,12 +31,6 @@ function percentOf(used: number, quota: number): string {
   if (quota <= 0) return '?';
   const percent = Math.round((100 * used) / quota);
   return percent === 0 && used > 0 ? '<1' : String(percent);
-}
-
-/** A time today as HH:MM:SS, another day with its date. */
-function when(language: Language, at: string, now: number): string {
-  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
-  return sameDay ? formatTime(language, at) : formatDateTime(language, at);
 }
 
 function Fact(props: { name: string; label: string; value: string; flagged?: boolean }) {
@@ -111,7 +105,7 @@ function Facts(props: { view: StationView; now: number }) {
             ? t.stations.notReported
             : report.pending === 0 || report.oldestPendingAt === null
               ? t.stations.none
-              : `${t.stations.unsent({ n: report.pending, oldest: when(language, report.oldestPendingAt, now) })}${
+              : `${t.stations.unsent({ n: report.pending, oldest: formatWhen(language, report.oldestPendingAt, now) })}${
                   problems.includes('stale-unsent') ? ` · ${t.stations.unsentStale}` : ''
                 }`
         }
@@ -164,7 +158,9 @@ function Facts(props: { view: StationView; now: number }) {
           <Fact
             name="online"
             label={t.stations.label.onlineSince}
-            value={report.onlineSince === null ? t.stations.offline : when(language, report.onlineSince, now)}
+            value={
+              report.onlineSince === null ? t.stations.offline : formatWhen(language, report.onlineSince, now)
+            }
           />
         </>
       )}

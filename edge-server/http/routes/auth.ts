@@ -1,6 +1,5 @@
 /** @module /api/v1/auth: supervisor and admin sessions, as bearer tokens (the API) or the console's cookie. */
 import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
 import { describeIssues } from '../../../shared/protocol';
 import type { Session, SessionVia } from '../../auth/sessions';
@@ -14,6 +13,7 @@ import { LoginThrottle } from '../../auth/login-throttle';
 import { TAGS } from '../openapi';
 import type { EdgeCore } from '../../edge';
 import { readJsonBody } from '../body';
+import { clientAddress, isHttps, refuseSignInFromOtherOrigin } from '../request-info';
 
 const MAX_LOGIN_BYTES = 16 * 1024;
 
@@ -84,9 +84,7 @@ export function authRoutes(core: EdgeCore): ApiRoutes {
       },
       async (c) => {
         // Login CSRF: another origin must not sign this browser in (to an account of its choosing).
-        const origin = c.req.header('origin');
-        const problem = origin === undefined ? null : crossOriginProblem(c.req.url, origin);
-        if (problem !== null) throw new ApiError('FORBIDDEN', problem);
+        refuseSignInFromOtherOrigin(c);
         const { token, ...session } = await signIn(c, 'cookie');
         const maxAgeSeconds = Math.round((Date.parse(session.expiresAt) - core.clock().getTime()) / 1000);
         c.header('Set-Cookie', consoleCookie(token, { secure: isHttps(c), maxAgeSeconds }));
@@ -149,18 +147,4 @@ export function authRoutes(core: EdgeCore): ApiRoutes {
         return c.body(null, 204);
       },
     );
-}
-
-/** Whether the request came over the HTTPS listener (the cookie is then Secure). */
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:';
-}
-
-/** The TCP peer's address (no proxy sits in front of an edge server, so headers are not trusted). */
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // app.request() in tests has no socket
-  }
 }

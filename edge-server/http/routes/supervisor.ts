@@ -55,6 +55,17 @@ const resendSchema = z.object(
   { error: 'The body is {} for every dead letter, or {"outboxId": n} for one' },
 );
 
+/** The board's answer as the OpenAPI document names it (the wall's board is the same). */
+export const FLOOR_BOARD_JSON: NamedSchema = {
+  name: 'FloorBoard',
+  schema: boardSchema,
+  parts: [
+    { name: 'BoardRouting', schema: boardRoutingSchema },
+    { name: 'BoardNode', schema: boardNodeSchema },
+    { name: 'BoardActiveToken', schema: boardActiveTokenSchema },
+  ],
+};
+
 /** An answer `{<key>: [item, ...]}`, the item named too. */
 const list = (name: string, key: string, item: NamedSchema): NamedSchema => ({
   name,
@@ -106,15 +117,7 @@ function boardRoutes(core: EdgeCore, settings: FloorSettings): ApiRoutes<AuthEnv
         responses: {
           200: {
             description: 'The board',
-            json: {
-              name: 'FloorBoard',
-              schema: boardSchema,
-              parts: [
-                { name: 'BoardRouting', schema: boardRoutingSchema },
-                { name: 'BoardNode', schema: boardNodeSchema },
-                { name: 'BoardActiveToken', schema: boardActiveTokenSchema },
-              ],
-            },
+            json: FLOOR_BOARD_JSON,
           },
         },
         errors: [404],

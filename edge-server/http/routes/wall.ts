@@ -6,20 +6,11 @@
  * admins may read these two as well (to see what a wall shows). Revoking a display ends its open
  * streams at once (routes/admin.ts) and its next request is a 401.
  */
-import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
 import { describeIssues } from '../../../shared/protocol';
-import {
-  boardActiveTokenSchema,
-  boardNodeSchema,
-  boardRoutingSchema,
-  boardSchema,
-} from '../../../shared/supervisor-api';
 import { wallSessionSchema } from '../../../shared/display-api';
 import { displayBySecretHash, touchDisplay } from '../../admin/displays';
 import { displayCookie, isDisplaySecret } from '../../auth/display-cookie';
-import { crossOriginProblem } from '../../auth/console-cookie';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { hashToken } from '../../auth/secrets';
 import { readBoard } from '../../supervisor/board';
@@ -28,8 +19,10 @@ import { ApiRoutes } from '../api-routes';
 import type { AuthEnv, Principal } from '../authenticate';
 import { DISPLAY_REVOKED_DETAIL, requireWallReader } from '../authenticate';
 import { readJsonBody } from '../body';
+import { clientAddress, isHttps, refuseSignInFromOtherOrigin } from '../request-info';
 import { ApiError, unwrap } from '../errors';
 import { TAGS } from '../openapi';
+import { FLOOR_BOARD_JSON } from './supervisor';
 import { STREAM_DESCRIPTION, STREAM_RESPONSES, serveLiveStream, streamQuery } from './live';
 import type { EdgeCore } from '../../edge';
 
@@ -60,9 +53,7 @@ export function wallSessionRoutes(core: EdgeCore): ApiRoutes {
       errors: [401, 403, 429],
     },
     async (c) => {
-      const origin = c.req.header('origin');
-      const problem = origin === undefined ? null : crossOriginProblem(c.req.url, origin);
-      if (problem !== null) throw new ApiError('FORBIDDEN', problem);
+      refuseSignInFromOtherOrigin(c);
       const parsed = sessionRequestSchema.safeParse(await readJsonBody(c.req.raw, MAX_SESSION_BYTES));
       if (!parsed.success) {
         throw new ApiError('BAD_REQUEST', `Invalid wall session: ${describeIssues(parsed.error)}`);
@@ -114,15 +105,7 @@ export function wallRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         responses: {
           200: {
             description: 'The board',
-            json: {
-              name: 'FloorBoard',
-              schema: boardSchema,
-              parts: [
-                { name: 'BoardRouting', schema: boardRoutingSchema },
-                { name: 'BoardNode', schema: boardNodeSchema },
-                { name: 'BoardActiveToken', schema: boardActiveTokenSchema },
-              ],
-            },
+            json: FLOOR_BOARD_JSON,
           },
         },
       },
@@ -158,17 +141,4 @@ function streamSession(core: EdgeCore, principal: Principal): LiveSession | unde
     return { tokenHash: principal.session.tokenHash, expiresAt: principal.session.expiresAt };
   }
   return undefined;
-}
-
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:';
-}
-
-/** The TCP peer's address, as routes/auth.ts reads it for sign-ins (no proxy is trusted). */
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // app.request() in tests has no socket
-  }
 }
