@@ -12,6 +12,7 @@ import { importRouting } from './admin/routings';
 import { enrollmentLinks, enrollStation, revokeStation, setStationLanguage } from './admin/stations';
 import { createTicket } from './admin/tickets';
 import { issueDisplay, listDisplays, revokeDisplay, wallLinks } from './admin/displays';
+import { clearTarget, listTargets, setTarget } from './admin/targets';
 import type { Config } from './config';
 import { loadConfig } from './config';
 import { migrate } from './db/migrate';
@@ -43,6 +44,11 @@ const USAGE = `usage: npm run edge -- <command> [options]
                                  its QR code (shown once; the link holds the display's secret)
   list-displays                  the wall displays: issued, last seen, revoked
   revoke-display --name N        the display's link stops working (its open board stops within 15 s)
+  set-target --routing R --node N --per-hour U   the units per hour expected of an operation node
+                                 (the floor board shows done against it; kept across new versions of
+                                 the routing while the node's code stays)
+  set-target --routing R --node N --clear         the node has no target again
+  list-targets                   every target per node, who set it and when
   add-operator --badge B [--name "Full Name"] [--pin 1234]
   add-user --username U --role supervisor|admin --password P
   enroll-site --code SITE [--relays]   hub mode: a credential for a site that forwards here (shown
@@ -90,6 +96,9 @@ const OPTIONS = {
   role: { type: 'string' },
   password: { type: 'string' },
   relays: { type: 'boolean' },
+  node: { type: 'string' },
+  'per-hour': { type: 'string' },
+  clear: { type: 'boolean' },
   user: { type: 'string' },
   out: { type: 'string' },
 } as const;
@@ -246,6 +255,25 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
   'revoke-display': (core, { values, now }) => {
     valueOf(revokeDisplay(core.db, values.name ?? '', now));
     console.log(`revoked display ${values.name}`);
+    return 0;
+  },
+  'set-target': (core, { values, now }) => {
+    const routing = values.routing ?? '';
+    const node = values.node ?? '';
+    if (values.clear) {
+      const cleared = valueOf(clearTarget(core.db, routing, node));
+      console.log(cleared ? `cleared the target of ${routing}/${node}` : `${routing}/${node} had no target`);
+      return 0;
+    }
+    if (values['per-hour'] === undefined) {
+      throw new DomainError('invalid', 'set-target needs --per-hour U (units per hour) or --clear');
+    }
+    const input = { unitsPerHour: Number(values['per-hour']) };
+    print(valueOf(setTarget(core.db, routing, node, input, 'cli', now)));
+    return 0;
+  },
+  'list-targets': (core) => {
+    print(listTargets(core.db));
     return 0;
   },
   'add-operator': (core, { values, now }) => {

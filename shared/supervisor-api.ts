@@ -49,6 +49,10 @@ export const boardNodeSchema = z.object({
   activeTokens: z.array(boardActiveTokenSchema),
   doneThisHour: doneSchema,
   doneThisShift: doneSchema,
+  /** SV-17: the units per hour an admin expects here (null: no target set). */
+  targetPerHour: z.nullable(z.number()),
+  /** The shift's target so far: targetPerHour × the hours since the shift began, rounded down. */
+  targetThisShift: z.nullable(z.number()),
   starved: z.boolean(),
   blocked: z.boolean(),
 });

@@ -79,7 +79,7 @@ export interface MiddlewareDoc {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** The full Hono path, `:name` parameters and all. */
   path: string;
   spec: OperationSpec;
@@ -133,6 +133,10 @@ export class ApiRoutes<E extends Env = Env> {
 
   post<P extends string>(path: P, spec: OperationSpec, ...handlers: H<E, P>[]): this {
     return this.add('post', path, spec, handlers);
+  }
+
+  put<P extends string>(path: P, spec: OperationSpec, ...handlers: H<E, P>[]): this {
+    return this.add('put', path, spec, handlers);
   }
 
   patch<P extends string>(path: P, spec: OperationSpec, ...handlers: H<E, P>[]): this {

@@ -6,11 +6,14 @@
  * read in one read transaction. Cost: a few rows per node, not a scan of tokens; a ticket filter
  * counts that ticket's tokens instead (index flow_token_ticket; bounded by the ticket's size,
  * since figures are kept per node, not per ticket), while its done figures are exact (floor_done
- * is kept per ticket).
+ * is kept per ticket). Each node's target (SV-17, migration 0010: per routing code and node code,
+ * so every version of a routing shows it) comes from one small table read whole in the same
+ * transaction; the shift's target so far is the hourly one times the hours the shift has run.
  */
 import type Database from 'better-sqlite3';
 import type { EdgeType, NodeType } from '../../shared/domain';
 import { hourBucket, nodeFlags, placeNodes, shiftStart } from '../../shared/floor-board';
+import { shiftTargetSoFar } from '../../shared/node-targets';
 import type { Board, BoardCompleteness, BoardNode } from '../../shared/supervisor-api';
 import { BOARD_ACTIVE_SHOWN } from '../../shared/supervisor-api';
 import { DomainError, attempt } from '../errors';
@@ -80,8 +83,10 @@ class BoardStatements {
   readonly active: Database.Statement;
   readonly activeOfTicket: Database.Statement;
   readonly contact: Database.Statement;
+  readonly targets: Database.Statement;
 
   constructor(db: Database.Database) {
+    this.targets = db.prepare('SELECT routing_code, node_code, units_per_hour FROM node_target');
     this.contact = db.prepare(
       `SELECT s.last_seen_at, r.reported_at, r.pending FROM station s
        LEFT JOIN station_report r ON r.station_id = s.id WHERE s.revoked_at IS NULL`,
@@ -178,6 +183,21 @@ function buildBoard(db: Database.Database, settings: FloorSettings, filters: Boa
       d,
     ]),
   );
+  const targets = new Map(
+    (s.targets.all() as { routing_code: string; node_code: string; units_per_hour: number }[]).map((t) => [
+      `${t.routing_code}\n${t.node_code}`,
+      t.units_per_hour,
+    ]),
+  );
+  // A target is for all the node's work: a ticket filter's done figures are one ticket's share of
+  // it, so the board shows no target then (a ticket "behind" the node's target would be wrong).
+  const targetOf = (routing: string, node: string): Target => {
+    const perHour = ticket ? null : (targets.get(`${routing}\n${node}`) ?? null);
+    return {
+      targetPerHour: perHour,
+      targetThisShift: perHour === null ? null : shiftTargetSoFar(perHour, shift, now),
+    };
+  };
   const routings = graphs.map((g) => {
     const nodes = s.nodes.all(g.id) as NodeRow[];
     const edges = s.edges.all(g.id) as EdgeRow[];
@@ -194,7 +214,8 @@ function buildBoard(db: Database.Database, settings: FloorSettings, filters: Boa
             : s.active.all(g.id, n.code)
           : []
       ) as { code: string; branch: string | null; operator: string | null; since: string }[];
-      return nodeFigures(n, countsOf.get(key) ?? [], done.get(key), active, places.get(n.code), now);
+      const figures = nodeFigures(n, countsOf.get(key) ?? [], done.get(key), active, places.get(n.code), now);
+      return { ...figures, ...targetOf(g.code, n.code) };
     });
     const flags = nodeFlags(
       built.map((n) => ({ ...n, type: n.type })),
@@ -261,6 +282,8 @@ function completeness(s: BoardStatements, quietAfterSeconds: number, now: Date):
   return result;
 }
 
+type Target = Pick<BoardNode, 'targetPerHour' | 'targetThisShift'>;
+
 function nodeFigures(
   n: NodeRow,
   counts: readonly CountRow[],
@@ -268,7 +291,7 @@ function nodeFigures(
   active: readonly { code: string; branch: string | null; operator: string | null; since: string }[],
   place: { depth: number; lane: number } | undefined,
   now: Date,
-): Omit<BoardNode, 'starved' | 'blocked'> {
+): Omit<BoardNode, 'starved' | 'blocked' | keyof Target> {
   const of = (status: string) => counts.find((r) => r.status === status);
   // The oldest wait: tokens waiting for someone (ready, paused) or for their siblings (waiting).
   const oldest =

@@ -69,6 +69,8 @@ function node(code: string, depth: number, lane: number, figures: Partial<BoardN
     activeTokens: [],
     doneThisHour: { completions: 0, units: 0 },
     doneThisShift: { completions: 0, units: 0 },
+    targetPerHour: null,
+    targetThisShift: null,
     starved: false,
     blocked: false,
     ...figures,
@@ -171,6 +173,48 @@ describe('the floor board', () => {
     expect(card('SEW').textContent).toContain(consoleEn.board.starved);
     expect(card('QC').textContent).toContain(consoleEn.board.flowing);
     expect(screen.getByText(consoleEn.board.allSent)).toBeTruthy();
+  });
+
+  it('SV-2, SV-17: with a target, the card shows the units done against it; a shift behind its target says so in words', async () => {
+    const nodes = [
+      node('CUT', 0, 0, {
+        doneThisHour: { completions: 12, units: 12 },
+        doneThisShift: { completions: 80, units: 80 },
+        targetPerHour: 30,
+        targetThisShift: 120,
+      }),
+      node('SEW', 1, 0, {
+        doneThisHour: { completions: 31, units: 31 },
+        doneThisShift: { completions: 130, units: 130 },
+        targetPerHour: 30,
+        targetThisShift: 120,
+      }),
+      node('QC', 2, 0, { doneThisHour: { completions: 4, units: 4 } }),
+    ];
+    const model = new BoardModel(fakeApi([board(nodes)]), () => {}, new FakeClock());
+    await act(() => model.load());
+    render(<Board_ model={model} />);
+    const line = (code: string) => card(code).querySelector('.node-done') as HTMLElement;
+    // The figure and its target never part across lines (a no-break space between them).
+    const done = (code: string) => ({
+      textContent: (line(code).textContent ?? '').replace(/\s+/g, ' '),
+      className: line(code).className,
+    });
+    expect(done('CUT').textContent).toContain('This hour: 12 of 30');
+    expect(done('CUT').textContent).toContain('This shift: 80 of 120');
+    // Behind: in words, not by colour alone.
+    expect(done('CUT').textContent).toContain('Behind target by 40');
+    expect(done('CUT').className).toContain('behind');
+    expect(done('SEW').textContent).toContain('This shift: 130 of 120');
+    expect(done('SEW').textContent).not.toContain('Behind');
+    expect(done('SEW').className).not.toContain('behind');
+    // No target: the units alone.
+    expect(done('QC').textContent).toContain('This hour: 4 done');
+    expect(done('QC').textContent).not.toContain(' of ');
+
+    await act(() => consoleLanguage.choose('th'));
+    expect(done('CUT').textContent).toContain('ชั่วโมงนี้ เสร็จ 12 จาก 30');
+    expect(done('CUT').textContent).toContain('ต่ำกว่าเป้า 40');
   });
 
   it('SV-6: beside the figures, what stations hold unsent and which are not reporting; a station turning quiet refetches the board', async () => {

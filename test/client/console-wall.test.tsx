@@ -81,6 +81,8 @@ function node(code: string, depth: number, figures: Partial<BoardNode> = {}): Bo
     activeTokens: [],
     doneThisHour: { completions: 0, units: 0 },
     doneThisShift: { completions: 0, units: 0 },
+    targetPerHour: null,
+    targetThisShift: null,
     starved: false,
     blocked: false,
     ...figures,
@@ -101,7 +103,14 @@ function board(cursor = 5, cutReady = 3): Board {
         version: 1,
         name: 'Leather tote bag',
         nodes: [
-          node('CUT', 0, { ready: cutReady, active: 2, blocked: cutReady > 20 }),
+          node('CUT', 0, {
+            ready: cutReady,
+            active: 2,
+            blocked: cutReady > 20,
+            doneThisHour: { completions: 12, units: 12 },
+            targetPerHour: 30,
+            targetThisShift: 45,
+          }),
           node('SPLIT', 1, { type: 'split' }),
           node('JOIN', 2, { type: 'join', waiting: 4 }),
           node('PACK', 3, { starved: true }),
@@ -240,6 +249,18 @@ describe('the wall display', () => {
     expect(document.querySelector('[data-completeness]')?.textContent).toBe(
       '2 stations hold 41 unsent events: figures may still change · 1 station is not reporting',
     );
+  });
+
+  it('SV-17: a node with a target shows the hour’s units done against it, “12 / 30”; one without, the units alone', async () => {
+    setup({ boards: [{ ok: true, value: board() }] });
+    await settle();
+    // "12 / 30" is held together by no-break spaces.
+    const cut = document.querySelector('[data-node="CUT"] .wall-line')?.textContent ?? '';
+    expect(cut.replace(/\s+/g, ' ')).toContain('12 / 30 done this hour');
+    expect(document.querySelector('[data-node="PACK"] .wall-line')?.textContent).toContain(
+      '0 done this hour',
+    );
+    expect(document.querySelector('[data-node="PACK"] .wall-line')?.textContent).not.toContain('/');
   });
 
   it('SV-66: a live clock, HH:MM:SS, ticking each second', async () => {

@@ -137,10 +137,17 @@ describe('the supervisor console', () => {
       .locator('[data-routing]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-routing')));
     expect(routings).toEqual(['BAG-TOTE', 'WALLET-LINEAR']);
-    // Routing order: the split's branches share a column, the join comes after them.
-    const col = (code: string) => card(code).evaluate((el) => getComputedStyle(el).gridColumnStart);
-    expect(await col('EDGE-BODY')).toBe(await col('STITCH-STRAP'));
-    expect(Number(await col('JOIN-PANELS'))).toBeGreaterThan(Number(await col('EDGE-BODY')));
+    // Routing order: the split's branches share a column, one under the other; the join comes after them.
+    const box = async (code: string) =>
+      (await card(code).boundingBox()) ?? { x: NaN, y: NaN, width: 0, height: 0 };
+    const [edgeBody, stitch, join] = [
+      await box('EDGE-BODY'),
+      await box('STITCH-STRAP'),
+      await box('JOIN-PANELS'),
+    ];
+    expect(stitch.x).toBe(edgeBody.x);
+    expect(stitch.y).toBeGreaterThan(edgeBody.y);
+    expect(join.x).toBeGreaterThan(edgeBody.x + edgeBody.width);
     expect(
       await page.getByText(consoleEn.app.signedInAs({ username: edge.demo.supervisor.username })).count(),
     ).toBe(1);

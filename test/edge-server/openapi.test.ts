@@ -128,6 +128,16 @@ describe('the served document', () => {
       { session: ['supervisor', 'admin'] },
       { consoleCookie: ['supervisor', 'admin'] },
     ]);
+    for (const [method, path] of [
+      ['put', '/api/v1/admin/routings/{code}/nodes/{node}/target'],
+      ['delete', '/api/v1/admin/routings/{code}/nodes/{node}/target'],
+      ['get', '/api/v1/admin/targets'],
+    ] as const) {
+      expect(security(method, path), `${method} ${path}`).toEqual([
+        { session: ['admin'] },
+        { consoleCookie: ['admin'] },
+      ]);
+    }
     expect(security('get', '/api/v1/admin/displays')).toEqual([
       { session: ['admin'] },
       { consoleCookie: ['admin'] },
@@ -291,6 +301,13 @@ describe('answers match the document', () => {
       body: { language: 'th' },
     });
     await call('revokeStation', '/api/v1/admin/stations/OA-STATION', { token: admin });
+    // Targets per node: set, listed, cleared.
+    await call('setNodeTarget', '/api/v1/admin/routings/BAG-TOTE/nodes/CUT/target', {
+      token: admin,
+      body: { unitsPerHour: 30 },
+    });
+    await call('listNodeTargets', '/api/v1/admin/targets', { token: admin });
+    await call('clearNodeTarget', '/api/v1/admin/routings/BAG-TOTE/nodes/CUT/target', { token: admin });
     await call('addOperator', '/api/v1/admin/operators', { token: admin, body: { badge: 'OP-OA' } });
     await call('addUser', '/api/v1/admin/users', {
       token: admin,

@@ -96,6 +96,10 @@ export const consoleEn = {
     noWait: 'Nothing waiting',
     doneHour: (p: { units: number }) => `This hour: ${p.units} done`,
     doneShift: (p: { units: number }) => `This shift: ${p.units} done`,
+    /** SV-17: done against the node's target (the hour's target; the shift's so far). */
+    doneHourOf: (p: { units: number; target: number }) => `This hour: ${p.units} of\u00a0${p.target}`,
+    doneShiftOf: (p: { units: number; target: number }) => `This shift: ${p.units} of\u00a0${p.target}`,
+    behind: (p: { units: number }) => `Behind target by ${p.units}`,
     starved: 'Starved: nothing ready, work waits upstream',
     blocked: (p: { limit: number }) => `Blocked: more than ${p.limit} ready`,
     flowing: 'Flowing',

@@ -90,6 +90,33 @@ function Count(props: { label: string; n: number; name: string }) {
   );
 }
 
+/**
+ * SV-2, SV-17: units done this hour and this shift, against the node's target when one is set. A
+ * node whose shift is behind the target so far says so in words (and in amber, never colour alone).
+ */
+function DoneLine(props: { node: BoardNode }) {
+  const { t } = useConsoleText();
+  const n = props.node;
+  const hour = n.doneThisHour.units;
+  const shift = n.doneThisShift.units;
+  const behind = n.targetThisShift === null ? 0 : n.targetThisShift - shift;
+  return (
+    <p class={`node-done${behind > 0 ? ' behind' : ''}`} data-behind={behind > 0 ? 'yes' : 'no'}>
+      <span data-done="hour">
+        {n.targetPerHour === null
+          ? t.board.doneHour({ units: hour })
+          : t.board.doneHourOf({ units: hour, target: n.targetPerHour })}
+      </span>
+      <span data-done="shift">
+        {n.targetThisShift === null
+          ? t.board.doneShift({ units: shift })
+          : t.board.doneShiftOf({ units: shift, target: n.targetThisShift })}
+      </span>
+      {behind > 0 && <strong class="node-behind">{t.board.behind({ units: behind })}</strong>}
+    </p>
+  );
+}
+
 export function NodeCard(props: { node: BoardNode; changed: boolean; blockedQueue: number }) {
   const { t } = useConsoleText();
   const n = props.node;
@@ -145,11 +172,7 @@ export function NodeCard(props: { node: BoardNode; changed: boolean; blockedQueu
           {hidden > 0 && <li>{t.board.moreActive({ n: hidden })}</li>}
         </ul>
       )}
-      {/* SV-2: a target per node is not in the board answer yet; "N of target" goes here when it is. */}
-      <p class="node-done">
-        <span>{t.board.doneHour({ units: n.doneThisHour.units })}</span>
-        <span>{t.board.doneShift({ units: n.doneThisShift.units })}</span>
-      </p>
+      <DoneLine node={n} />
     </article>
   );
 }

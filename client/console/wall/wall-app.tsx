@@ -102,7 +102,9 @@ function WallCard(props: { node: BoardNode; blockedQueue: number }) {
             ? t.wall.noWait
             : t.wall.oldestWait({ duration: formatDuration(t, n.oldestWaitSeconds) }),
           ...(n.paused > 0 ? [t.wall.paused({ n: n.paused })] : []),
-          t.wall.doneHour({ units: n.doneThisHour.units }),
+          n.targetPerHour === null
+            ? t.wall.doneHour({ units: n.doneThisHour.units })
+            : t.wall.doneHourOf({ units: n.doneThisHour.units, target: n.targetPerHour }),
         ].join(' · ')}
       </p>
     </article>

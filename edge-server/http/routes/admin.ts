@@ -1,4 +1,8 @@
-/** @module Admin API: routings, job tickets, stations, operators, users, sites and wall displays (admin role). */
+/**
+ * @module Admin API: routings, job tickets, stations, operators, users, sites, wall displays and
+ * targets per node (admin role).
+ */
+import type { Context } from 'hono';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../../shared/protocol';
@@ -35,6 +39,14 @@ import {
   displaySchema,
   wallLinkPath,
 } from '../../../shared/display-api';
+import {
+  clearTarget,
+  listTargets,
+  nodeTargetListSchema,
+  nodeTargetSchema,
+  setTarget,
+  setTargetSchema,
+} from '../../admin/targets';
 import { ApiError } from '../errors';
 import type { EdgeCore } from '../../edge';
 import { readBodyText, readJsonBody } from '../body';
@@ -58,6 +70,13 @@ const siteEnrolledSchema = z.object({
 });
 
 const ROUTING_IMPORTED = { name: 'RoutingImport', schema: importResultSchema };
+
+/** Who the admin is (an account, not a site credential) and the JSON body they sent. */
+async function adminRequest(c: Context<AuthEnv>): Promise<{ username: string; input: unknown }> {
+  const principal = c.get('principal');
+  if (principal.kind !== 'user') throw new ApiError('FORBIDDEN', 'This endpoint needs an admin account');
+  return { username: principal.username, input: await readJsonBody(c.req.raw) };
+}
 
 export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
   const now = (): string => core.clock().toISOString();
@@ -102,6 +121,7 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       )
       .route('/stations', stationAdminRoutes(core))
       .route('/displays', displayAdminRoutes(core))
+      .route('/', targetAdminRoutes(core))
       .post(
         '/operators',
         {
@@ -233,11 +253,8 @@ function displayAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         errors: [409],
       },
       async (c) => {
-        const principal = c.get('principal');
-        if (principal.kind !== 'user')
-          throw new ApiError('FORBIDDEN', 'This endpoint needs an admin account');
-        const input = await readJsonBody(c.req.raw);
-        const { display, secret } = unwrap(issueDisplay(core.db, input, principal.username, now()));
+        const { username, input } = await adminRequest(c);
+        const { display, secret } = unwrap(issueDisplay(core.db, input, username, now()));
         const linkPath = wallLinkPath(secret);
         const link = `${new URL(c.req.url).origin}${linkPath}`;
         return c.json({ display, secret, linkPath, link }, 201);
@@ -271,5 +288,68 @@ function displayAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         core.live.endSession(secretHash);
         return c.body(null, 204);
       },
+    );
+}
+
+const NODE_TARGET = { name: 'NodeTarget', schema: nodeTargetSchema };
+const TARGET_PATH = '/routings/:code/nodes/:node/target';
+const targetParams = z.object({
+  code: z.string().describe('The routing’s code'),
+  node: z.string().describe('The node’s code (an operation node)'),
+});
+
+/**
+ * Targets per node (SV-17, SV-18): set, cleared, listed. No live change is written: the board's
+ * answer carries the targets, and a console reads the board again on every token change (and on
+ * a filter change or a reconnect); the admin who set one sees it from the answer.
+ */
+function targetAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
+  const now = (): string => core.clock().toISOString();
+  return new ApiRoutes<AuthEnv>()
+    .put(
+      TARGET_PATH,
+      {
+        operationId: 'setNodeTarget',
+        summary: 'Set the units per hour expected of a node (the board shows done against it)',
+        description:
+          'Kept per routing code and node code: a new version of the routing keeps it while the node’s code stays. Only operation nodes take a target (400 otherwise); an unknown routing or node is a 404 naming it.',
+        params: targetParams,
+        body: { name: 'NodeTargetRequest', schema: setTargetSchema, maxBytes: MAX_BODY_BYTES },
+        responses: { 200: { description: 'Set', json: NODE_TARGET } },
+        errors: [404],
+      },
+      async (c) => {
+        const { username, input } = await adminRequest(c);
+        const target = setTarget(core.db, c.req.param('code'), c.req.param('node'), input, username, now());
+        return c.json(unwrap(target));
+      },
+    )
+    .delete(
+      TARGET_PATH,
+      {
+        operationId: 'clearNodeTarget',
+        summary: 'Clear a node’s target (a node without one stays without)',
+        params: targetParams,
+        responses: { 204: { description: 'Cleared' } },
+        errors: [404],
+      },
+      (c) => {
+        unwrap(clearTarget(core.db, c.req.param('code'), c.req.param('node')));
+        return c.body(null, 204);
+      },
+    )
+    .get(
+      '/targets',
+      {
+        operationId: 'listNodeTargets',
+        summary: 'Every target per node: routing, node, units per hour, who set it and when',
+        responses: {
+          200: {
+            description: 'The targets',
+            json: { name: 'NodeTargetList', schema: nodeTargetListSchema, parts: [NODE_TARGET] },
+          },
+        },
+      },
+      (c) => c.json({ targets: listTargets(core.db) }),
     );
 }

@@ -23,6 +23,8 @@ export const wallEn = {
   oldestWait: (p: { duration: string }) => `Oldest wait ${p.duration}`,
   noWait: 'Nothing waiting',
   doneHour: (p: { units: number }) => `${p.units} done this hour`,
+  /** Against the node's target per hour (SV-17); "12 / 30" never parts across lines. */
+  doneHourOf: (p: { units: number; target: number }) => `${p.units}\u00a0/\u00a0${p.target} done this hour`,
   failed: (p: { time: string }) => `Could not refresh: figures as of ${p.time}. Trying again…`,
   unsent: (p: { stations: number; events: number }) =>
     `${p.stations} ${plural(p.stations, { one: 'station holds', other: 'stations hold' })} ${p.events} unsent ${plural(p.events, { one: 'event', other: 'events' })}: figures may still change`,
@@ -52,6 +54,7 @@ export const wallTh: typeof wallEn = {
   oldestWait: (p) => `รอนานสุด ${p.duration}`,
   noWait: 'ไม่มีงานรอ',
   doneHour: (p) => `ชั่วโมงนี้เสร็จ ${p.units}`,
+  doneHourOf: (p) => `ชั่วโมงนี้เสร็จ ${p.units}\u00a0/\u00a0${p.target}`,
   failed: (p) => `โหลดข้อมูลใหม่ไม่ได้: ตัวเลข ณ เวลา ${p.time} กำลังลองใหม่…`,
   unsent: (p) => `${p.stations} สถานีมี ${p.events} เหตุการณ์ที่ยังไม่ส่ง: ตัวเลขอาจยังเปลี่ยน`,
   quiet: (p) => `${p.stations} สถานีไม่ได้รายงาน`,
