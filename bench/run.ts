@@ -20,9 +20,14 @@
  * on 5,000- and 10,000-node routings beside JSON.parse of the same body, and the event loop's
  * longest stall during an HTTP import of one (BENCH_ROUTINGS=0 leaves it out).
  *
- * Then the floor board at plant size (bench/floor.ts): the board query and the paged token list
- * on 100,000 serials and ~1.5 million events, beside a plain indexed lookup (BENCH_FLOOR=0 leaves
- * it out).
+ * Then the floor board at plant size (bench/floor.ts): the board query, the paged token list, a
+ * serial's trace and recalls on 100,000 serials and ~1.8 million event rows, beside a plain
+ * indexed lookup (BENCH_FLOOR=0 leaves it out).
+ *
+ * Then the console's live stream (bench/live.ts): an edge server in a child process, 200 stations
+ * pushing at 10x a plant's rate with no console, with 50 live streams open, and with 5 pollers of
+ * the old /queues: commit → console latency and the pushes' latency and events/s (BENCH_LIVE=0
+ * leaves it out).
  *
  * Then the station app in Debian's Chromium: scan to durable outbox and a 10,000-event drain
  * (bench/client-station.ts), and each camera decoder on 1280x720 frames with the initial
@@ -48,6 +53,8 @@ import { measureRawCeiling } from './raw';
 import { measureRawWrites } from './raw-writes';
 import type { FloorBenchResult } from './floor';
 import { formatFloorBench, runFloorBench } from './floor';
+import type { LiveBenchResult } from './live';
+import { formatLiveBench, runLiveBench } from './live';
 import type { RoutingBenchResult } from './routings';
 import { formatRoutingBench, runRoutingBench } from './routings';
 import type { Row, Scenario } from './report';
@@ -154,10 +161,19 @@ async function main(): Promise<void> {
   let floor: FloorBenchResult | null = null;
   if (process.env['BENCH_FLOOR'] !== '0') {
     console.log(
-      'floor board: 100,000 serials and ~1.5 million events; the board and the token list beside a lookup',
+      'floor board: 100,000 serials and ~1.8 million event rows; the board, the token list, a trace and recalls beside a lookup',
     );
     floor = await runFloorBench(scale);
     console.log(`\n${formatFloorBench(floor)}\n`);
+  }
+
+  let live: LiveBenchResult | null = null;
+  if (process.env['BENCH_LIVE'] !== '0') {
+    console.log(
+      'live stream: 200 stations at 10x a plant’s rate; no console, 50 consoles on the stream, 5 pollers of /queues',
+    );
+    live = await runLiveBench(scale, (line) => console.log(`  ${line}`));
+    console.log(`\n${formatLiveBench(live)}\n`);
   }
 
   let forwarding: ForwardingReport | null = null;
@@ -209,6 +225,7 @@ async function main(): Promise<void> {
     results: rows,
     routings,
     floor,
+    live,
     forwarding,
     station,
     decode,
@@ -217,6 +234,10 @@ async function main(): Promise<void> {
   const options = (await prettier.resolveConfig(file)) ?? {};
   fs.writeFileSync(file, await prettier.format(JSON.stringify(report), { ...options, parser: 'json' }));
   console.log(`figures written to ${path.relative(process.cwd(), file)}`);
+  if (live && live.broken.length > 0) {
+    console.error(`live: ${live.broken.join('; ')}`);
+    process.exitCode = 1;
+  }
   if (station && !station.drain.verification.ok) {
     console.error('station: the edge server does not hold what the station queued');
     process.exitCode = 1;

@@ -24,6 +24,11 @@ export interface LiveSettings {
   maxPendingFrames: number;
   /** What EventSource waits before reconnecting (the `retry` field). */
   retryMs: number;
+  /**
+   * Fan-outs are at least this far apart: at hundreds of commits a second one frame per commit to
+   * every console would take the thread from the stations' pushes; a few ms of delay costs nothing.
+   */
+  coalesceMs: number;
 }
 
 export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
@@ -33,6 +38,7 @@ export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
   batchMax: 500,
   maxPendingFrames: 200,
   retryMs: 2_000,
+  coalesceMs: 50,
 };
 
 /** Where a subscriber's frames go (an SSE response); write resolves when the socket took the frame. */
@@ -74,6 +80,8 @@ export class ChangeFeed {
   /** Every change up to here was handed to every subscriber. */
   private fanned: number;
   private scheduled = false;
+  private fanOutTimer: NodeJS.Timeout | null = null;
+  private lastFanOut = -Infinity;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -98,10 +106,15 @@ export class ChangeFeed {
   poke(): void {
     if (this.scheduled || this.subscribers.size === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.scheduled = false;
+      this.fanOutTimer = null;
+      this.lastFanOut = performance.now();
       this.catchUp();
-    });
+    };
+    const wait = this.lastFanOut + this.settings.coalesceMs - performance.now();
+    if (wait <= 0) setImmediate(run);
+    else this.fanOutTimer = setTimeout(run, wait);
   }
 
   /**
@@ -144,6 +157,9 @@ export class ChangeFeed {
   close(): void {
     for (const s of this.subscribers) this.drop(s);
     this.stopTimers();
+    if (this.fanOutTimer !== null) clearTimeout(this.fanOutTimer);
+    this.fanOutTimer = null;
+    this.scheduled = false;
   }
 
   /** Reads what was committed since the last fan-out, once, and hands it to every subscriber. */

@@ -221,6 +221,36 @@ describe('the live stream (SV-12)', () => {
     }
   });
 
+  it('SV-12: commits close together reach a console in fewer frames (fan-outs coalesced), every change in order', async () => {
+    const coalescing = await startLiveEdge({ coalesceMs: 1_000 });
+    try {
+      const token = await coalescing.bearer('supervisor');
+      const stream = await openSse(`${coalescing.url}/api/v1/supervisor/stream`, {
+        authorization: `Bearer ${token}`,
+      });
+      try {
+        await stream.next((m) => m.event === 'ready');
+        const cut = coalescing.station('WC-CUT');
+        const codes = ['BV-DEMO-0001', 'BV-DEMO-0002', 'BV-DEMO-0003', 'BV-DEMO-0004', 'BV-DEMO-0005'];
+        for (const code of codes) expect((await cut.send('start', code, 'CUT')).status).toBe('applied');
+        const last = coalescing.core.live.cursor();
+        await stream.next((m) => m.event === 'changes' && m.id === String(last), { timeoutMs: 5_000 });
+        const frames = stream.messages.filter((m) => m.event === 'changes');
+        expect(frames.length).toBeLessThan(codes.length);
+        const started = allChanges(stream.messages).filter(
+          (c) => c.kind === 'token' && c.status === 'active',
+        );
+        expect(started.map((c) => c.code)).toEqual(codes);
+        const cursors = allChanges(stream.messages).map((c) => c.cursor);
+        expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+      } finally {
+        stream.close();
+      }
+    } finally {
+      await coalescing.close();
+    }
+  });
+
   it('SV-29: a problem taken up or resolved, and a dead letter appearing or sent again, reach the stream as kind problem', async () => {
     const stream = await openSse(streamUrl(), auth());
     const problem = (ref: number, code: string, status: string) => (m: SseMessage) =>
