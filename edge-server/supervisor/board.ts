@@ -37,13 +37,14 @@ export interface BoardFilters {
   workCenter?: string | undefined;
 }
 
-interface GraphRow {
+/** A routing version and a node as the board and the shift figures read them. */
+export interface GraphRow {
   id: number;
   code: string;
   version: number;
   name: string;
 }
-interface NodeRow {
+export interface NodeRow {
   code: string;
   name: string;
   node_type: NodeType;

@@ -14,7 +14,7 @@
  * shared/shift-figures.ts, which the consistency tests hold the triggers' table equal to.
  */
 import type Database from 'better-sqlite3';
-import type { NodeType, TokenStatus } from '../../shared/domain';
+import type { TokenStatus } from '../../shared/domain';
 import { QC_BEHAVIOR } from '../../shared/domain';
 import { hourBucket, shiftStart } from '../../shared/floor-board';
 import type { FiguresNode, ShiftFigures } from '../../shared/figures-api';
@@ -34,6 +34,7 @@ import { DomainError, attempt } from '../errors';
 import type { Result } from '../errors';
 import { publishedRouting } from '../reference/reference-data';
 import type { FloorSettings } from './board';
+import type { GraphRow, NodeRow } from './board';
 
 export interface FiguresQuery {
   routing?: string | undefined;
@@ -41,17 +42,7 @@ export interface FiguresQuery {
   shift?: string | undefined;
 }
 
-interface GraphRow {
-  id: number;
-  code: string;
-  version: number;
-  name: string;
-}
-interface NodeRow {
-  code: string;
-  name: string;
-  node_type: NodeType;
-  work_center: string | null;
+interface QualityNodeRow extends NodeRow {
   behavior: string | null;
 }
 interface HourRow {
@@ -204,7 +195,7 @@ function buildFigures(
     code: g.code,
     version: g.version,
     name: g.name,
-    nodes: (s.nodes.all(g.id) as NodeRow[]).map((n): FiguresNode => {
+    nodes: (s.nodes.all(g.id) as QualityNodeRow[]).map((n): FiguresNode => {
       const key = keyOf(g.id, n.code);
       const perHour = throughput.get(key) ?? hours.map(() => ({ completions: 0, units: 0 }));
       const q = quality.get(key);

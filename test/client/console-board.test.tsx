@@ -13,43 +13,19 @@ import type { Answer, BoardFilters, ConsoleApi } from '../../client/console/api'
 import { consoleEn } from '../../client/console/i18n/en';
 import { consoleLanguage } from '../../client/console/i18n/language';
 import { BoardModel, HIGHLIGHT_MS, REFRESH_MS } from '../../client/console/models/board-model';
-import type { LiveClock, LiveSource } from '../../client/console/models/live-model';
+import type { LiveSource } from '../../client/console/models/live-model';
 import { EVENT_SOURCE_CLOSED, LiveModel, REOPEN_MS } from '../../client/console/models/live-model';
 import { signInProblem } from '../../client/console/models/session-model';
 import { BoardView } from '../../client/console/views/board';
 import { LiveIndicator } from '../../client/console/views/live-indicator';
 import { useModel } from '../../client/state/use-model';
 import { formatTime } from '../../client/i18n/format';
+import { FakeClock } from './support/fake-clock';
 
 afterEach(() => {
   cleanup();
   consoleLanguage.choose('en');
 });
-
-/** A clock whose timers run only when the test moves time forward. */
-class FakeClock implements LiveClock {
-  at = Date.parse('2026-12-01T07:30:00Z');
-  private timers: { due: number; run: () => void; id: number }[] = [];
-  private ids = 0;
-  now = () => this.at;
-  setTimeout = (run: () => void, ms: number) => {
-    this.ids += 1;
-    this.timers.push({ due: this.at + ms, run, id: this.ids });
-    return this.ids;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== id);
-  };
-  advance(ms: number): void {
-    this.at += ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.due <= this.at).sort((a, b) => a.due - b.due)[0];
-      if (!due) return;
-      this.timers = this.timers.filter((t) => t !== due);
-      due.run();
-    }
-  }
-}
 
 function node(code: string, depth: number, lane: number, figures: Partial<BoardNode> = {}): BoardNode {
   return {

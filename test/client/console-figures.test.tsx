@@ -14,39 +14,14 @@ import type { FiguresApi, FiguresQuery } from '../../client/console/api/figures'
 import { figuresQuery } from '../../client/console/api/figures';
 import { consoleLanguage } from '../../client/console/i18n/language';
 import { LiveBus } from '../../client/console/models/live-bus';
-import type { LiveClock } from '../../client/console/models/live-model';
 import { REFRESH_MS } from '../../client/console/models/figures-model';
 import type { ChartLoader } from '../../client/console/views/figures';
 import { FiguresPage, hourLabel } from '../../client/console/views/figures';
 import type { ChartInput } from '../../client/console/views/figures-chart';
+import { FakeClock } from './support/fake-clock';
 
 beforeEach(() => consoleLanguage.choose('en'));
 afterEach(() => cleanup());
-
-/** A clock whose timers run only when the test moves time forward. */
-class FakeClock implements LiveClock {
-  at = Date.parse('2026-12-01T09:30:00Z');
-  private timers: { due: number; run: () => void; id: number }[] = [];
-  private ids = 0;
-  now = () => this.at;
-  setTimeout = (run: () => void, ms: number) => {
-    this.ids += 1;
-    this.timers.push({ due: this.at + ms, run, id: this.ids });
-    return this.ids;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== id);
-  };
-  advance(ms: number): void {
-    this.at += ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.due <= this.at).sort((a, b) => a.due - b.due)[0];
-      if (!due) return;
-      this.timers = this.timers.filter((t) => t !== due);
-      due.run();
-    }
-  }
-}
 
 const HOURS = [
   '2026-12-01T06:00:00Z',
@@ -136,7 +111,7 @@ class FakeFiguresApi implements FiguresApi {
 
 function setup() {
   const api = new FakeFiguresApi();
-  const clock = new FakeClock();
+  const clock = new FakeClock('2026-12-01T09:30:00Z');
   const bus = new LiveBus();
   const drawn: ChartInput[] = [];
   const loadChart: ChartLoader = () =>

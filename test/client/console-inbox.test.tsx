@@ -29,11 +29,11 @@ import {
   InboxModel,
   reasonProblem,
 } from '../../client/console/models/inbox-model';
-import type { LiveClock } from '../../client/console/models/live-model';
 import { LiveBus } from '../../client/console/models/live-bus';
 import type { PageProps } from '../../client/console/page';
 import { InboxPage, InboxView } from '../../client/console/views/inbox';
 import { formatTime } from '../../client/i18n/format';
+import { FakeClock } from './support/fake-clock';
 
 const t = consoleEn.inbox;
 
@@ -42,31 +42,6 @@ afterEach(() => {
   cleanup();
   consoleLanguage.choose('en');
 });
-
-/** A clock whose timers run only when the test moves time forward. */
-class FakeClock implements LiveClock {
-  at = Date.parse('2026-12-01T08:00:00Z');
-  private timers: { due: number; run: () => void; id: number }[] = [];
-  private ids = 0;
-  now = () => this.at;
-  setTimeout = (run: () => void, ms: number) => {
-    this.ids += 1;
-    this.timers.push({ due: this.at + ms, run, id: this.ids });
-    return this.ids;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((x) => x.id !== id);
-  };
-  advance(ms: number): void {
-    this.at += ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.due <= this.at).sort((a, b) => a.due - b.due)[0];
-      if (!due) return;
-      this.timers = this.timers.filter((x) => x !== due);
-      due.run();
-    }
-  }
-}
 
 function conflict(id: number, changes: Partial<Problem> = {}): Problem {
   return {
@@ -161,7 +136,7 @@ const row = (key: string) => document.querySelector(`[data-problem="${key}"]`) a
 const within = (el: HTMLElement, name: string) =>
   [...el.querySelectorAll('button')].find((b) => b.textContent === name) as HTMLButtonElement;
 
-async function shown(api: FakeInboxApi, clock = new FakeClock()): Promise<InboxModel> {
+async function shown(api: FakeInboxApi, clock = new FakeClock('2026-12-01T08:00:00Z')): Promise<InboxModel> {
   const model = new InboxModel(api, () => {}, clock);
   await act(() => model.load());
   render(<InboxView model={model} />);
@@ -258,7 +233,7 @@ describe('the exceptions inbox', () => {
     expect(reasonProblem('  ab ')).toBe('short');
     expect(reasonProblem('abc')).toBeNull();
     expect(reasonProblem('x'.repeat(501))).toBe('long');
-    const clock = new FakeClock();
+    const clock = new FakeClock('2026-12-01T08:00:00Z');
     const api = new FakeInboxApi([page([conflict(7)]), page([])]);
     const applied = conflict(7, {
       state: 'resolved',
@@ -303,7 +278,7 @@ describe('the exceptions inbox', () => {
   });
 
   it('SV-25, SV-28: a 409 is said in words with who resolved it and when; the list is fetched again', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock('2026-12-01T08:00:00Z');
     const api = new FakeInboxApi([page([conflict(7)]), page([])]);
     const body = {
       error: {
@@ -435,7 +410,7 @@ describe('the inbox page on the live stream (SV-29)', () => {
   }
 
   it('SV-29: conflict, parked and problem changes fetch the list again (throttled); token changes do not; a minute passing does', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock('2026-12-01T08:00:00Z');
     const urls: string[] = [];
     const fetcher = ((url: string) => {
       urls.push(url);

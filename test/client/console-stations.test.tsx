@@ -14,43 +14,16 @@ import { consoleEn } from '../../client/console/i18n/en';
 import { consoleTh } from '../../client/console/i18n/th';
 import { consoleLanguage } from '../../client/console/i18n/language';
 import { LiveBus } from '../../client/console/models/live-bus';
-import type { LiveClock } from '../../client/console/models/live-model';
 import { REFRESH_MS, TICK_MS } from '../../client/console/models/stations-model';
 import type { PageProps } from '../../client/console/page';
 import { StationsPage } from '../../client/console/views/stations';
+import { FakeClock } from './support/fake-clock';
 
 beforeEach(() => consoleLanguage.choose('en'));
 afterEach(() => {
   cleanup();
   consoleLanguage.choose('en');
 });
-
-/** A clock whose timers run only when the test moves time forward. */
-class FakeClock implements LiveClock {
-  at = Date.parse('2026-12-01T07:30:00Z');
-  private timers: { due: number; run: () => void; id: number }[] = [];
-  private ids = 0;
-  now = () => this.at;
-  setTimeout = (run: () => void, ms: number) => {
-    this.ids += 1;
-    this.timers.push({ due: this.at + ms, run, id: this.ids });
-    return this.ids;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== id);
-  };
-  advance(ms: number): void {
-    const end = this.at + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.due <= end).sort((a, b) => a.due - b.due)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.at = due.due;
-      due.run();
-    }
-    this.at = end;
-  }
-}
 
 const NOW = '2026-12-01T07:30:00.000Z';
 const ago = (seconds: number) => new Date(Date.parse(NOW) - seconds * 1000).toISOString();

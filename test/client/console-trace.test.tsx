@@ -15,42 +15,18 @@ import type { Answer } from '../../client/console/api';
 import type { Recall, TraceApi } from '../../client/console/api/trace';
 import { consoleEn } from '../../client/console/i18n/en';
 import { consoleLanguage } from '../../client/console/i18n/language';
-import type { LiveClock } from '../../client/console/models/live-model';
 import { LiveBus } from '../../client/console/models/live-bus';
 import { TRACE_REFRESH_MS, TraceModel } from '../../client/console/models/trace-model';
 import type { PageProps } from '../../client/console/page';
 import type { ConsolePage } from '../../client/console/router';
 import { TracePage, TraceResult } from '../../client/console/views/trace';
 import { useModel } from '../../client/state/use-model';
+import { FakeClock } from './support/fake-clock';
 
 const t = consoleEn.trace;
 
 beforeEach(() => consoleLanguage.choose('en'));
 afterEach(() => cleanup());
-
-class FakeClock implements LiveClock {
-  at = Date.parse('2026-12-01T07:30:00Z');
-  private timers: { due: number; run: () => void; id: number }[] = [];
-  private ids = 0;
-  now = () => this.at;
-  setTimeout = (run: () => void, ms: number) => {
-    this.ids += 1;
-    this.timers.push({ due: this.at + ms, run, id: this.ids });
-    return this.ids;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((x) => x.id !== id);
-  };
-  advance(ms: number): void {
-    this.at += ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.due <= this.at).sort((a, b) => a.due - b.due)[0];
-      if (!due) return;
-      this.timers = this.timers.filter((x) => x !== due);
-      due.run();
-    }
-  }
-}
 
 const NONE: TraceSearch = {
   query: '',

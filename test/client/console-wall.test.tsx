@@ -9,42 +9,16 @@ import { act, cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Board, BoardNode } from '../../shared/supervisor-api';
 import { consoleLanguage } from '../../client/console/i18n/language';
-import type { LiveClock, LiveSource } from '../../client/console/models/live-model';
+import type { LiveSource } from '../../client/console/models/live-model';
 import type { WallAnswer, WallApi } from '../../client/console/wall/wall-api';
 import { WallApp, gridOf } from '../../client/console/wall/wall-app';
 import { DEFAULT_ROTATE_MS, rotateMsOf } from '../../client/console/wall/wall-model';
+import { FakeClock } from './support/fake-clock';
 
 afterEach(() => {
   cleanup();
   consoleLanguage.choose('en');
 });
-
-/** A clock whose timers run only when the test moves time forward. */
-class FakeClock implements LiveClock {
-  at = Date.parse('2026-12-01T07:30:00Z');
-  private timers: { due: number; run: () => void; id: number }[] = [];
-  private ids = 0;
-  now = () => this.at;
-  setTimeout = (run: () => void, ms: number) => {
-    this.ids += 1;
-    this.timers.push({ due: this.at + ms, run, id: this.ids });
-    return this.ids;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== id);
-  };
-  advance(ms: number): void {
-    const until = this.at + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.due <= until).sort((a, b) => a.due - b.due)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.at = Math.max(this.at, due.due);
-      due.run();
-    }
-    this.at = until;
-  }
-}
 
 class FakeSource implements LiveSource {
   readyState = 1;

@@ -25,6 +25,7 @@ import {
   launchChromium,
   stopEdgeAndChromium,
 } from '../support/station-page';
+import { parseCsv } from '../support/csv';
 
 vi.setConfig(E2E_POLLS);
 
@@ -40,37 +41,6 @@ let edge: TestEdge;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-
-/** RFC 4180 (quoted fields, doubled quotes, CRLF records), the BOM dropped as spreadsheets do. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && body[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) throw new Error('the last record does not end with CRLF');
-  return rows;
-}
 
 const stations = new Map<string, TestStation>();
 /** One station per work center for the whole file: its event seq goes on from test to test. */

@@ -16,6 +16,7 @@ import {
 import { BATCH_ROWS } from '../../edge-server/trace/timeline';
 import type { TestEdge } from '../support/edge';
 import { TestStation, push, stationEvent, startTestEdge } from '../support/edge';
+import { parseCsv } from '../support/csv';
 
 let edge: TestEdge;
 let supervisor: string;
@@ -32,36 +33,6 @@ async function get(path: string, token = supervisor): Promise<Response> {
 async function json(path: string): Promise<{ status: number; body: any }> {
   const res = await get(path);
   return { status: res.status, body: await res.json() };
-}
-
-/** RFC 4180: quoted fields, doubled quotes, CRLF records (a test-side reader, written to the RFC). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) throw new Error('the last record does not end with CRLF');
-  return rows;
 }
 
 const station = (wc: string): TestStation => new TestStation(edge.url, edge.stationToken(wc));
