@@ -13,7 +13,6 @@ import type { Answer, BoardFilters, ConsoleApi } from '../../client/console/api'
 import { consoleEn } from '../../client/console/i18n/en';
 import { consoleLanguage } from '../../client/console/i18n/language';
 import { BoardModel, HIGHLIGHT_MS, REFRESH_MS } from '../../client/console/models/board-model';
-import type { LiveSource } from '../../client/console/models/live-model';
 import { EVENT_SOURCE_CLOSED, LiveModel, REOPEN_MS } from '../../client/console/models/live-model';
 import { signInProblem } from '../../client/console/models/session-model';
 import { BoardView } from '../../client/console/views/board';
@@ -21,37 +20,12 @@ import { LiveIndicator } from '../../client/console/views/live-indicator';
 import { useModel } from '../../client/state/use-model';
 import { formatTime } from '../../client/i18n/format';
 import { FakeClock } from './support/fake-clock';
+import { FakeSource, boardNode } from './support/console-fixtures';
 
 afterEach(() => {
   cleanup();
   consoleLanguage.choose('en');
 });
-
-function node(code: string, depth: number, lane: number, figures: Partial<BoardNode> = {}): BoardNode {
-  return {
-    code,
-    name: `Step ${code}`,
-    type: 'operation',
-    workCenter: `WC-${code}`,
-    depth,
-    lane,
-    ready: 0,
-    active: 0,
-    paused: 0,
-    waiting: 0,
-    units: 0,
-    oldestSince: null,
-    oldestWaitSeconds: null,
-    activeTokens: [],
-    doneThisHour: { completions: 0, units: 0 },
-    doneThisShift: { completions: 0, units: 0 },
-    targetPerHour: null,
-    targetThisShift: null,
-    starved: false,
-    blocked: false,
-    ...figures,
-  };
-}
 
 const ALL_SENT: Board['completeness'] = {
   stationsWithUnsent: 0,
@@ -101,11 +75,11 @@ const card = (code: string) => document.querySelector(`[data-node="${code}"]`) a
 describe('the floor board', () => {
   it('SV-1: cards in routing order, a split’s branches side by side in one column, the join after', async () => {
     const nodes = [
-      node('JOIN', 3, 0),
-      node('SEW-B', 2, 1),
-      node('CUT', 0, 0),
-      node('SEW-A', 2, 0),
-      node('SPLIT', 1, 0),
+      boardNode('JOIN', 3, 0),
+      boardNode('SEW-B', 2, 1),
+      boardNode('CUT', 0, 0),
+      boardNode('SEW-A', 2, 0),
+      boardNode('SPLIT', 1, 0),
     ];
     const model = new BoardModel(fakeApi([board(nodes)]), () => {}, new FakeClock());
     await act(() => model.load());
@@ -123,7 +97,7 @@ describe('the floor board', () => {
 
   it('SV-3: starved and blocked are said in words on the card, with counts, oldest wait and work done', async () => {
     const nodes = [
-      node('CUT', 0, 0, {
+      boardNode('CUT', 0, 0, {
         ready: 25,
         active: 1,
         oldestWaitSeconds: 754,
@@ -133,8 +107,8 @@ describe('the floor board', () => {
         doneThisHour: { completions: 3, units: 3 },
         doneThisShift: { completions: 12, units: 12 },
       }),
-      node('SEW', 1, 0, { starved: true }),
-      node('QC', 2, 0),
+      boardNode('SEW', 1, 0, { starved: true }),
+      boardNode('QC', 2, 0),
     ];
     const model = new BoardModel(fakeApi([board(nodes)]), () => {}, new FakeClock());
     await act(() => model.load());
@@ -153,19 +127,19 @@ describe('the floor board', () => {
 
   it('SV-2, SV-17: with a target, the card shows the units done against it; a shift behind its target says so in words', async () => {
     const nodes = [
-      node('CUT', 0, 0, {
+      boardNode('CUT', 0, 0, {
         doneThisHour: { completions: 12, units: 12 },
         doneThisShift: { completions: 80, units: 80 },
         targetPerHour: 30,
         targetThisShift: 120,
       }),
-      node('SEW', 1, 0, {
+      boardNode('SEW', 1, 0, {
         doneThisHour: { completions: 31, units: 31 },
         doneThisShift: { completions: 130, units: 130 },
         targetPerHour: 30,
         targetThisShift: 120,
       }),
-      node('QC', 2, 0, { doneThisHour: { completions: 4, units: 4 } }),
+      boardNode('QC', 2, 0, { doneThisHour: { completions: 4, units: 4 } }),
     ];
     const model = new BoardModel(fakeApi([board(nodes)]), () => {}, new FakeClock());
     await act(() => model.load());
@@ -195,7 +169,7 @@ describe('the floor board', () => {
 
   it('SV-6: beside the figures, what stations hold unsent and which are not reporting; a station turning quiet refetches the board', async () => {
     const clock = new FakeClock();
-    const holding = board([node('CUT', 0, 0)], 1, {
+    const holding = board([boardNode('CUT', 0, 0)], 1, {
       ...ALL_SENT,
       stationsWithUnsent: 3,
       unsentEvents: 41,
@@ -203,7 +177,7 @@ describe('the floor board', () => {
       // The one reporting station turns quiet 90 s after this answer, unless it is heard from.
       nextQuietAt: '2026-12-01T07:31:30.000Z',
     });
-    const quiet = board([node('CUT', 0, 0)], 1, {
+    const quiet = board([boardNode('CUT', 0, 0)], 1, {
       ...holding.completeness,
       stationsQuiet: 1,
       nextQuietAt: null,
@@ -226,7 +200,7 @@ describe('the floor board', () => {
 
   it('SV-6: with every reporting station sent but one silent, the notice does not say "every station"', async () => {
     const model = new BoardModel(
-      fakeApi([board([node('CUT', 0, 0)], 1, { ...ALL_SENT, stationsQuiet: 2 })]),
+      fakeApi([board([boardNode('CUT', 0, 0)], 1, { ...ALL_SENT, stationsQuiet: 2 })]),
       () => {},
       new FakeClock(),
     );
@@ -240,9 +214,9 @@ describe('the floor board', () => {
 
   it('SV-4: a card whose figures changed is outlined for a moment, in place; the others are not', async () => {
     const clock = new FakeClock();
-    const first = board([node('CUT', 0, 0, { ready: 2 }), node('SEW', 1, 0)]);
-    const second = board([node('CUT', 0, 0, { ready: 1 }), node('SEW', 1, 0, { active: 1 })], 2);
-    const third = board([node('CUT', 0, 0, { ready: 1 }), node('SEW', 1, 0, { active: 1 })], 3);
+    const first = board([boardNode('CUT', 0, 0, { ready: 2 }), boardNode('SEW', 1, 0)]);
+    const second = board([boardNode('CUT', 0, 0, { ready: 1 }), boardNode('SEW', 1, 0, { active: 1 })], 2);
+    const third = board([boardNode('CUT', 0, 0, { ready: 1 }), boardNode('SEW', 1, 0, { active: 1 })], 3);
     const model = new BoardModel(fakeApi([first, second, third]), () => {}, clock);
     await act(() => model.load());
     render(<Board_ model={model} />);
@@ -259,7 +233,7 @@ describe('the floor board', () => {
 
   it('SV-5: a burst of changes refetches the board at once, then at most once per 300 ms', async () => {
     const clock = new FakeClock();
-    const api = fakeApi([board([node('CUT', 0, 0)])]);
+    const api = fakeApi([board([boardNode('CUT', 0, 0)])]);
     const model = new BoardModel(api, () => {}, clock);
     await model.load();
     clock.advance(REFRESH_MS);
@@ -275,26 +249,6 @@ describe('the floor board', () => {
     expect(api.asked).toHaveLength(3);
   });
 });
-
-/** An EventSource the test drives: messages, errors, and whether the browser gave up (CLOSED). */
-class FakeSource implements LiveSource {
-  readyState = 0;
-  closed = false;
-  private readonly listeners = new Map<string, ((event: Event) => void)[]>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: Event) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close(): void {
-    this.closed = true;
-    this.readyState = EVENT_SOURCE_CLOSED;
-  }
-  emit(type: string, data?: unknown): void {
-    const event =
-      data === undefined ? new Event(type) : new MessageEvent(type, { data: JSON.stringify(data) });
-    for (const listener of this.listeners.get(type) ?? []) listener(event);
-  }
-}
 
 function liveSetup() {
   const clock = new FakeClock();

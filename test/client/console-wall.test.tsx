@@ -7,61 +7,18 @@
  */
 import { act, cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Board, BoardNode } from '../../shared/supervisor-api';
+import type { Board } from '../../shared/supervisor-api';
 import { consoleLanguage } from '../../client/console/i18n/language';
-import type { LiveSource } from '../../client/console/models/live-model';
 import type { WallAnswer, WallApi } from '../../client/console/wall/wall-api';
 import { WallApp, gridOf } from '../../client/console/wall/wall-app';
 import { DEFAULT_ROTATE_MS, rotateMsOf } from '../../client/console/wall/wall-model';
 import { FakeClock } from './support/fake-clock';
+import { FakeSource, boardNode } from './support/console-fixtures';
 
 afterEach(() => {
   cleanup();
   consoleLanguage.choose('en');
 });
-
-class FakeSource implements LiveSource {
-  readyState = 1;
-  closed = false;
-  private readonly listeners = new Map<string, ((event: Event) => void)[]>();
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: Event) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close(): void {
-    this.closed = true;
-  }
-  emit(type: string, data?: unknown): void {
-    const event = new MessageEvent(type, { data: JSON.stringify(data) });
-    for (const listener of this.listeners.get(type) ?? []) listener(event);
-  }
-}
-
-function node(code: string, depth: number, figures: Partial<BoardNode> = {}): BoardNode {
-  return {
-    code,
-    name: `Step ${code}`,
-    type: 'operation',
-    workCenter: null,
-    depth,
-    lane: 0,
-    ready: 0,
-    active: 0,
-    paused: 0,
-    waiting: 0,
-    units: 0,
-    oldestSince: null,
-    oldestWaitSeconds: null,
-    activeTokens: [],
-    doneThisHour: { completions: 0, units: 0 },
-    doneThisShift: { completions: 0, units: 0 },
-    targetPerHour: null,
-    targetThisShift: null,
-    starved: false,
-    blocked: false,
-    ...figures,
-  };
-}
 
 function board(cursor = 5, cutReady = 3): Board {
   return {
@@ -77,7 +34,7 @@ function board(cursor = 5, cutReady = 3): Board {
         version: 1,
         name: 'Leather tote bag',
         nodes: [
-          node('CUT', 0, {
+          boardNode('CUT', 0, 0, {
             ready: cutReady,
             active: 2,
             blocked: cutReady > 20,
@@ -85,13 +42,13 @@ function board(cursor = 5, cutReady = 3): Board {
             targetPerHour: 30,
             targetThisShift: 45,
           }),
-          node('SPLIT', 1, { type: 'split' }),
-          node('JOIN', 2, { type: 'join', waiting: 4 }),
-          node('PACK', 3, { starved: true }),
+          boardNode('SPLIT', 1, 0, { type: 'split' }),
+          boardNode('JOIN', 2, 0, { type: 'join', waiting: 4 }),
+          boardNode('PACK', 3, 0, { starved: true }),
         ],
       },
-      { code: 'WALLET', version: 1, name: 'Wallet', nodes: [node('SEW', 0, { ready: 7 })] },
-      { code: 'BELT', version: 2, name: 'Belt', nodes: [node('PUNCH', 0)] },
+      { code: 'WALLET', version: 1, name: 'Wallet', nodes: [boardNode('SEW', 0, 0, { ready: 7 })] },
+      { code: 'BELT', version: 2, name: 'Belt', nodes: [boardNode('PUNCH', 0, 0)] },
     ],
     completeness: {
       stationsWithUnsent: 2,
