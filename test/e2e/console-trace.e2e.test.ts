@@ -18,7 +18,7 @@ import { consoleTh } from '../../client/console/i18n/th';
 import { RECALL_COLUMNS, TIMELINE_COLUMNS } from '../../shared/trace-api';
 import { seriousViolations } from '../support/axe';
 import type { TestEdge } from '../support/edge';
-import { TestStation, startTestEdge } from '../support/edge';
+import { TestStation, finishToteFromStitch, startTestEdge } from '../support/edge';
 import {
   E2E_POLLS,
   buildClientIfMissing,
@@ -67,18 +67,7 @@ async function toteThroughSplitAndJoin(): Promise<void> {
   await edgeSt.send('complete', SERIAL, 'EDGE-BODY');
   await edgeSt.send('start', 'BV-DEMO-0003', 'EDGE-BODY');
   await edgeSt.send('bind_component', 'BV-DEMO-0003', 'EDGE-BODY', { componentSerial: OPEN_COMPONENT });
-  const stitch = station('WC-STITCH');
-  await stitch.send('start', SERIAL, 'STITCH-STRAP');
-  await stitch.send('complete', SERIAL, 'STITCH-STRAP');
-  const asm = station('WC-ASM');
-  await asm.send('start', SERIAL, 'ASSEMBLE');
-  await asm.send('complete', SERIAL, 'ASSEMBLE');
-  const qc = station('WC-QC');
-  await qc.send('start', SERIAL, 'QC-FINAL');
-  await qc.send('qc_pass', SERIAL, 'QC-FINAL', { grade: 'A' });
-  const pack = station('WC-PACK');
-  await pack.send('start', SERIAL, 'PACK');
-  const done = await pack.send('complete', SERIAL, 'PACK');
+  const done = await finishToteFromStitch(station, SERIAL);
   if (done.status !== 'applied') throw new Error(`the tote did not finish: ${JSON.stringify(done)}`);
 }
 

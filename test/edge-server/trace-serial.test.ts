@@ -15,7 +15,7 @@ import {
 } from '../../shared/trace-api';
 import { BATCH_ROWS } from '../../edge-server/trace/timeline';
 import type { TestEdge } from '../support/edge';
-import { TestStation, push, stationEvent, startTestEdge } from '../support/edge';
+import { TestStation, finishToteFromStitch, push, stationEvent, startTestEdge } from '../support/edge';
 import { parseCsv } from '../support/csv';
 
 let edge: TestEdge;
@@ -65,18 +65,7 @@ describe('trace', () => {
 
   it('SV-31, SV-32, SV-33: a tote traced through the split and the join; the component recalled once it finished', async () => {
     await station('WC-EDGE').send('complete', SERIAL, 'EDGE-BODY');
-    const stitch = station('WC-STITCH');
-    await stitch.send('start', SERIAL, 'STITCH-STRAP');
-    await stitch.send('complete', SERIAL, 'STITCH-STRAP');
-    const asm = station('WC-ASM');
-    await asm.send('start', SERIAL, 'ASSEMBLE');
-    await asm.send('complete', SERIAL, 'ASSEMBLE');
-    const qc = station('WC-QC');
-    await qc.send('start', SERIAL, 'QC-FINAL');
-    await qc.send('qc_pass', SERIAL, 'QC-FINAL', { grade: 'A' });
-    const pack = station('WC-PACK');
-    await pack.send('start', SERIAL, 'PACK');
-    expect((await pack.send('complete', SERIAL, 'PACK')).status).toBe('applied');
+    expect((await finishToteFromStitch(station, SERIAL)).status).toBe('applied');
 
     const res = await json(`/serials/${SERIAL}`);
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);

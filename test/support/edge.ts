@@ -175,3 +175,31 @@ export class TestStation {
     return res.body.results[0];
   }
 }
+
+/**
+ * The demo tote's way on from its strap branch: STITCH-STRAP, ASSEMBLE, QC-FINAL (passed, grade A)
+ * and PACK, each started and completed by its work center's station; returns PACK's result.
+ */
+export async function finishToteFromStitch(
+  station: (workCenter: string) => TestStation,
+  serial: string,
+): Promise<{ status: string }> {
+  const steps: readonly (readonly [
+    workCenter: string,
+    node: string,
+    done: string,
+    data?: Record<string, unknown>,
+  ])[] = [
+    ['WC-STITCH', 'STITCH-STRAP', 'complete'],
+    ['WC-ASM', 'ASSEMBLE', 'complete'],
+    ['WC-QC', 'QC-FINAL', 'qc_pass', { grade: 'A' }],
+    ['WC-PACK', 'PACK', 'complete'],
+  ];
+  let last: { status: string } = { status: 'nothing sent' };
+  for (const [workCenter, node, done, data] of steps) {
+    const at = station(workCenter);
+    await at.send('start', serial, node);
+    last = (await at.send(done, serial, node, data)) as { status: string };
+  }
+  return last;
+}
