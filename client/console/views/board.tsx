@@ -237,7 +237,7 @@ export function BoardView(props: { state: BoardState; onFilters: (filters: Board
   const { board, failed, highlighted, unsent } = props.state;
   return (
     <main class="board">
-      <div class="board-bar">
+      <div class="board-bar spread-row">
         <h2>{t.app.board}</h2>
       </div>
       <Filters state={props.state} onFilters={props.onFilters} />
@@ -250,7 +250,7 @@ export function BoardView(props: { state: BoardState; onFilters: (filters: Board
         <p class="board-loading">{t.board.loading}</p>
       ) : (
         <>
-          <div class="board-summary">
+          <div class="board-summary spread-row">
             <Totals board={board} />
             <UnsentNotice unsent={unsent} />
           </div>

@@ -7,7 +7,7 @@ import { consoleLanguage, useConsoleText } from '../i18n/language';
 export function Header(props: { session: ConsoleSession | null; onSignOut: () => void }) {
   const { t, language } = useConsoleText();
   return (
-    <header class="console-header">
+    <header class="console-header spread-row">
       <h1>{t.app.name}</h1>
       <div class="console-header-tools">
         <div class="language-switch" role="group" aria-label={t.words.chooseLanguage}>

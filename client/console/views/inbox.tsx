@@ -523,7 +523,7 @@ export function InboxView(props: { model: InboxModel }) {
   const state = useModel(props.model);
   return (
     <main class="page inbox">
-      <div class="inbox-bar">
+      <div class="inbox-bar spread-row">
         <h2>{t.inbox.heading}</h2>
         <div class="inbox-tabs" role="group" aria-label={t.inbox.tabs.label}>
           {(['problems', 'audit'] as const).map((tab) => (

@@ -15,7 +15,7 @@ export function pagesFor(role: string): readonly ConsolePage[] {
 export function Nav(props: { route: ConsoleRoute; role: string; live: LiveState }) {
   const { t } = useConsoleText();
   return (
-    <div class="console-nav">
+    <div class="console-nav spread-row">
       <nav aria-label={t.app.pages}>
         <ul>
           {pagesFor(props.role).map((page) => (
