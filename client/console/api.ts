@@ -16,7 +16,12 @@ export interface ConsoleSession {
 const sessionSchema = z.object({ username: z.string(), role: z.string(), expiresAt: z.string() });
 
 /** Why a request did not give its answer: the HTTP status (0: no answer) and Retry-After. */
-export type Failure = { status: number; retryAfterSeconds: number | null };
+export type Failure = {
+  status: number;
+  retryAfterSeconds: number | null;
+  /** A refusal's error body as sent (a 409 names who got there first); absent when none came. */
+  body?: unknown;
+};
 export type Answer<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
 export interface BoardFilters {
@@ -47,11 +52,15 @@ export async function request<T>(
   } catch {
     return { ok: false, failure: { status: 0, retryAfterSeconds: null } };
   }
+  const json: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const retry = Number(res.headers.get('retry-after'));
-    return { ok: false, failure: { status: res.status, retryAfterSeconds: retry > 0 ? retry : null } };
+    return {
+      ok: false,
+      failure: { status: res.status, retryAfterSeconds: retry > 0 ? retry : null, body: json },
+    };
   }
-  const parsed = schema.safeParse(await res.json().catch(() => null));
+  const parsed = schema.safeParse(json);
   // An answer we cannot read is reported as the server failing, never used half-read.
   return parsed.success
     ? { ok: true, value: parsed.data }

@@ -1,7 +1,7 @@
 /**
  * @module The exceptions inbox's requests (SPEC SV-20 … SV-25): a page of problems, a page of the
- * audit log, acknowledge and resolve. Lists go through `request`; an action's refusal also carries
- * the server's error body, because a 409 names who already has the problem or resolved it and the
+ * audit log, acknowledge and resolve, all through `request`; an action's refusal is read from the
+ * error body it keeps, because a 409 names who already has the problem or resolved it and the
  * console says so in words.
  */
 import * as z from 'zod/mini';
@@ -107,28 +107,15 @@ export function refusalOf(body: unknown): Refusal | null {
 }
 
 async function act(fetcher: typeof fetch, url: string, body: unknown): Promise<ActionAnswer> {
-  let res: Response;
-  try {
-    res = await fetcher(url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    return { ok: false, failure: { status: 0, retryAfterSeconds: null, refusal: null } };
-  }
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const retry = Number(res.headers.get('retry-after'));
-    const failure = { status: res.status, retryAfterSeconds: retry > 0 ? retry : null };
-    return { ok: false, failure: { ...failure, refusal: refusalOf(json) } };
-  }
-  const parsed = problemActionResultSchema.safeParse(json);
-  return parsed.success
-    ? { ok: true, value: parsed.data }
-    : { ok: false, failure: { status: 502, retryAfterSeconds: null, refusal: null } };
+  const init = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+  const answer = await request(fetcher, url, init, problemActionResultSchema);
+  if (answer.ok) return answer;
+  const { body: refused, ...failure } = answer.failure;
+  return { ok: false, failure: { ...failure, refusal: refusalOf(refused) } };
 }
 
 export function createInboxApi(fetcher: typeof fetch, base = ''): InboxApi {
