@@ -3,7 +3,7 @@
  * lens and torch where there is a choice, and what the camera read. Each read goes to `onScan`,
  * which treats it as a wedge scan. Closing, unmounting or hiding the page stops the camera.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Text } from '../i18n/catalogue';
 import { useText } from '../i18n/use-text';
 import type { CameraSession, CameraStart, LoopStats } from './camera';
@@ -106,8 +106,10 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
     };
   }, [decoder, lens, generation]);
 
-  // Back on a page that was hidden: open the camera again.
-  useEffect(() => {
+  // Back on a page that was hidden: open the camera again. A layout effect, so the listener is in
+  // place by the time "Camera paused" is on screen (a plain effect may run a frame later and miss a
+  // page that comes back at once).
+  useLayoutEffect(() => {
     if (view.kind !== 'paused') return;
     const onVisible = () => document.visibilityState === 'visible' && setGeneration((g) => g + 1);
     document.addEventListener('visibilitychange', onVisible);
