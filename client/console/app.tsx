@@ -22,10 +22,16 @@ import { DisplaysPage } from './views/displays';
 import { FiguresPage } from './views/figures';
 import { Header } from './views/header';
 import { InboxPage } from './views/inbox';
-import { Nav } from './views/nav';
+import { Nav, mayOpen } from './views/nav';
 import { SignIn } from './views/sign-in';
 import { StationsPage } from './views/stations';
 import { TracePage } from './views/trace';
+import { RoutingsPage } from './views/desk/routings';
+import { TicketsPage } from './views/desk/tickets';
+import { LabelsPage } from './views/desk/labels';
+import { PeoplePage } from './views/desk/people';
+import { PrintersPage } from './views/desk/printers';
+import { ChangesPage } from './views/desk/changes';
 
 export interface ConsoleDeps {
   api: ConsoleApi;
@@ -89,7 +95,8 @@ function SignedIn(props: ConsoleDeps & { sessionModel: SessionModel; session: Co
       router.stop();
     };
   }, [live, router, props.api, props.sessionModel]);
-  const route = useModel(router);
+  const asked = useModel(router);
+  const route = mayOpen(props.session.role, asked.page) ? asked : { page: 'board' as const, param: null };
   const liveState = useModel(live);
   const page: PageProps = {
     fetcher: props.fetcher,
@@ -109,6 +116,12 @@ function SignedIn(props: ConsoleDeps & { sessionModel: SessionModel; session: Co
       {route.page === 'figures' && <FiguresPage {...page} />}
       {route.page === 'stations' && <StationsPage {...page} />}
       {route.page === 'displays' && <DisplaysPage {...page} />}
+      {route.page === 'routings' && <RoutingsPage {...page} />}
+      {route.page === 'tickets' && <TicketsPage {...page} />}
+      {route.page === 'labels' && <LabelsPage {...page} />}
+      {route.page === 'people' && <PeoplePage {...page} />}
+      {route.page === 'printers' && <PrintersPage {...page} />}
+      {route.page === 'changes' && <ChangesPage {...page} />}
     </>
   );
 }

@@ -5,7 +5,18 @@
  */
 import { Model } from '../state/model';
 
-export const CONSOLE_PAGES = ['board', 'inbox', 'trace', 'figures', 'stations', 'displays'] as const;
+export const FLOOR_PAGES = ['board', 'inbox', 'trace', 'figures', 'stations'] as const;
+/** The planning desk: admin sessions only ('labels' is a print view opened from a ticket). */
+export const DESK_PAGES = [
+  'routings',
+  'tickets',
+  'labels',
+  'people',
+  'printers',
+  'displays',
+  'changes',
+] as const;
+export const CONSOLE_PAGES = [...FLOOR_PAGES, ...DESK_PAGES] as const;
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 
 export interface ConsoleRoute {

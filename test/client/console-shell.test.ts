@@ -8,7 +8,7 @@ import type { LiveChange } from '../../shared/live-api';
 import { LiveBus } from '../../client/console/models/live-bus';
 import type { HashWindow } from '../../client/console/router';
 import { RouteModel, parseRoute, routeHash } from '../../client/console/router';
-import { pagesFor } from '../../client/console/views/nav';
+import { mayOpen, pagesFor } from '../../client/console/views/nav';
 
 class FakeWindow implements HashWindow {
   private readonly listeners = new Set<() => void>();
@@ -65,7 +65,12 @@ describe('console routes', () => {
   });
 
   it('SV-16, AU-2: wall displays are an admin’s page only', () => {
-    expect(pagesFor('admin')).toContain('displays');
+    expect(pagesFor('admin')).toEqual(
+      expect.arrayContaining(['displays', 'routings', 'tickets', 'printers']),
+    );
+    expect(pagesFor('admin')).not.toContain('labels');
+    expect(mayOpen('supervisor', 'routings')).toBe(false);
+    expect(mayOpen('admin', 'labels')).toBe(true);
     expect(pagesFor('supervisor')).not.toContain('displays');
     expect(pagesFor('supervisor')).toEqual(['board', 'inbox', 'trace', 'figures', 'stations']);
   });

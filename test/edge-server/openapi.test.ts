@@ -325,6 +325,8 @@ describe('answers match the document', () => {
     await call('streamWallChanges', '/api/v1/wall/stream?after=not-a-cursor', { token: display.secret });
     await call('revokeDisplay', '/api/v1/admin/displays/oa-wall', { token: admin });
     const site = await call('enrollSite', '/api/v1/admin/sites', { token: admin, body: { code: 'OA-SITE' } });
+    // The audit trail holds each change above (DK-1).
+    await call('listAdminChanges', '/api/v1/admin/changes?limit=5', { token: admin });
 
     // Hub mode: the site form of POST /api/v1/events.
     const now = new Date().toISOString();

@@ -11,6 +11,12 @@ import { figuresEn } from './areas/figures';
 import { stationsEn } from './areas/stations';
 import { displaysEn } from './areas/displays';
 import { wallEn } from './areas/wall';
+import { routingsEn } from './areas/routings';
+import { ticketsEn } from './areas/tickets';
+import { labelsEn } from './areas/labels';
+import { peopleEn } from './areas/people';
+import { printersEn } from './areas/printers';
+import { changesEn } from './areas/changes';
 
 const duration = {
   seconds: (p: { n: number }) => `${p.n} s`,
@@ -26,6 +32,12 @@ export const consoleEn = {
   stations: stationsEn,
   displays: displaysEn,
   wall: wallEn,
+  routings: routingsEn,
+  tickets: ticketsEn,
+  labels: labelsEn,
+  people: peopleEn,
+  printers: printersEn,
+  changes: changesEn,
   duration,
   app: {
     name: 'Supervisor console',
@@ -33,6 +45,8 @@ export const consoleEn = {
     signOut: 'Sign out',
     signedInAs: (p: { username: string }) => `Signed in as ${p.username}`,
     pages: 'Pages',
+    floorPages: 'Floor',
+    deskPages: 'Planning desk',
     page: {
       board: 'Floor board',
       inbox: 'Exceptions',
@@ -40,6 +54,12 @@ export const consoleEn = {
       figures: 'Shift figures',
       stations: 'Stations',
       displays: 'Wall displays',
+      routings: 'Routings',
+      tickets: 'Job tickets',
+      labels: 'Labels and travelers',
+      people: 'Stations and people',
+      printers: 'Label printers',
+      changes: 'Change log',
     },
   },
   signIn: {

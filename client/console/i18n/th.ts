@@ -7,6 +7,12 @@ import { figuresTh } from './areas/figures';
 import { stationsTh } from './areas/stations';
 import { displaysTh } from './areas/displays';
 import { wallTh } from './areas/wall';
+import { routingsTh } from './areas/routings';
+import { ticketsTh } from './areas/tickets';
+import { labelsTh } from './areas/labels';
+import { peopleTh } from './areas/people';
+import { printersTh } from './areas/printers';
+import { changesTh } from './areas/changes';
 
 export const consoleTh: ConsoleCatalogue = {
   words,
@@ -16,6 +22,12 @@ export const consoleTh: ConsoleCatalogue = {
   stations: stationsTh,
   displays: displaysTh,
   wall: wallTh,
+  routings: routingsTh,
+  tickets: ticketsTh,
+  labels: labelsTh,
+  people: peopleTh,
+  printers: printersTh,
+  changes: changesTh,
   duration: {
     seconds: (p) => `${p.n} วินาที`,
     minutes: (p) => `${p.n} นาที`,
@@ -27,6 +39,8 @@ export const consoleTh: ConsoleCatalogue = {
     signOut: 'ออกจากระบบ',
     signedInAs: (p) => `เข้าสู่ระบบเป็น ${p.username}`,
     pages: 'หน้า',
+    floorPages: 'หน้างาน',
+    deskPages: 'โต๊ะวางแผน',
     page: {
       board: 'กระดานหน้างาน',
       inbox: 'รายการปัญหา',
@@ -34,6 +48,12 @@ export const consoleTh: ConsoleCatalogue = {
       figures: 'ตัวเลขประจำกะ',
       stations: 'สถานี',
       displays: 'จอแสดงผลติดผนัง',
+      routings: 'เส้นทางการผลิต',
+      tickets: 'ใบสั่งงาน',
+      labels: 'ฉลากและใบติดงาน',
+      people: 'สถานีและผู้ใช้',
+      printers: 'เครื่องพิมพ์ฉลาก',
+      changes: 'บันทึกการเปลี่ยนแปลง',
     },
   },
   signIn: {

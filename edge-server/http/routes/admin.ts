@@ -2,7 +2,6 @@
  * @module Admin API: routings, job tickets, stations, operators, users, sites, wall displays and
  * targets per node (admin role).
  */
-import type { Context } from 'hono';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../../shared/protocol';
@@ -47,9 +46,15 @@ import {
   setTarget,
   setTargetSchema,
 } from '../../admin/targets';
-import { ApiError } from '../errors';
 import type { EdgeCore } from '../../edge';
 import { readBodyText, readJsonBody } from '../body';
+import { listAdminChanges, recordAdminChange } from '../../admin/admin-changes';
+import { adminChangePageSchema } from '../../../shared/admin-changes-api';
+import { adminName, adminRequest, audited } from '../admin-request';
+import { routingDeskRoutes } from './desk-routings';
+import { ticketDeskRoutes } from './desk-tickets';
+import { peopleDeskRoutes } from './desk-people';
+import { printerRoutes } from './printers';
 
 /** A routing of 10,000 nodes with names fits; the check runs off the event loop. */
 const MAX_ROUTING_BYTES = 4 * 1024 * 1024;
@@ -70,13 +75,6 @@ const siteEnrolledSchema = z.object({
 });
 
 const ROUTING_IMPORTED = { name: 'RoutingImport', schema: importResultSchema };
-
-/** Who the admin is (an account, not a site credential) and the JSON body they sent. */
-async function adminRequest(c: Context<AuthEnv>): Promise<{ username: string; input: unknown }> {
-  const principal = c.get('principal');
-  if (principal.kind !== 'user') throw new ApiError('FORBIDDEN', 'This endpoint needs an admin account');
-  return { username: principal.username, input: await readJsonBody(c.req.raw) };
-}
 
 export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
   const now = (): string => core.clock().toISOString();
@@ -100,7 +98,13 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         async (c) => {
           // Checked on a worker thread: a large routing must not hold up the stations' pushes.
           const check = await core.routingChecker.check(await readBodyText(c.req.raw, MAX_ROUTING_BYTES));
+          const by = adminName(c);
           const result = unwrap(await publishRoutingInSteps(core.db, check, now()));
+          // The stepped publish commits in several transactions: its line follows the last one.
+          if (result.created) {
+            const subject = `${result.code} v${result.version}`;
+            recordAdminChange(core.db, { at: now(), by, action: 'routing.publish', subject });
+          }
           return c.json(result, result.created ? 201 : 200);
         },
       )
@@ -116,36 +120,26 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
           },
           errors: [404, 409],
         },
-        async (c) =>
-          c.json(unwrap(createTicket(core.db, core.system, await readJsonBody(c.req.raw), now())), 201),
+        async (c) => {
+          const input = await readJsonBody(c.req.raw);
+          const ticket = audited(
+            core,
+            c,
+            (t) => ({ action: 'ticket.release', subject: t.code, detail: { tokens: t.tokens.length } }),
+            () => createTicket(core.db, core.system, input, now()),
+          );
+          return c.json(ticket, 201);
+        },
       )
+      .route('/', changeRoutes(core))
+      .route('/', routingDeskRoutes(core))
+      .route('/', ticketDeskRoutes(core))
+      .route('/', peopleDeskRoutes(core))
+      .route('/', printerRoutes(core))
       .route('/stations', stationAdminRoutes(core))
       .route('/displays', displayAdminRoutes(core))
       .route('/', targetAdminRoutes(core))
-      .post(
-        '/operators',
-        {
-          operationId: 'addOperator',
-          summary: 'Add an operator (badge, optional PIN)',
-          body: { name: 'Operator', schema: addOperatorSchema, maxBytes: MAX_BODY_BYTES },
-          responses: {
-            201: { description: 'Added', json: { name: 'OperatorAdded', schema: operatorAddedSchema } },
-          },
-          errors: [409],
-        },
-        async (c) => c.json(unwrap(addOperator(core.db, await readJsonBody(c.req.raw), now())), 201),
-      )
-      .post(
-        '/users',
-        {
-          operationId: 'addUser',
-          summary: 'Add a supervisor or admin user',
-          body: { name: 'User', schema: addUserSchema, maxBytes: MAX_BODY_BYTES },
-          responses: { 201: { description: 'Added', json: { name: 'UserAdded', schema: userAddedSchema } } },
-          errors: [409],
-        },
-        async (c) => c.json(unwrap(addUser(core.db, await readJsonBody(c.req.raw), now())), 201),
-      )
+      .route('/', accountRoutes(core))
       // Hub mode: a credential for a site that forwards its events here (shown once).
       .post(
         '/sites',
@@ -159,7 +153,17 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
             201: { description: 'Enrolled', json: { name: 'SiteEnrolled', schema: siteEnrolledSchema } },
           },
         },
-        async (c) => c.json(unwrap(enrollSite(core.db, await readJsonBody(c.req.raw), now())), 201),
+        async (c) => {
+          const input = await readJsonBody(c.req.raw);
+          const describe = (site: { code: string }) => ({
+            action: 'site.enroll' as const,
+            subject: site.code,
+          });
+          return c.json(
+            audited(core, c, describe, () => enrollSite(core.db, input, now())),
+            201,
+          );
+        },
       )
   );
 }
@@ -186,7 +190,12 @@ function stationAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       },
       async (c) => {
         const input = await readJsonBody(c.req.raw);
-        const enrolled = unwrap(enrollStation(core.db, input, now(), core.config.stationLanguage));
+        const enrolled = audited(
+          core,
+          c,
+          (e) => ({ action: 'station.enroll', subject: e.name }),
+          () => enrollStation(core.db, input, now(), core.config.stationLanguage),
+        );
         // The link a supervisor shows as a QR code: opening it enrolls that browser, once. It cannot be
         // fetched again (only the code's hash is kept), so the QR code comes with it.
         const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
@@ -210,7 +219,13 @@ function stationAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       async (c) => {
         const input = await readJsonBody(c.req.raw);
         const name = c.req.param('name');
-        return c.json(unwrap(setStationLanguage(core.db, name, input, core.config.stationLanguage)));
+        const changed = audited(
+          core,
+          c,
+          (l) => ({ action: 'station.language', subject: name, detail: { language: l.language } }),
+          () => setStationLanguage(core.db, name, input, core.config.stationLanguage),
+        );
+        return c.json(changed);
       },
     )
     .delete(
@@ -223,7 +238,9 @@ function stationAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         errors: [404],
       },
       (c) => {
-        unwrap(revokeStation(core.db, c.req.param('name'), now()));
+        const name = c.req.param('name');
+        const describe = () => ({ action: 'station.revoke' as const, subject: name });
+        audited(core, c, describe, () => revokeStation(core.db, name, now()));
         core.reference.refresh(); // its token stops working at once in this process
         return c.body(null, 204);
       },
@@ -254,7 +271,12 @@ function displayAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       },
       async (c) => {
         const { username, input } = await adminRequest(c);
-        const { display, secret } = unwrap(issueDisplay(core.db, input, username, now()));
+        const { display, secret } = audited(
+          core,
+          c,
+          (d) => ({ action: 'display.issue', subject: d.display.name }),
+          () => issueDisplay(core.db, input, username, now()),
+        );
         const linkPath = wallLinkPath(secret);
         const link = `${new URL(c.req.url).origin}${linkPath}`;
         return c.json({ display, secret, linkPath, link }, 201);
@@ -284,7 +306,9 @@ function displayAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         errors: [404],
       },
       (c) => {
-        const secretHash = unwrap(revokeDisplay(core.db, c.req.param('name'), now()));
+        const name = c.req.param('name');
+        const describe = () => ({ action: 'display.revoke' as const, subject: name });
+        const secretHash = audited(core, c, describe, () => revokeDisplay(core.db, name, now()));
         core.live.endSession(secretHash);
         return c.body(null, 204);
       },
@@ -320,8 +344,18 @@ function targetAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       },
       async (c) => {
         const { username, input } = await adminRequest(c);
-        const target = setTarget(core.db, c.req.param('code'), c.req.param('node'), input, username, now());
-        return c.json(unwrap(target));
+        const [code, node] = [c.req.param('code'), c.req.param('node')];
+        const target = audited(
+          core,
+          c,
+          (t) => ({
+            action: 'target.set',
+            subject: `${code} ${node}`,
+            detail: { unitsPerHour: t.unitsPerHour },
+          }),
+          () => setTarget(core.db, code, node, input, username, now()),
+        );
+        return c.json(target);
       },
     )
     .delete(
@@ -334,7 +368,9 @@ function targetAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         errors: [404],
       },
       (c) => {
-        unwrap(clearTarget(core.db, c.req.param('code'), c.req.param('node')));
+        const [code, node] = [c.req.param('code'), c.req.param('node')];
+        const describe = () => ({ action: 'target.clear' as const, subject: `${code} ${node}` });
+        audited(core, c, describe, () => clearTarget(core.db, code, node));
         return c.body(null, 204);
       },
     )
@@ -351,5 +387,77 @@ function targetAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         },
       },
       (c) => c.json({ targets: listTargets(core.db) }),
+    );
+}
+
+/** The audit trail of admin changes (DK-1). */
+function changeRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
+  return new ApiRoutes<AuthEnv>().get(
+    '/changes',
+    {
+      operationId: 'listAdminChanges',
+      summary: 'The audit trail of admin changes, newest first: who changed what, when, and why',
+      query: z.object({
+        subject: z.string().optional().describe('Only changes to this subject (a ticket code, a station…)'),
+        action: z.string().optional().describe('Only this kind of change (e.g. ticket.release)'),
+        limit: z.string().optional().describe('Changes per page, 1 to 500 (100)'),
+        after: z.string().optional().describe('The `next` of the page before'),
+      }),
+      responses: {
+        200: {
+          description: 'A page of changes',
+          json: { name: 'AdminChangePage', schema: adminChangePageSchema },
+        },
+      },
+    },
+    (c) => c.json(unwrap(listAdminChanges(core.db, c.req.query()))),
+  );
+}
+
+/** Operators (badge, optional PIN) and supervisor/admin users. */
+function accountRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
+  const now = (): string => core.clock().toISOString();
+  return new ApiRoutes<AuthEnv>()
+    .post(
+      '/operators',
+      {
+        operationId: 'addOperator',
+        summary: 'Add an operator (badge, optional PIN)',
+        body: { name: 'Operator', schema: addOperatorSchema, maxBytes: MAX_BODY_BYTES },
+        responses: {
+          201: { description: 'Added', json: { name: 'OperatorAdded', schema: operatorAddedSchema } },
+        },
+        errors: [409],
+      },
+      async (c) => {
+        const input = await readJsonBody(c.req.raw);
+        const describe = (o: { badge: string }) => ({ action: 'operator.add' as const, subject: o.badge });
+        return c.json(
+          audited(core, c, describe, () => addOperator(core.db, input, now())),
+          201,
+        );
+      },
+    )
+    .post(
+      '/users',
+      {
+        operationId: 'addUser',
+        summary: 'Add a supervisor or admin user',
+        body: { name: 'User', schema: addUserSchema, maxBytes: MAX_BODY_BYTES },
+        responses: { 201: { description: 'Added', json: { name: 'UserAdded', schema: userAddedSchema } } },
+        errors: [409],
+      },
+      async (c) => {
+        const input = await readJsonBody(c.req.raw);
+        const describe = (u: { username: string; role: string }) => ({
+          action: 'user.add' as const,
+          subject: u.username,
+          detail: { role: u.role },
+        });
+        return c.json(
+          audited(core, c, describe, () => addUser(core.db, input, now())),
+          201,
+        );
+      },
     );
 }
