@@ -1,0 +1,1 @@
+-- Placeholder: the planning desk's helper writing this migration fills it in.
