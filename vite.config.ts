@@ -21,6 +21,20 @@ const COMPRESSIBLE = /\.(js|mjs|css|html|svg|webmanifest|json|wasm)$/;
 const CLIENT_ROOT = path.resolve(import.meta.dirname, 'client');
 /** Modules of the console only: chunks made of them alone are named console-*, kept out of the precache. */
 const CONSOLE_DIR = `${path.join(CLIENT_ROOT, 'console')}${path.sep}`;
+/** Libraries only console pages load, by import(): their chunks are console-* too (not precached). */
+const CONSOLE_ONLY_PACKAGES = ['@dagrejs', 'bwip-js'].map(
+  (name) => `${path.sep}node_modules${path.sep}${name}${path.sep}`,
+);
+const consoleOnly = (id: string): boolean =>
+  id.startsWith(CONSOLE_DIR) || CONSOLE_ONLY_PACKAGES.some((dir) => id.includes(dir));
+const CLIENT_DIR = `${CLIENT_ROOT}${path.sep}`;
+/**
+ * A chunk with a console module in it is only ever loaded by the console (the station never
+ * imports the console: test/client/architecture.test.ts), whatever shared/ code or library it
+ * carries with it; it must hold no station module.
+ */
+const consoleChunk = (ids: readonly string[]): boolean =>
+  ids.some(consoleOnly) && ids.every((id) => consoleOnly(id) || !id.startsWith(CLIENT_DIR));
 
 /**
  * Writes `file.br` (brotli, quality 11) and `file.gz` (gzip -9) beside every compressible file of
@@ -93,9 +107,7 @@ export default defineConfig({
       },
       output: {
         chunkFileNames: (chunk) =>
-          chunk.moduleIds.length > 0 && chunk.moduleIds.every((id) => id.startsWith(CONSOLE_DIR))
-            ? 'assets/console-[name]-[hash].js'
-            : 'assets/[name]-[hash].js',
+          consoleChunk(chunk.moduleIds) ? 'assets/console-[name]-[hash].js' : 'assets/[name]-[hash].js',
       },
     },
   },

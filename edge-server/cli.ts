@@ -2,6 +2,8 @@
  * @module `npm run edge -- <command>`: the integrator's tools on the site's database (DATA_DIR),
  * safe to run beside the running server (SQLite WAL, busy timeout).
  */
+import type { AdminChangeInput } from './admin/admin-changes';
+import { recordAdminChange } from './admin/admin-changes';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
 import { formatSchemaReport, verifySchema } from './db/verify-schema';
 import { isEmptySite, loadDemo } from './ops/demo';
+import type { Result } from './errors';
 import { DomainError, valueOf } from './errors';
 import { enrollSite } from './hub/intake';
 import { createLogger } from './logger';
@@ -49,7 +52,7 @@ const USAGE = `usage: npm run edge -- <command> [options]
                                  the routing while the node's code stays)
   set-target --routing R --node N --clear         the node has no target again
   list-targets                   every target per node, who set it and when
-  add-operator --badge B [--name "Full Name"] [--pin 1234]
+  add-operator --badge B [--name "Full Name"] [--pin 1234] [--language th|en]
   add-user --username U --role supervisor|admin --password P
   enroll-site --code SITE [--relays]   hub mode: a credential for a site that forwards here (shown
                                  once); --relays for a hub that passes on other sites' records
@@ -183,12 +186,39 @@ const FILE_COMMANDS: Record<string, (a: Invocation) => Promise<number> | number>
   },
 };
 
+/**
+ * A change made on the command line, with its line in the audit trail (DK-1, by 'cli') in the same
+ * transaction; `describe` may answer null for a change that changed nothing (a routing re-imported).
+ */
+function byCli<T>(
+  core: EdgeCore,
+  now: string,
+  describe: (value: T) => Omit<AdminChangeInput, 'at' | 'by'> | null,
+  run: () => Result<T>,
+): T {
+  return core.db
+    .transaction(() => {
+      const value = valueOf(run());
+      const change = describe(value);
+      if (change) recordAdminChange(core.db, { at: now, by: 'cli', ...change });
+      return value;
+    })
+    .immediate();
+}
+
 /** Commands on an opened site (migrated and checked). Each returns its exit code. */
 const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> = {
   'import-routing': (core, { positionals, now }) => {
     const file = positionals[0];
     if (!file) throw new DomainError('invalid', 'import-routing needs a FILE');
-    print(valueOf(importRouting(core.db, JSON.parse(fs.readFileSync(file, 'utf8')), now)));
+    const input: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const routing = byCli(
+      core,
+      now,
+      (r) => (r.created ? { action: 'routing.publish', subject: `${r.code} v${r.version}` } : null),
+      () => importRouting(core.db, input, now),
+    );
+    print(routing);
     return 0;
   },
   'create-ticket': (core, { values, now }) => {
@@ -201,7 +231,12 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
       ...(values['serial-prefix'] ? { serialPrefix: values['serial-prefix'] } : {}),
       ...(values.serials ? { serials: list(values.serials) } : {}),
     };
-    print(valueOf(createTicket(core.db, core.system, input, now)));
+    const describe = (t: { code: string; tokens: string[] }) => ({
+      action: 'ticket.release' as const,
+      subject: t.code,
+      detail: { tokens: t.tokens.length },
+    });
+    print(byCli(core, now, describe, () => createTicket(core.db, core.system, input, now)));
     return 0;
   },
   'enroll-station': (core, { config, values, now }) => {
@@ -211,7 +246,12 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
       ...(values.nodes ? { nodeCodes: list(values.nodes) } : {}),
       ...(values.language === undefined ? {} : { language: values.language }),
     };
-    const enrolled = valueOf(enrollStation(core.db, input, now, config.stationLanguage));
+    const enrolled = byCli(
+      core,
+      now,
+      (e) => ({ action: 'station.enroll', subject: e.name }),
+      () => enrollStation(core.db, input, now, config.stationLanguage),
+    );
     const links = enrollmentLinks(config, enrolled.enrollCode);
     print({ ...enrolled, ...links });
     // A tablet scans the first LAN link; the localhost one only works on this machine.
@@ -228,16 +268,34 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
       throw new DomainError('invalid', 'station-language needs --language th, en or site');
     }
     const language = values.language === 'site' ? null : values.language;
-    print(valueOf(setStationLanguage(core.db, values.name ?? '', { language }, config.stationLanguage)));
+    const name = values.name ?? '';
+    const changed = byCli(
+      core,
+      new Date().toISOString(),
+      (l) => ({ action: 'station.language', subject: name, detail: { language: l.language } }),
+      () => setStationLanguage(core.db, name, { language }, config.stationLanguage),
+    );
+    print(changed);
     return 0;
   },
   'revoke-station': (core, { values, now }) => {
-    valueOf(revokeStation(core.db, values.name ?? '', now));
+    const name = values.name ?? '';
+    byCli(
+      core,
+      now,
+      () => ({ action: 'station.revoke', subject: name }),
+      () => revokeStation(core.db, name, now),
+    );
     console.log(`revoked ${values.name}`);
     return 0;
   },
   'issue-display': (core, { config, values, now }) => {
-    const { display, secret } = valueOf(issueDisplay(core.db, { name: values.name ?? '' }, 'cli', now));
+    const { display, secret } = byCli(
+      core,
+      now,
+      (d) => ({ action: 'display.issue', subject: d.display.name }),
+      () => issueDisplay(core.db, { name: values.name ?? '' }, 'cli', now),
+    );
     const [link, ...others] = wallLinks(config, secret);
     print({ display, secret });
     console.log(
@@ -253,7 +311,13 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
     return 0;
   },
   'revoke-display': (core, { values, now }) => {
-    valueOf(revokeDisplay(core.db, values.name ?? '', now));
+    const name = values.name ?? '';
+    byCli(
+      core,
+      now,
+      () => ({ action: 'display.revoke', subject: name }),
+      () => revokeDisplay(core.db, name, now),
+    );
     console.log(`revoked display ${values.name}`);
     return 0;
   },
@@ -261,7 +325,12 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
     const routing = values.routing ?? '';
     const node = values.node ?? '';
     if (values.clear) {
-      const cleared = valueOf(clearTarget(core.db, routing, node));
+      const cleared = byCli(
+        core,
+        now,
+        () => ({ action: 'target.clear', subject: `${routing} ${node}` }),
+        () => clearTarget(core.db, routing, node),
+      );
       console.log(cleared ? `cleared the target of ${routing}/${node}` : `${routing}/${node} had no target`);
       return 0;
     }
@@ -269,7 +338,17 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
       throw new DomainError('invalid', 'set-target needs --per-hour U (units per hour) or --clear');
     }
     const input = { unitsPerHour: Number(values['per-hour']) };
-    print(valueOf(setTarget(core.db, routing, node, input, 'cli', now)));
+    const target = byCli(
+      core,
+      now,
+      (t) => ({
+        action: 'target.set',
+        subject: `${routing} ${node}`,
+        detail: { unitsPerHour: t.unitsPerHour },
+      }),
+      () => setTarget(core.db, routing, node, input, 'cli', now),
+    );
+    print(target);
     return 0;
   },
   'list-targets': (core) => {
@@ -277,16 +356,25 @@ const SITE_COMMANDS: Record<string, (core: EdgeCore, a: Invocation) => number> =
     return 0;
   },
   'add-operator': (core, { values, now }) => {
-    print(valueOf(addOperator(core.db, { badge: values.badge, name: values.name, pin: values.pin }, now)));
+    const input = { badge: values.badge, name: values.name, pin: values.pin, language: values.language };
+    const describe = (o: { badge: string }) => ({ action: 'operator.add' as const, subject: o.badge });
+    print(byCli(core, now, describe, () => addOperator(core.db, input, now)));
     return 0;
   },
   'add-user': (core, { values, now }) => {
     const input = { username: values.username, role: values.role, password: values.password };
-    print(valueOf(addUser(core.db, input, now)));
+    const describe = (u: { username: string; role: string }) => ({
+      action: 'user.add' as const,
+      subject: u.username,
+      detail: { role: u.role },
+    });
+    print(byCli(core, now, describe, () => addUser(core.db, input, now)));
     return 0;
   },
   'enroll-site': (core, { values, now }) => {
-    print(valueOf(enrollSite(core.db, { code: values.code, relays: values.relays ?? false }, now)));
+    const input = { code: values.code, relays: values.relays ?? false };
+    const describe = (site: { code: string }) => ({ action: 'site.enroll' as const, subject: site.code });
+    print(byCli(core, now, describe, () => enrollSite(core.db, input, now)));
     return 0;
   },
   archive: (core) => {

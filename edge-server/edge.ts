@@ -3,6 +3,7 @@
  * and the schema check at open, reference data, tokens, the event log, ingest, the forwarder),
  * without listeners. The composition root: the only module that knows all the others.
  */
+import { FirstAdminSetup } from './auth/first-admin';
 import type Database from 'better-sqlite3';
 import { RoutingChecker } from './admin/routing-checker';
 import { deleteStagedRoutings } from './admin/routings';
@@ -29,6 +30,7 @@ import { EventArchive } from './ops/archive';
 import { StorageState } from './ops/storage-health';
 import { SystemEventRecorder } from './ingest/system-events';
 import { TokenStore } from './ingest/token-store';
+import { PrintQueue } from './printing/queue';
 
 export interface EdgeCore {
   config: Config;
@@ -51,12 +53,16 @@ export interface EdgeCore {
   forwarder: Forwarder | null;
   /** Routing imports are checked on a worker thread. */
   routingChecker: RoutingChecker;
+  /** A new site's first admin, made from the browser with the setup code in the log (DK-2). */
+  firstAdmin: FirstAdminSetup;
   /** Whether writes to the disk succeed (a full disk is shown, not a 500). */
   storage: StorageState;
   /** Old events in monthly files: keeps the live database bounded, traceability reads both. */
   archive: EventArchive;
   /** The consoles' change feed: the live stream's one reader of the change log. */
   live: ChangeFeed;
+  /** The label printers' job queue (DK-52); the server starts and stops it. */
+  printing: PrintQueue;
   close: () => void;
 }
 
@@ -112,6 +118,7 @@ export function openEdgeCore(config: Config, options: OpenEdgeCoreOptions = {}):
   // (requests poke the feed in http/app.ts; anything else, within the feed's poll).
   outboxSignal.subscribe(() => live.poke());
   const routingChecker = new RoutingChecker();
+  const printing = new PrintQueue(db, clock, log);
   const archive = new EventArchive(db, {
     dir: config.archiveDir,
     retentionMs: config.retentionMs,
@@ -140,11 +147,15 @@ export function openEdgeCore(config: Config, options: OpenEdgeCoreOptions = {}):
     outboxSignal,
     forwarder,
     routingChecker,
+    firstAdmin: new FirstAdminSetup(db),
     storage,
     archive,
     live,
+    printing,
     close: () => {
       live.close();
+      // Stops at once (connections dropped, nothing written after): the database closes next.
+      void printing.stop();
       void routingChecker.close();
       archive.close();
       db.close();

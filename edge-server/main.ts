@@ -63,6 +63,14 @@ async function main(): Promise<void> {
       );
     }
   }
+  // A site without an admin (DEMO=0): its first admin is made in the browser with this code (DK-2).
+  const setupCode = core.firstAdmin.pendingCode();
+  if (setupCode !== null) {
+    core.log.warn(
+      { open: `${server.url}/supervisor#setup=${setupCode}`, code: setupCode },
+      'this site has no admin yet: open the link (or enter the code on the console) to create the first one',
+    );
+  }
   // One line per demo station: the link a tablet opens (or scans as a QR code) to become that station.
   for (const station of demo?.stations ?? []) {
     core.log.info(

@@ -161,7 +161,9 @@ export const appliedEventRecordSchema = z.object({
 export type AppliedEventRecord = z.infer<typeof appliedEventRecordSchema>;
 
 /** Formats zod issues as "field: message" so that a rejected event names the field that failed. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.map(String).join('.');

@@ -101,6 +101,8 @@ export const snapshotOperatorSchema = z.object({
   badge: z.string(),
   name: z.string(),
   pinHash: z.nullable(z.string()),
+  /** The language the screen speaks when they sign in, unless they chose another on this station (absent: none). */
+  language: z.optional(z.enum(['th', 'en'])),
 });
 
 /** What a station needs to work offline, in full or as a delta since `since=<cursor>`. */

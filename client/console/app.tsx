@@ -4,7 +4,7 @@
  * hands each change to the open page through the live bus; the page is chosen by the hash
  * (router.ts). Pages fetch their own data and refetch when the bus reports their kind of change.
  */
-import { useEffect, useMemo } from 'preact/hooks';
+import { useCallback, useEffect, useMemo } from 'preact/hooks';
 import { useModel } from '../state/use-model';
 import type { ConsoleApi, ConsoleSession } from './api';
 import { NO_FILTERS } from './api';
@@ -16,22 +16,17 @@ import { LiveModel, systemClock } from './models/live-model';
 import { SessionModel } from './models/session-model';
 import type { PageProps } from './page';
 import type { ConsolePage, HashWindow } from './router';
+import { isDeskPage } from './router';
 import { RouteModel } from './router';
 import { BoardView } from './views/board';
-import { DisplaysPage } from './views/displays';
 import { FiguresPage } from './views/figures';
 import { Header } from './views/header';
 import { InboxPage } from './views/inbox';
 import { Nav, mayOpen } from './views/nav';
-import { SignIn } from './views/sign-in';
+import { SignedOut } from './views/first-admin';
 import { StationsPage } from './views/stations';
 import { TracePage } from './views/trace';
-import { RoutingsPage } from './views/desk/routings';
-import { TicketsPage } from './views/desk/tickets';
-import { LabelsPage } from './views/desk/labels';
-import { PeoplePage } from './views/desk/people';
-import { PrintersPage } from './views/desk/printers';
-import { ChangesPage } from './views/desk/changes';
+import { DeskPage } from './views/desk-page';
 
 export interface ConsoleDeps {
   api: ConsoleApi;
@@ -115,13 +110,7 @@ function SignedIn(props: ConsoleDeps & { sessionModel: SessionModel; session: Co
       {route.page === 'trace' && <TracePage {...page} />}
       {route.page === 'figures' && <FiguresPage {...page} />}
       {route.page === 'stations' && <StationsPage {...page} />}
-      {route.page === 'displays' && <DisplaysPage {...page} />}
-      {route.page === 'routings' && <RoutingsPage {...page} />}
-      {route.page === 'tickets' && <TicketsPage {...page} />}
-      {route.page === 'labels' && <LabelsPage {...page} />}
-      {route.page === 'people' && <PeoplePage {...page} />}
-      {route.page === 'printers' && <PrintersPage {...page} />}
-      {route.page === 'changes' && <ChangesPage {...page} />}
+      {isDeskPage(route.page) && <DeskPage {...page} page={route.page} />}
     </>
   );
 }
@@ -129,6 +118,10 @@ function SignedIn(props: ConsoleDeps & { sessionModel: SessionModel; session: Co
 export function ConsoleApp(props: ConsoleDeps) {
   const session = useMemo(() => new SessionModel(props.api), [props.api]);
   const state = useModel(session);
+  const signIn = useCallback(
+    (username: string, password: string) => void session.signIn(username, password),
+    [session],
+  );
   const { t } = useConsoleText();
   useEffect(() => {
     void session.check();
@@ -145,7 +138,7 @@ export function ConsoleApp(props: ConsoleDeps) {
         </main>
       )}
       {state.kind === 'signed-out' && (
-        <SignIn state={state} onSignIn={(username, password) => void session.signIn(username, password)} />
+        <SignedOut fetcher={props.fetcher} window={props.window} state={state} onSignIn={signIn} />
       )}
       {state.kind === 'signed-in' && <SignedIn {...props} sessionModel={session} session={state.session} />}
     </>

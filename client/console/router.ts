@@ -17,6 +17,10 @@ export const DESK_PAGES = [
   'changes',
 ] as const;
 export const CONSOLE_PAGES = [...FLOOR_PAGES, ...DESK_PAGES] as const;
+export type DeskPageName = (typeof DESK_PAGES)[number];
+
+export const isDeskPage = (page: string): page is DeskPageName =>
+  (DESK_PAGES as readonly string[]).includes(page);
 export type ConsolePage = (typeof CONSOLE_PAGES)[number];
 
 export interface ConsoleRoute {

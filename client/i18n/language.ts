@@ -1,6 +1,7 @@
 /**
  * @module Which language the screen speaks: the operator's own choice (remembered on this tablet
- * with their badge), else the station's (set when it was enrolled, in the snapshot), else Thai.
+ * with their badge), else the language an admin set as theirs (in the snapshot's operators), else
+ * the station's (set when it was enrolled, in the snapshot), else Thai.
  * English is bundled; Thai is fetched as its own chunk the first time it is needed (precached by
  * the service worker, so it also loads offline). `lang` on the document follows, so the browser
  * breaks Thai lines and picks the Thai font.
@@ -12,12 +13,16 @@ import { en } from './en';
 
 export const DEFAULT_LANGUAGE: Language = 'th';
 
-/** The language to use, from what the operator and the station chose (pure, tested). */
+/**
+ * The language to use (pure, tested): what the operator chose on this tablet, else their preferred
+ * language (SPEC DK-36), else the station's.
+ */
 export function chooseLanguage(choice: {
   operator: Language | null;
+  preferred?: Language | null | undefined;
   station: Language | null | undefined;
 }): Language {
-  return choice.operator ?? choice.station ?? DEFAULT_LANGUAGE;
+  return choice.operator ?? choice.preferred ?? choice.station ?? DEFAULT_LANGUAGE;
 }
 
 export interface LanguageState {

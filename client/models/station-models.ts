@@ -120,15 +120,22 @@ export function createStationModels(token: string, page: Window = window): Stati
   return { feedback, session, view, sync, recorder, router, start };
 }
 
-/** The screen speaks the active operator's chosen language, else the station's (i18n/language.ts). */
+/**
+ * The screen speaks the active operator's chosen language, else their preferred one, else the
+ * station's (i18n/language.ts).
+ */
 function followLanguage(session: OperatorSessionModel, view: StationViewModel): () => void {
-  const follow = () =>
+  const follow = () => {
+    const badge = session.active()?.badge ?? null;
+    const snapshot = view.get().snapshot;
     void languages.use(
       chooseLanguage({
-        operator: languages.operatorChoice(session.active()?.badge ?? null),
-        station: view.get().snapshot?.station.language,
+        operator: languages.operatorChoice(badge),
+        preferred: snapshot?.operators?.find((o) => o.badge === badge)?.language,
+        station: snapshot?.station.language,
       }),
     );
+  };
   follow();
   const stops = [session.subscribe(follow), view.subscribe(follow)];
   return () => stops.forEach((stop) => stop());

@@ -8,8 +8,7 @@ import type { AdminAction, AdminChange } from '../../shared/admin-changes-api';
 import { ADMIN_ACTIONS } from '../../shared/admin-changes-api';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
-import { decodeAfter } from '../exceptions/inbox';
-import { pageLimit } from '../supervisor/paging';
+import { newestById } from '../supervisor/paging';
 
 export interface AdminChangeInput {
   at: string;
@@ -30,6 +29,8 @@ interface ChangeRow {
   reason: string | null;
   detail_json: string | null;
 }
+
+const CHANGE_SELECT = 'SELECT id, at, username, action, subject, reason, detail_json FROM admin_change';
 
 const toChange = (row: ChangeRow): AdminChange => ({
   id: row.id,
@@ -68,39 +69,21 @@ export function listAdminChanges(
   q: AdminChangeQuery,
 ): Result<{ changes: AdminChange[]; next: string | null }> {
   return attempt(() => {
-    const limit = pageLimit(q.limit);
-    const after = decodeAfter(q.after);
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.subject !== undefined && q.subject !== '') {
-      where.push('subject = ?');
-      args.push(q.subject);
-    }
-    if (q.action !== undefined && q.action !== '') {
-      if (!(ADMIN_ACTIONS as readonly string[]).includes(q.action))
-        throw new DomainError(
-          'invalid',
-          `action: one of ${ADMIN_ACTIONS.join(', ')} (got "${q.action.slice(0, 40)}")`,
-        );
-      where.push('action = ?');
-      args.push(q.action);
-    }
-    if (after !== null) {
-      where.push('id < ?');
-      args.push(after);
-    }
-    const rows = db
-      .prepare(
-        `SELECT id, at, username, action, subject, reason, detail_json FROM admin_change
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...args, limit + 1) as ChangeRow[];
-    const more = rows.length > limit;
-    const kept = more ? rows.slice(0, limit) : rows;
-    const last = kept.at(-1);
-    return {
-      changes: kept.map(toChange),
-      next: more && last ? Buffer.from(JSON.stringify([last.id])).toString('base64url') : null,
-    };
+    const page = newestById<ChangeRow>(db, q, { select: CHANGE_SELECT, id: 'id' }, (where, args) => {
+      if (q.subject !== undefined && q.subject !== '') {
+        where.push('subject = ?');
+        args.push(q.subject);
+      }
+      if (q.action !== undefined && q.action !== '') {
+        if (!(ADMIN_ACTIONS as readonly string[]).includes(q.action))
+          throw new DomainError(
+            'invalid',
+            `action: one of ${ADMIN_ACTIONS.join(', ')} (got "${q.action.slice(0, 40)}")`,
+          );
+        where.push('action = ?');
+        args.push(q.action);
+      }
+    });
+    return { changes: page.items.map(toChange), next: page.next };
   });
 }

@@ -13,6 +13,9 @@ const WORKER_URL = new URL(
   import.meta.url,
 );
 
+/** A routing of 10,000 nodes with names fits; publish and check take the same. */
+export const MAX_ROUTING_BYTES = 4 * 1024 * 1024;
+
 export class RoutingChecker {
   private worker: Worker | null = null;
   private nextId = 1;

@@ -4,29 +4,19 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
-import { ROUTING_MODES } from '../../shared/domain';
 import { validateGraph } from '../../shared/graph-validation';
 import { describeIssues } from '../../shared/protocol';
 import type { RoutingGraph } from '../../shared/routing';
 import type { WorkCenterInput } from '../../shared/routing-import';
 import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-import';
 import { canonicalJson } from '../../shared/canonical-json';
+import type { RoutingPublished } from '../../shared/routing-desk-api';
 import type { Result } from '../errors';
 import { DomainError, attempt, attemptAsync } from '../errors';
 import { STAGING_PREFIX, bumpReferenceSeq, publishedRouting } from '../reference/reference-data';
 
-/** The answer to an import: the routing as stored, and whether this import published it. */
-export const importResultSchema = z.object({
-  graphId: z.number().int(),
-  code: z.string(),
-  version: z.number().int(),
-  routingMode: z.enum(ROUTING_MODES),
-  /** false: the same routing (same content) was already published; nothing changed. */
-  created: z.boolean(),
-  workCenters: z.object({ created: z.array(z.string()), unchanged: z.array(z.string()) }),
-});
-export type ImportResult = z.infer<typeof importResultSchema>;
+/** The answer to an import, as the console reads it (one schema, in shared/). */
+export { routingPublishedSchema as importResultSchema } from '../../shared/routing-desk-api';
 
 /** A routing that passed every publish rule, ready to store (what the check worker hands back). */
 export interface CheckedRouting {
@@ -95,7 +85,7 @@ function checkedOrThrow(check: RoutingCheck): CheckedRouting {
 }
 
 /** Publishes a routing synchronously (the CLI and the demo; the API checks in a worker first). */
-export function importRouting(db: Database.Database, input: unknown, now: string): Result<ImportResult> {
+export function importRouting(db: Database.Database, input: unknown, now: string): Result<RoutingPublished> {
   return attempt(() => publishRouting(db, checkedOrThrow(checkRouting(input)), now));
 }
 
@@ -107,7 +97,7 @@ export function importRouting(db: Database.Database, input: unknown, now: string
 const ROWS_PER_STEP = 2_000;
 
 /** Stores a checked routing in one go (small routings, the CLI). */
-function publishRouting(db: Database.Database, routing: CheckedRouting, now: string): ImportResult {
+function publishRouting(db: Database.Database, routing: CheckedRouting, now: string): RoutingPublished {
   const steps = publishSteps(db, routing, now);
   for (;;) {
     const step = steps.next();
@@ -120,7 +110,7 @@ export function publishRoutingInSteps(
   db: Database.Database,
   check: RoutingCheck,
   now: string,
-): Promise<Result<ImportResult>> {
+): Promise<Result<RoutingPublished>> {
   return attemptAsync(async () => {
     const steps = publishSteps(db, checkedOrThrow(check), now);
     for (;;) {
@@ -159,7 +149,7 @@ function* publishSteps(
   db: Database.Database,
   routing: CheckedRouting,
   now: string,
-): Generator<void, ImportResult, void> {
+): Generator<void, RoutingPublished, void> {
   const first = db.transaction(() => stage(db, routing, now)).immediate();
   const result = {
     code: routing.code,
@@ -178,7 +168,7 @@ function* publishSteps(
     yield;
     // Published: its code, and the reference data reloads.
     return db
-      .transaction((): ImportResult => {
+      .transaction((): RoutingPublished => {
         const existing = existingOrConflict(db, routing);
         if (existing !== null) {
           // Another import of the same routing finished first.

@@ -1,9 +1,10 @@
 /**
  * @module Stations: enrolled with the nodes they serve and the language their screen speaks (token
- * shown once, stored hashed), their language changed, revoked.
+ * shown once, stored hashed), listed, given a new enrollment link, their language changed, revoked.
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import type { DeskStation } from '../../shared/people-desk-api';
 import type { StationLanguage } from '../../shared/protocol';
 import { STATION_LANGUAGES } from '../../shared/protocol';
 import type { Config } from '../config';
@@ -91,6 +92,20 @@ export function languageOf(
   siteLanguage: StationLanguage,
 ): Pick<EnrollResult, 'language' | 'followsSiteLanguage'> {
   return { language: own ?? siteLanguage, followsSiteLanguage: own === null };
+}
+
+/** A new one-time enrollment code for a station (only its hash is kept); call inside a transaction. */
+function issueEnrollmentCode(
+  db: Database.Database,
+  stationId: number,
+  now: string,
+): { enrollCode: string; enrollExpiresAt: string } {
+  const enrollCode = `${ENROLLMENT_CODE_PREFIX}${newSecret(18)}`;
+  const enrollExpiresAt = new Date(Date.parse(now) + ENROLLMENT_TTL_MS).toISOString();
+  db.prepare(
+    'INSERT INTO station_enrollment (code_hash, station_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  ).run(hashToken(enrollCode), stationId, now, enrollExpiresAt);
+  return { enrollCode, enrollExpiresAt };
 }
 
 /** `siteLanguage`: the site's STATION_LANGUAGE, which a station enrolled without a language speaks. */
@@ -185,11 +200,7 @@ export function enrollStation(
         }
         const link = db.prepare('INSERT INTO station_node (station_id, node_id) VALUES (?, ?)');
         for (const node of nodes) link.run(stationId, node.id);
-        const enrollCode = `${ENROLLMENT_CODE_PREFIX}${newSecret(18)}`;
-        const enrollExpiresAt = new Date(Date.parse(now) + ENROLLMENT_TTL_MS).toISOString();
-        db.prepare(
-          'INSERT INTO station_enrollment (code_hash, station_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-        ).run(hashToken(enrollCode), stationId, now, enrollExpiresAt);
+        const { enrollCode, enrollExpiresAt } = issueEnrollmentCode(db, stationId, now);
         bumpReferenceSeq(db);
         return {
           stationId,
@@ -241,4 +252,91 @@ export function setStationLanguage(
       })
       .immediate();
   });
+}
+
+/** A new enrollment link's code (shown once) for an enrolled station. */
+export interface StationLinkCode {
+  name: string;
+  enrollCode: string;
+  enrollExpiresAt: string;
+}
+
+/**
+ * A new one-time enrollment link for an enrolled, unrevoked station (SPEC DK-31): its earlier link,
+ * if not yet opened, stops working; browsers already enrolled keep their credentials.
+ */
+export function newEnrollmentLink(db: Database.Database, name: string, now: string): Result<StationLinkCode> {
+  return attempt(() =>
+    db
+      .transaction((): StationLinkCode => {
+        const station = db
+          .prepare('SELECT id FROM station WHERE name = ? AND revoked_at IS NULL')
+          .get(name) as { id: number } | undefined;
+        if (!station) throw new DomainError('not-found', `No enrolled (unrevoked) station named ${name}`);
+        db.prepare('DELETE FROM station_enrollment WHERE station_id = ? AND used_at IS NULL').run(station.id);
+        return { name, ...issueEnrollmentCode(db, station.id, now) };
+      })
+      .immediate(),
+  );
+}
+
+interface DeskStationRow {
+  id: number;
+  name: string;
+  work_center: string | null;
+  language: StationLanguage | null;
+  enrolled_at: string;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  reported_at: string | null;
+  devices: number;
+  link_expires_at: string | null;
+}
+
+/**
+ * Every station as the desk lists it (SPEC DK-30), by name: its work center and nodes, the language
+ * its screen speaks, enrolled and revoked when, last heard from (a push or a heartbeat), how many
+ * browsers enrolled through a link, and whether a link waits to be opened. No secret.
+ */
+export function listStations(
+  db: Database.Database,
+  siteLanguage: StationLanguage,
+  now: string,
+): DeskStation[] {
+  const rows = db
+    .prepare(
+      `SELECT s.id, s.name, wc.code AS work_center, s.language, s.enrolled_at, s.revoked_at, s.last_seen_at,
+         r.reported_at,
+         (SELECT count(*) FROM station_device d WHERE d.station_id = s.id) AS devices,
+         (SELECT max(e.expires_at) FROM station_enrollment e
+           WHERE e.station_id = s.id AND e.used_at IS NULL AND e.expires_at > @now) AS link_expires_at
+       FROM station s LEFT JOIN work_center wc ON wc.id = s.work_center_id
+       LEFT JOIN station_report r ON r.station_id = s.id ORDER BY s.name`,
+    )
+    .all({ now }) as DeskStationRow[];
+  const nodes = db
+    .prepare(
+      `SELECT DISTINCT sn.station_id, n.code FROM station_node sn JOIN routing_node n ON n.id = sn.node_id
+       ORDER BY n.code`,
+    )
+    .all() as { station_id: number; code: string }[];
+  const codesOf = new Map<number, string[]>();
+  for (const n of nodes) codesOf.set(n.station_id, [...(codesOf.get(n.station_id) ?? []), n.code]);
+  return rows.map((s) => ({
+    name: s.name,
+    workCenter: s.work_center,
+    nodeCodes: codesOf.get(s.id) ?? [],
+    ...languageOf(s.language, siteLanguage),
+    enrolledAt: s.enrolled_at,
+    revokedAt: s.revoked_at,
+    lastSeenAt: laterOf(s.last_seen_at, s.reported_at),
+    devices: s.devices,
+    linkExpiresAt: s.revoked_at === null ? s.link_expires_at : null,
+  }));
+}
+
+/** The later of two ISO times (either may be missing). */
+function laterOf(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
 }

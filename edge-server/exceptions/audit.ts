@@ -4,10 +4,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { AuditEntry, ProblemAction, ProblemKind } from '../../shared/exceptions-api';
-import { pageLimit } from '../supervisor/paging';
+import { newestById } from '../supervisor/paging';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
-import { decodeAfter, parseKind } from './inbox';
+import { parseKind } from './inbox';
 
 export interface AuditInput {
   at: string;
@@ -81,38 +81,23 @@ export function listAudit(
   q: AuditQuery,
 ): Result<{ entries: AuditEntry[]; next: string | null }> {
   return attempt(() => {
-    const limit = pageLimit(q.limit);
-    const after = decodeAfter(q.after);
-    const kind = parseKind(q.kind);
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.problem !== undefined) {
-      const id = Number(q.problem);
-      if (kind === null) throw new DomainError('invalid', 'problem: give kind too (ids are per kind)');
-      if (!/^\d+$/.test(q.problem) || !Number.isSafeInteger(id))
-        throw new DomainError(
-          'invalid',
-          `problem: a problem's id, a whole number (got "${q.problem.slice(0, 40)}")`,
-        );
-      where.push('kind = ? AND source_id = ?');
-      args.push(kind, id);
-    } else if (kind !== null) {
-      where.push('kind = ?');
-      args.push(kind);
-    }
-    if (after !== null) {
-      where.push('id < ?');
-      args.push(after);
-    }
-    const rows = db
-      .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
-      .all(...args, limit + 1) as AuditRow[];
-    const more = rows.length > limit;
-    const kept = more ? rows.slice(0, limit) : rows;
-    const last = kept.at(-1);
-    return {
-      entries: kept.map(toEntry),
-      next: more && last ? Buffer.from(JSON.stringify([last.id])).toString('base64url') : null,
-    };
+    const page = newestById<AuditRow>(db, q, { select: SELECT, id: 'id' }, (where, args) => {
+      const kind = parseKind(q.kind);
+      if (q.problem !== undefined) {
+        const id = Number(q.problem);
+        if (kind === null) throw new DomainError('invalid', 'problem: give kind too (ids are per kind)');
+        if (!/^\d+$/.test(q.problem) || !Number.isSafeInteger(id))
+          throw new DomainError(
+            'invalid',
+            `problem: a problem's id, a whole number (got "${q.problem.slice(0, 40)}")`,
+          );
+        where.push('kind = ? AND source_id = ?');
+        args.push(kind, id);
+      } else if (kind !== null) {
+        where.push('kind = ?');
+        args.push(kind);
+      }
+    });
+    return { entries: page.items.map(toEntry), next: page.next };
   });
 }

@@ -42,3 +42,19 @@ export function audited<T>(
     })
     .immediate();
 }
+
+/** A change to the thing the path names (`/:name`), with its audit line naming it (DK-1). */
+export function changeNamed<T>(
+  core: EdgeCore,
+  c: Context<AuthEnv>,
+  action: AdminChangeInput['action'],
+  run: (name: string) => Result<T>,
+): T {
+  const name = c.req.param('name') ?? '';
+  return audited(
+    core,
+    c,
+    () => ({ action, subject: name }),
+    () => run(name),
+  );
+}

@@ -123,9 +123,10 @@ export async function startServer(
     https: httpsListener ? { tls: httpsListener.tls, httpsPort: () => httpsPort } : null,
   });
   const maintenance = startMaintenance(core);
+  core.printing.start();
   const stopBeside = async (): Promise<void> => {
     const stopped = forwarder ? forwarder.stop() : Promise.resolve();
-    await Promise.all([stopped, maintenance.stop()]);
+    await Promise.all([stopped, maintenance.stop(), core.printing.stop()]);
   };
 
   const listening = await Promise.allSettled([

@@ -59,6 +59,8 @@ export interface OperatorEntry {
   name: string;
   active: boolean;
   pinHash: string | null;
+  /** The language a station speaks when they sign in; null: the station's own. */
+  language: StationLanguage | null;
 }
 
 /**
@@ -229,17 +231,27 @@ export class ReferenceData {
       const entry = byId.get(device.station_id);
       if (entry) byHash.set(device.token_hash, entry);
     }
-    const operatorRows = this.db.prepare('SELECT id, badge, name, active, pin_hash FROM operator').all() as {
+    const operatorRows = this.db
+      .prepare('SELECT id, badge, name, active, pin_hash, language FROM operator')
+      .all() as {
       id: number;
       badge: string;
       name: string;
       active: number;
       pin_hash: string | null;
+      language: StationLanguage | null;
     }[];
     this.operators = new Map(
       operatorRows.map((o) => [
         o.badge,
-        { id: o.id, badge: o.badge, name: o.name, active: o.active === 1, pinHash: o.pin_hash },
+        {
+          id: o.id,
+          badge: o.badge,
+          name: o.name,
+          active: o.active === 1,
+          pinHash: o.pin_hash,
+          language: o.language,
+        },
       ]),
     );
     this.graphs = graphs;

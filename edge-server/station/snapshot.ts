@@ -129,7 +129,12 @@ export function buildSnapshot(
             operators: reference
               .allOperators()
               .filter((o) => o.active)
-              .map((o) => ({ badge: o.badge, name: o.name, pinHash: o.pinHash })),
+              .map((o) => ({
+                badge: o.badge,
+                name: o.name,
+                pinHash: o.pinHash,
+                ...(o.language === null ? {} : { language: o.language }),
+              })),
           }
         : {}),
       tokens,

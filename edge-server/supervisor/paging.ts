@@ -1,5 +1,6 @@
 /**
- * @module Paged, filtered lists for supervisors (SPEC SV-5): tokens, conflicts and parked events.
+ * @module Paged, filtered lists for supervisors (SPEC SV-5): tokens, conflicts and parked events;
+ * and the one page newest first by id that the desk's lists (audit trails, print jobs) share.
  * Keyset paging: each page is read after the last row of the one before (an opaque cursor holding
  * that row's sort key), so a page costs an index seek and `limit` rows however deep it is, and a
  * row is never listed twice. Bad parameters are `invalid` errors that name the parameter.
@@ -33,10 +34,16 @@ function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** A cursor part's type: a string, a number, or a row id (a safe whole number). */
+type KeyPart = 'string' | 'number' | 'id';
+
+const fits = (value: unknown, part: KeyPart): boolean =>
+  part === 'id' ? Number.isSafeInteger(value) : typeof value === part;
+
 /** Reads an `after` cursor whose parts have the given types. */
 function decodeCursor<T extends (string | number)[]>(
   text: string | undefined,
-  types: readonly ('string' | 'number')[],
+  types: readonly KeyPart[],
 ): T | null {
   if (text === undefined) return null;
   let parsed: unknown;
@@ -48,7 +55,7 @@ function decodeCursor<T extends (string | number)[]>(
   if (
     !Array.isArray(parsed) ||
     parsed.length !== types.length ||
-    parsed.some((v, i) => typeof v !== types[i])
+    parsed.some((v, i) => !fits(v, types[i] as KeyPart))
   )
     throw new DomainError(
       'invalid',
@@ -68,6 +75,45 @@ function paged<R, T>(
   const kept = more ? rows.slice(0, limit) : rows;
   const last = kept.at(-1);
   return { items: kept.map(toItem), next: more && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
+/** What a list newest first by id is asked: `limit` rows `after` the cursor of the page before. */
+export interface IdPageQuery {
+  limit?: string | undefined;
+  after?: string | undefined;
+}
+
+/**
+ * A page of rows newest first by id (keyset: ids below the cursor's): `select` is the query up to
+ * its WHERE, `id` its id column; `narrow`, for a list with filters, adds its conditions and their
+ * `?` values (and throws an `invalid` error naming a bad filter). Throws: call inside `attempt`.
+ */
+export function newestById<R extends { id: number }>(
+  db: Database.Database,
+  q: IdPageQuery,
+  sql: { select: string; id: string },
+  narrow?: (where: string[], args: (string | number)[]) => void,
+): Page<R> {
+  const limit = pageLimit(q.limit);
+  const after = decodeCursor<[number]>(q.after, ['id']);
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  narrow?.(where, args);
+  if (after !== null) {
+    where.push(`${sql.id} < ?`);
+    args.push(after[0]);
+  }
+  const rows = db
+    .prepare(
+      `${sql.select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sql.id} DESC LIMIT ?`,
+    )
+    .all(...args, limit + 1) as R[];
+  return paged(
+    rows,
+    limit,
+    (r) => r,
+    (r) => [r.id],
+  );
 }
 
 export interface TokenQuery {

@@ -4,7 +4,7 @@
  *   app.tsx ─▶ models/ ─▶ ui/ ─▶ scan/ ─▶ station/ ─▶ net/ ─▶ result.ts, shared/
  *                  └────▶ sync/ ─▶ outbox/, net/, state/
  *   (any of them) ─▶ i18n/ (the catalogue and the language) ─▶ state/
- *   console/ (the supervisor console, its own entry) ─▶ i18n/, state/, shared/; never the station's
+ *   console/ (the supervisor console, its own entry) ─▶ i18n/, state/, shared/, scan/ (the command list); never the station's
  *
  * and the first download stays small: zod only through its mini build, no value from
  * shared/protocol.ts (the full zod), no uuidv7 package.
@@ -32,8 +32,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   'app.tsx': ['models', 'ui', 'station', 'state', 'i18n', 'shared'],
   'main.tsx': ['app.tsx', 'net', 'station', 'i18n', 'shared'],
   'sw.ts': [],
-  // The supervisor console: its own bundle; the station's models, ui and outbox are not its business.
-  console: ['i18n', 'state', 'shared'],
+  // The supervisor console: its own bundle; the station's models, ui and outbox are not its business
+  // (its labels page prints the station's command list, scan/commands.ts, for the station to scan).
+  console: ['i18n', 'state', 'shared', 'scan'],
 };
 
 interface Import {

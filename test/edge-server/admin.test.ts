@@ -290,34 +290,37 @@ describe('job tickets', () => {
     expect(count('flow_token')).toBe(tokensBefore);
   });
 
-  it('AD-2: a serial that is already in use is 409', async () => {
+  it('AD-2, DK-22: a serial that is already in use is 400 naming serials', async () => {
     const tokensBefore = count('flow_token');
-    expectError(
+    const error = expectError(
       await post('/api/v1/admin/tickets', {
         code: 'T-SERIAL',
         routing: 'BAG-TOTE',
         qty: 1,
         serials: ['BV-DEMO-0001'],
       }),
-      409,
-      'CONFLICT',
+      400,
+      'BAD_REQUEST',
     );
+    expect(error.details).toEqual([expect.objectContaining({ path: 'serials', values: ['BV-DEMO-0001'] })]);
     expect(count('flow_token')).toBe(tokensBefore);
     expect(count("job_ticket WHERE code = 'T-SERIAL'")).toBe(0);
   });
 
-  it('AD-2: an unknown routing (or version) is 404', async () => {
+  it('AD-2, DK-22: an unknown routing (or version) is 400 naming the field', async () => {
     const error = expectError(
       await post('/api/v1/admin/tickets', { code: 'T-404', routing: 'NO-SUCH-ROUTING', qty: 1 }),
-      404,
-      'NOT_FOUND',
+      400,
+      'BAD_REQUEST',
     );
     expect(error.message).toContain('NO-SUCH-ROUTING');
-    expectError(
+    expect(error.details).toEqual([expect.objectContaining({ path: 'routing' })]);
+    const version = expectError(
       await post('/api/v1/admin/tickets', { code: 'T-404', routing: 'BAG-TOTE', routingVersion: 99, qty: 1 }),
-      404,
-      'NOT_FOUND',
+      400,
+      'BAD_REQUEST',
     );
+    expect(version.details).toEqual([expect.objectContaining({ path: 'routingVersion' })]);
     expect(count("job_ticket WHERE code = 'T-404'")).toBe(0);
   });
 });
@@ -415,7 +418,7 @@ describe('operators and users', () => {
 
     const res = await post('/api/v1/admin/operators', { badge: 'OP-0100', name: 'Pat Lee', pin: '4821' });
     expect(res.status, res.text).toBe(201);
-    expect(res.body).toEqual({ badge: 'OP-0100', name: 'Pat Lee', hasPin: true });
+    expect(res.body).toEqual({ badge: 'OP-0100', name: 'Pat Lee', hasPin: true, language: null });
     expect(res.text).not.toContain('4821');
 
     for (const snap of [await snapshot(cut.token), await snapshot(cut.token, cursor)]) {

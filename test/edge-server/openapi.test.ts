@@ -132,6 +132,26 @@ describe('the served document', () => {
       ['put', '/api/v1/admin/routings/{code}/nodes/{node}/target'],
       ['delete', '/api/v1/admin/routings/{code}/nodes/{node}/target'],
       ['get', '/api/v1/admin/targets'],
+      ['get', '/api/v1/admin/changes'],
+      ['get', '/api/v1/admin/stations'],
+      ['post', '/api/v1/admin/stations/{name}/link'],
+      ['get', '/api/v1/admin/operators'],
+      ['patch', '/api/v1/admin/operators/{badge}'],
+      ['get', '/api/v1/admin/users'],
+      ['get', '/api/v1/admin/routings'],
+      ['get', '/api/v1/admin/routings/{code}/versions/{version}'],
+      ['post', '/api/v1/admin/routings/check'],
+      ['get', '/api/v1/admin/printers'],
+      ['post', '/api/v1/admin/printers'],
+      ['patch', '/api/v1/admin/printers/{name}'],
+      ['delete', '/api/v1/admin/printers/{name}'],
+      ['get', '/api/v1/admin/print-jobs'],
+      ['post', '/api/v1/admin/print-jobs'],
+      ['post', '/api/v1/admin/print-jobs/{id}/reprint'],
+      ['post', '/api/v1/admin/print-jobs/{id}/retry'],
+      ['get', '/api/v1/admin/tickets'],
+      ['get', '/api/v1/admin/tickets/{code}'],
+      ['get', '/api/v1/admin/serials/next'],
     ] as const) {
       expect(security(method, path), `${method} ${path}`).toEqual([
         { session: ['admin'] },
@@ -246,6 +266,11 @@ describe('answers match the document', () => {
     await call('getOpenApiDocument', '/api/v1/openapi.json');
     await call('getMetrics', '/metrics');
     await call('login', '/api/v1/auth/login', { body: edge.demo.supervisor });
+    // The demo site has its admin: the setup form is not needed, and a first admin is a 409.
+    await call('getFirstAdminSetup', '/api/v1/auth/first-admin');
+    await call('createFirstAdmin', '/api/v1/auth/first-admin', {
+      body: { code: 'AAAA-BBBB-CCCC', username: 'oa-first', password: 'a-long-password' },
+    });
     await call('consoleLogin', '/api/v1/auth/console-login', { body: edge.demo.supervisor });
     await call('getCaPage', '/ca');
     await call('getCaCertificate', '/ca.crt'); // HTTPS is off here: 404
@@ -287,10 +312,16 @@ describe('answers match the document', () => {
     // Admin.
     const routing = loadFixture('routing-bag-dag.json') as { code: string };
     await call('publishRouting', '/api/v1/admin/routings', { token: admin, body: routing });
+    await call('checkRouting', '/api/v1/admin/routings/check', { token: admin, body: routing });
+    await call('listRoutings', '/api/v1/admin/routings', { token: admin });
+    await call('getRoutingVersion', '/api/v1/admin/routings/BAG-TOTE/versions/3', { token: admin });
     await call('createTicket', '/api/v1/admin/tickets', {
       token: admin,
       body: { code: 'OA-1', routing: routing.code, qty: 2 },
     });
+    await call('listTickets', '/api/v1/admin/tickets?limit=2', { token: admin });
+    await call('getTicket', '/api/v1/admin/tickets/OA-1', { token: admin });
+    await call('previewSerials', '/api/v1/admin/serials/next?prefix=OA-1-&qty=2', { token: admin });
     const enrolled = await call('enrollStation', '/api/v1/admin/stations', {
       token: admin,
       body: { name: 'OA-STATION', workCenter: 'WC-CUT' },
@@ -300,6 +331,8 @@ describe('answers match the document', () => {
       token: admin,
       body: { language: 'th' },
     });
+    await call('listStations', '/api/v1/admin/stations', { token: admin });
+    await call('newStationLink', '/api/v1/admin/stations/OA-STATION/link', { token: admin });
     await call('revokeStation', '/api/v1/admin/stations/OA-STATION', { token: admin });
     // Targets per node: set, listed, cleared.
     await call('setNodeTarget', '/api/v1/admin/routings/BAG-TOTE/nodes/CUT/target', {
@@ -309,6 +342,12 @@ describe('answers match the document', () => {
     await call('listNodeTargets', '/api/v1/admin/targets', { token: admin });
     await call('clearNodeTarget', '/api/v1/admin/routings/BAG-TOTE/nodes/CUT/target', { token: admin });
     await call('addOperator', '/api/v1/admin/operators', { token: admin, body: { badge: 'OP-OA' } });
+    await call('listOperators', '/api/v1/admin/operators', { token: admin });
+    await call('changeOperator', '/api/v1/admin/operators/OP-OA', {
+      token: admin,
+      body: { language: 'th', pin: '2468' },
+    });
+    await call('listUsers', '/api/v1/admin/users', { token: admin });
     await call('addUser', '/api/v1/admin/users', {
       token: admin,
       body: { username: 'oa-supervisor', role: 'supervisor', password: 'a-long-password' },
@@ -324,6 +363,25 @@ describe('answers match the document', () => {
     // The stream never ends by itself (test/edge-server/displays.test.ts reads it): its 400 here.
     await call('streamWallChanges', '/api/v1/wall/stream?after=not-a-cursor', { token: display.secret });
     await call('revokeDisplay', '/api/v1/admin/displays/oa-wall', { token: admin });
+    // Label printers (DK-50 … DK-62): one whose port nothing listens on (its labels wait or fail).
+    await call('addPrinter', '/api/v1/admin/printers', {
+      token: admin,
+      body: { name: 'oa-printer', host: '127.0.0.1', port: 9, dpi: 203, labelWidthMm: 50, labelHeightMm: 25 },
+    });
+    await call('listPrinters', '/api/v1/admin/printers', { token: admin });
+    await call('changePrinter', '/api/v1/admin/printers/oa-printer', { token: admin, body: { dpi: 300 } });
+    const printed = await call('printLabels', '/api/v1/admin/print-jobs', {
+      token: admin,
+      body: { printer: 'oa-printer', ticket: 'OA-1', language: 'th', gs1: true },
+    });
+    await call('listPrintJobs', '/api/v1/admin/print-jobs?state=queued,failed&limit=5', { token: admin });
+    await call('reprintLabel', `/api/v1/admin/print-jobs/${printed.jobs[0].id}/reprint`, {
+      token: admin,
+      body: { reason: 'label torn' },
+    });
+    // Still queued (200 once it has failed): 409.
+    await call('retryPrintJob', `/api/v1/admin/print-jobs/${printed.jobs[0].id}/retry`, { token: admin });
+    await call('retirePrinter', '/api/v1/admin/printers/oa-printer', { token: admin });
     const site = await call('enrollSite', '/api/v1/admin/sites', { token: admin, body: { code: 'OA-SITE' } });
     // The audit trail holds each change above (DK-1).
     await call('listAdminChanges', '/api/v1/admin/changes?limit=5', { token: admin });

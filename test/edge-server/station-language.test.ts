@@ -199,7 +199,7 @@ describe('a station’s own language', () => {
 });
 
 describe('the command line', () => {
-  it('AD-8, ST-14: enroll-station --language and station-language set what the running server’s next snapshot says', async () => {
+  it('AD-8, ST-14, DK-1: enroll-station --language and station-language set what the running server’s next snapshot says, each an audit line by cli', async () => {
     const e = await edge();
 
     const enrolled = await cli(e, [
@@ -236,6 +236,14 @@ describe('the command line', () => {
     const missing = await cli(e, ['station-language', '--name', 'WC-CUT-1']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('station-language needs --language th, en or site');
+    // Each change is a line of the audit trail by 'cli'; the refused ones left none (DK-1).
+    expect(e.core.db.prepare('SELECT username, action, subject FROM admin_change ORDER BY id').all()).toEqual(
+      [
+        { username: 'cli', action: 'station.enroll', subject: 'CLI-CUT' },
+        { username: 'cli', action: 'station.language', subject: 'WC-CUT-1' },
+        { username: 'cli', action: 'station.language', subject: 'WC-CUT-1' },
+      ],
+    );
     const badEnroll = await cli(e, [
       'enroll-station',
       '--name',

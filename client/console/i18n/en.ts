@@ -11,6 +11,7 @@ import { figuresEn } from './areas/figures';
 import { stationsEn } from './areas/stations';
 import { displaysEn } from './areas/displays';
 import { wallEn } from './areas/wall';
+import { firstAdminEn } from './areas/first-admin';
 import { routingsEn } from './areas/routings';
 import { ticketsEn } from './areas/tickets';
 import { labelsEn } from './areas/labels';
@@ -32,6 +33,7 @@ export const consoleEn = {
   stations: stationsEn,
   displays: displaysEn,
   wall: wallEn,
+  firstAdmin: firstAdminEn,
   routings: routingsEn,
   tickets: ticketsEn,
   labels: labelsEn,
@@ -47,6 +49,8 @@ export const consoleEn = {
     pages: 'Pages',
     floorPages: 'Floor',
     deskPages: 'Planning desk',
+    deskLoading: 'Opening the planning desk…',
+    deskFailed: 'Could not load this page. Check the network, then reload.',
     page: {
       board: 'Floor board',
       inbox: 'Exceptions',

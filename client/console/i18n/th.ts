@@ -7,6 +7,7 @@ import { figuresTh } from './areas/figures';
 import { stationsTh } from './areas/stations';
 import { displaysTh } from './areas/displays';
 import { wallTh } from './areas/wall';
+import { firstAdminTh } from './areas/first-admin';
 import { routingsTh } from './areas/routings';
 import { ticketsTh } from './areas/tickets';
 import { labelsTh } from './areas/labels';
@@ -22,6 +23,7 @@ export const consoleTh: ConsoleCatalogue = {
   stations: stationsTh,
   displays: displaysTh,
   wall: wallTh,
+  firstAdmin: firstAdminTh,
   routings: routingsTh,
   tickets: ticketsTh,
   labels: labelsTh,
@@ -41,6 +43,8 @@ export const consoleTh: ConsoleCatalogue = {
     pages: 'หน้า',
     floorPages: 'หน้างาน',
     deskPages: 'โต๊ะวางแผน',
+    deskLoading: 'กำลังเปิดโต๊ะวางแผน…',
+    deskFailed: 'โหลดหน้านี้ไม่ได้ ตรวจเครือข่ายแล้วโหลดหน้าใหม่',
     page: {
       board: 'กระดานหน้างาน',
       inbox: 'รายการปัญหา',

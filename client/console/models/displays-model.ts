@@ -5,11 +5,11 @@
  */
 import type { Display, DisplayIssued } from '../../../shared/display-api';
 import { DISPLAY_NAME_PATTERN } from '../../../shared/display-api';
-import { Model } from '../../state/model';
 import { fetchDisplays, issueDisplay, revokeDisplay } from '../api/displays';
 import type { Failure } from '../api';
 import type { ConsoleText } from '../i18n/en';
 import type { LiveClock } from './live-model';
+import { RevocableListModel } from './revocable-list';
 
 export const DISPLAYS_REFRESH_MS = 30_000;
 
@@ -33,7 +33,7 @@ export function issueProblem(name: string, failure: Failure): ConsoleText {
   return (t) => t.displays.unreachable;
 }
 
-export class DisplaysModel extends Model<DisplaysState> {
+export class DisplaysModel extends RevocableListModel<DisplaysState> {
   private timer: unknown = null;
   private stopped = false;
 
@@ -77,14 +77,6 @@ export class DisplaysModel extends Model<DisplaysState> {
     );
     await this.load();
     return answer.ok;
-  }
-
-  askRevoke(name: string): void {
-    this.patch({ confirming: name, problem: null });
-  }
-
-  cancelRevoke(): void {
-    this.patch({ confirming: null });
   }
 
   async revoke(name: string): Promise<void> {

@@ -3,7 +3,7 @@
  * get its link once (with a QR code, drawn here with uqr, for the TV to scan, and a copy button);
  * the displays with when they were issued, last seen and revoked; revoke one after a confirmation.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { encode } from 'uqr';
 import type { Display, DisplayIssued } from '../../../shared/display-api';
 import { formatWhen } from '../../i18n/format';
@@ -12,6 +12,7 @@ import { useConsoleText } from '../i18n/language';
 import type { DisplaysState } from '../models/displays-model';
 import { DisplaysModel } from '../models/displays-model';
 import type { PageProps } from '../page';
+import { usePageModel } from '../use-page-model';
 import './displays.css';
 
 /** The link as a QR code: one SVG path of dark modules (no HTML injected). */
@@ -170,14 +171,7 @@ function DisplayItem(props: { display: Display; state: DisplaysState; model: Dis
 
 export function DisplaysPage(props: PageProps) {
   const { t } = useConsoleText();
-  const model = useMemo(
-    () => new DisplaysModel(props.fetcher, props.signedOut, props.clock),
-    [props.fetcher, props.signedOut, props.clock],
-  );
-  useEffect(() => {
-    void model.load();
-    return () => model.stop();
-  }, [model]);
+  const model = usePageModel(props, (p) => new DisplaysModel(p.fetcher, p.signedOut, p.clock));
   const state = useModel(model);
   const now = props.clock.now();
   return (

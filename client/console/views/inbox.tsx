@@ -7,7 +7,7 @@
  * stream's conflict, parked and problem changes (SV-29).
  */
 import { Fragment } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, Problem, ProblemKind, ResolveAction } from '../../../shared/exceptions-api';
 import { PROBLEM_KINDS, REASON_MAX, REASON_MIN } from '../../../shared/exceptions-api';
 import type { OperatorEventType, SystemEventType, TokenStatus } from '../../../shared/domain';
@@ -20,6 +20,7 @@ import { useConsoleText } from '../i18n/language';
 import type { InboxState, Notice } from '../models/inbox-model';
 import { InboxModel, problemKey, reasonProblem, rowsJustNow } from '../models/inbox-model';
 import type { PageProps } from '../page';
+import { usePageModel } from '../use-page-model';
 import { formatDuration } from './board';
 import './inbox.css';
 
@@ -548,21 +549,9 @@ export function InboxView(props: { model: InboxModel }) {
 }
 
 export function InboxPage(props: PageProps) {
-  const model = useMemo(
-    () => new InboxModel(createInboxApi(props.fetcher), props.signedOut, props.clock),
-    [props.fetcher, props.signedOut, props.clock],
-  );
-  useEffect(() => {
-    void model.load();
-    const stop = props.bus.subscribe({
-      kinds: ['conflict', 'parked', 'problem'],
-      changes: () => model.refresh(),
-      reload: () => model.refresh(),
-    });
-    return () => {
-      stop();
-      model.stop();
-    };
-  }, [model, props.bus]);
+  const model = usePageModel(props, (p) => new InboxModel(createInboxApi(p.fetcher), p.signedOut, p.clock), {
+    kinds: ['conflict', 'parked', 'problem'],
+    changed: (m) => m.refresh(),
+  });
   return <InboxView model={model} />;
 }

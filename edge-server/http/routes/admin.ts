@@ -2,11 +2,11 @@
  * @module Admin API: routings, job tickets, stations, operators, users, sites, wall displays and
  * targets per node (admin role).
  */
-import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from '../../../shared/protocol';
 import { routingInputSchema } from '../../../shared/routing-import';
 import { ApiRoutes } from '../api-routes';
+import { MAX_ROUTING_BYTES } from '../../admin/routing-checker';
 import type { AuthEnv } from '../authenticate';
 import { requireRole } from '../authenticate';
 import {
@@ -50,14 +50,12 @@ import type { EdgeCore } from '../../edge';
 import { readBodyText, readJsonBody } from '../body';
 import { listAdminChanges, recordAdminChange } from '../../admin/admin-changes';
 import { adminChangePageSchema } from '../../../shared/admin-changes-api';
-import { adminName, adminRequest, audited } from '../admin-request';
+import { adminName, adminRequest, audited, changeNamed } from '../admin-request';
+import { enrollLink } from '../enroll-link';
 import { routingDeskRoutes } from './desk-routings';
 import { ticketDeskRoutes } from './desk-tickets';
 import { peopleDeskRoutes } from './desk-people';
 import { printerRoutes } from './printers';
-
-/** A routing of 10,000 nodes with names fits; the check runs off the event loop. */
-const MAX_ROUTING_BYTES = 4 * 1024 * 1024;
 
 const stationEnrolledSchema = enrollResultSchema.extend({
   enrollUrl: z
@@ -113,12 +111,13 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         {
           operationId: 'createTicket',
           summary: 'Create a job ticket and its tokens at the routing’s start node',
-          description: 'Piece mode: one token per serial; batch mode: one token with the qty.',
+          description:
+            'Piece mode: one token per serial, pasted (`serials`) or generated from `serialPrefix` (default: the ticket code and a dash) and the site’s counter for that prefix, which never gives a serial twice (numbers whose serial is in use are skipped); batch mode: one token with the qty. Bad input is a 400 whose details name the field: an unknown or unpublished routing (`routing`, `routingVersion`), a serial already in use or listed twice (`serials`, with the serials), a qty below 1 (`qty`). A ticket code already used is a 409.',
           body: { name: 'Ticket', schema: createTicketSchema, maxBytes: MAX_BODY_BYTES },
           responses: {
             201: { description: 'Created', json: { name: 'TicketCreated', schema: ticketResultSchema } },
           },
-          errors: [404, 409],
+          errors: [409],
         },
         async (c) => {
           const input = await readJsonBody(c.req.raw);
@@ -198,8 +197,7 @@ function stationAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         );
         // The link a supervisor shows as a QR code: opening it enrolls that browser, once. It cannot be
         // fetched again (only the code's hash is kept), so the QR code comes with it.
-        const enrollUrl = `${new URL(c.req.url).origin}/#enroll=${enrolled.enrollCode}`;
-        return c.json({ ...enrolled, enrollUrl, enrollQrSvg: renderSVG(enrollUrl, { border: 4 }) }, 201);
+        return c.json({ ...enrolled, ...enrollLink(c.req.url, enrolled.enrollCode) }, 201);
       },
     )
     .patch(
@@ -238,9 +236,7 @@ function stationAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         errors: [404],
       },
       (c) => {
-        const name = c.req.param('name');
-        const describe = () => ({ action: 'station.revoke' as const, subject: name });
-        audited(core, c, describe, () => revokeStation(core.db, name, now()));
+        changeNamed(core, c, 'station.revoke', (name) => revokeStation(core.db, name, now()));
         core.reference.refresh(); // its token stops working at once in this process
         return c.body(null, 204);
       },
@@ -306,9 +302,9 @@ function displayAdminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         errors: [404],
       },
       (c) => {
-        const name = c.req.param('name');
-        const describe = () => ({ action: 'display.revoke' as const, subject: name });
-        const secretHash = audited(core, c, describe, () => revokeDisplay(core.db, name, now()));
+        const secretHash = changeNamed(core, c, 'display.revoke', (name) =>
+          revokeDisplay(core.db, name, now()),
+        );
         core.live.endSession(secretHash);
         return c.body(null, 204);
       },
@@ -431,7 +427,11 @@ function accountRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       },
       async (c) => {
         const input = await readJsonBody(c.req.raw);
-        const describe = (o: { badge: string }) => ({ action: 'operator.add' as const, subject: o.badge });
+        const describe = (o: { badge: string; hasPin: boolean; language: string | null }) => ({
+          action: 'operator.add' as const,
+          subject: o.badge,
+          detail: { ...(o.hasPin ? { pin: 'set' } : {}), language: o.language },
+        });
         return c.json(
           audited(core, c, describe, () => addOperator(core.db, input, now())),
           201,

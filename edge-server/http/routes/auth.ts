@@ -13,6 +13,11 @@ import { LoginThrottle } from '../../auth/login-throttle';
 import { TAGS } from '../openapi';
 import type { EdgeCore } from '../../edge';
 import { readJsonBody } from '../body';
+import {
+  firstAdminCreatedSchema,
+  firstAdminNeededSchema,
+  firstAdminRequestSchema,
+} from '../../../shared/first-admin-api';
 import { clientAddress, isHttps, refuseSignInFromOtherOrigin } from '../request-info';
 
 const MAX_LOGIN_BYTES = 16 * 1024;
@@ -33,6 +38,18 @@ const consoleSessionSchema = sessionSchema.omit({ token: true });
 const THROTTLE_NOTE =
   'Failed sign-ins are slowed per client address and per username, each further failure doubling the wait up to 15 minutes (429 with Retry-After).';
 
+/** The throttle's "username" for setup code guesses (no account is named so: it has a space). */
+const SETUP_THROTTLE_KEY = 'first admin setup';
+
+function tooManyTries(seconds: number, what: string): ApiError {
+  return new ApiError(
+    'RATE_LIMITED',
+    `Too many failed ${what} from this device; try again in ${seconds} s`,
+    [],
+    { 'Retry-After': String(seconds) },
+  );
+}
+
 export function authRoutes(core: EdgeCore): ApiRoutes {
   const throttle = new LoginThrottle();
   /** Checks the password (throttled) and opens a session that travels `via`. */
@@ -43,15 +60,7 @@ export function authRoutes(core: EdgeCore): ApiRoutes {
     const address = clientAddress(c);
     const now = core.clock().getTime();
     const waitMs = throttle.waitFor(username, address, now);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw new ApiError(
-        'RATE_LIMITED',
-        `Too many failed sign-ins from this device or for ${username}; try again in ${seconds} s`,
-        [],
-        { 'Retry-After': String(seconds) },
-      );
-    }
+    if (waitMs > 0) throw tooManyTries(Math.ceil(waitMs / 1000), `sign-ins for ${username}`);
     const session = await login(core.db, username, password, core.clock(), via);
     if (session.ok) throttle.succeeded(username, address);
     else if (session.error.kind === 'unauthorized') throttle.failed(username, address, now);
@@ -92,6 +101,7 @@ export function authRoutes(core: EdgeCore): ApiRoutes {
         return c.json(session);
       },
     )
+    .route('/', firstAdminRoutes(core, throttle))
     .get(
       '/session',
       {
@@ -145,6 +155,55 @@ export function authRoutes(core: EdgeCore): ApiRoutes {
         // Removed in the browser either way (an ended session's cookie is of no use).
         c.header('Set-Cookie', consoleCookie('', { secure: isHttps(c), maxAgeSeconds: 0 }));
         return c.body(null, 204);
+      },
+    );
+}
+
+/** A new site's first admin (DK-2): whether one is needed, and the setup form. */
+function firstAdminRoutes(core: EdgeCore, throttle: LoginThrottle): ApiRoutes {
+  return new ApiRoutes({ tags: [TAGS.auth] })
+    .get(
+      '/first-admin',
+      {
+        operationId: 'getFirstAdminSetup',
+        summary: 'Whether this site still needs its first admin (the console then offers the setup form)',
+        responses: {
+          200: {
+            description: 'needed: no admin account exists yet',
+            json: { name: 'FirstAdminSetup', schema: firstAdminNeededSchema },
+          },
+        },
+      },
+      (c) => c.json({ needed: core.firstAdmin.needed() }),
+    )
+    .post(
+      '/first-admin',
+      {
+        operationId: 'createFirstAdmin',
+        summary: 'Create a new site’s first admin with the setup code from the server’s log (once)',
+        description: `Only while the site has no admin (409 after). The code is made when the server starts without an admin and printed in its log with a link to the console; a wrong code is 401. ${THROTTLE_NOTE} Sent from another origin: 403.`,
+        body: { name: 'FirstAdmin', schema: firstAdminRequestSchema, maxBytes: MAX_LOGIN_BYTES },
+        responses: {
+          201: {
+            description: 'The admin account exists: sign in with it',
+            json: { name: 'FirstAdminCreated', schema: firstAdminCreatedSchema },
+          },
+        },
+        errors: [401, 403, 409, 429],
+      },
+      async (c) => {
+        refuseSignInFromOtherOrigin(c);
+        const parsed = firstAdminRequestSchema.safeParse(await readJsonBody(c.req.raw, MAX_LOGIN_BYTES));
+        if (!parsed.success)
+          throw new ApiError('BAD_REQUEST', `Invalid first admin: ${describeIssues(parsed.error)}`);
+        // Guessing the code is throttled like guessing a password, per address.
+        const address = clientAddress(c);
+        const now = core.clock().getTime();
+        const waitMs = throttle.waitFor(SETUP_THROTTLE_KEY, address, now);
+        if (waitMs > 0) throw tooManyTries(Math.ceil(waitMs / 1000), 'setup codes');
+        const made = core.firstAdmin.redeem(parsed.data, core.clock().toISOString());
+        if (!made.ok && made.error.kind === 'unauthorized') throttle.failed(SETUP_THROTTLE_KEY, address, now);
+        return c.json(unwrap(made), 201);
       },
     );
 }
