@@ -21,20 +21,12 @@ import { useModel } from '../../client/state/use-model';
 import { formatTime } from '../../client/i18n/format';
 import { FakeClock } from './support/fake-clock';
 import { FakeSource, boardNode } from './support/console-fixtures';
+import { ALL_SENT } from './support/desk-fixtures';
 
 afterEach(() => {
   cleanup();
   consoleLanguage.choose('en');
 });
-
-const ALL_SENT: Board['completeness'] = {
-  stationsWithUnsent: 0,
-  unsentEvents: 0,
-  stationsQuiet: 0,
-  stationsNeverReported: 0,
-  quietAfterSeconds: 120,
-  nextQuietAt: null,
-};
 
 function board(nodes: BoardNode[], cursor = 1, completeness = ALL_SENT): Board {
   return {

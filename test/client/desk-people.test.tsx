@@ -18,7 +18,6 @@ import { consoleTh } from '../../client/console/i18n/th';
 import { consoleLanguage } from '../../client/console/i18n/language';
 import { changesQuery } from '../../client/console/api/changes';
 import { ChangesModel } from '../../client/console/models/changes-model';
-import { LiveBus } from '../../client/console/models/live-bus';
 import {
   OperatorsDeskModel,
   StationsDeskModel,
@@ -34,6 +33,7 @@ import { PeoplePage, sectionOf } from '../../client/console/views/desk/people';
 import { chooseLanguage } from '../../client/i18n/language';
 import { FakeClock } from './support/fake-clock';
 import { boardNode } from './support/console-fixtures';
+import { adminPageProps, deskBoard } from './support/desk-fixtures';
 
 beforeEach(() => consoleLanguage.choose('en'));
 afterEach(() => {
@@ -65,14 +65,9 @@ function fakeServer(route: Route) {
 }
 
 function board(): Board {
-  return {
-    cursor: 1,
-    generatedAt: NOW,
-    hourStart: NOW,
-    shiftStart: NOW,
-    blockedQueue: 20,
-    filters: { routing: null, ticket: null, workCenter: null },
-    routings: [
+  return deskBoard(
+    NOW,
+    [
       {
         code: 'BAG-TOTE',
         version: 1,
@@ -91,15 +86,8 @@ function board(): Board {
         nodes: [boardNode('CUT', 0, 0, { workCenter: 'WC-CUT' })],
       },
     ],
-    completeness: {
-      stationsWithUnsent: 0,
-      unsentEvents: 0,
-      stationsQuiet: 0,
-      stationsNeverReported: 0,
-      quietAfterSeconds: 120,
-      nextQuietAt: null,
-    },
-  };
+    { blockedQueue: 20 },
+  );
 }
 
 function station(name: string, fields: Partial<DeskStation> = {}): DeskStation {
@@ -137,15 +125,7 @@ const enrolled = {
 };
 
 function props(fetcher: typeof fetch, param: string | null = null): PageProps {
-  return {
-    fetcher,
-    session: { username: 'admin', role: 'admin', expiresAt: NOW },
-    bus: new LiveBus(),
-    clock: new FakeClock(NOW),
-    param,
-    go: () => {},
-    signedOut: vi.fn(),
-  };
+  return adminPageProps(fetcher, NOW, { param });
 }
 
 const settle = () => act(async () => await new Promise((resolve) => setTimeout(resolve, 0)));

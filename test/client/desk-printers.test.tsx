@@ -10,11 +10,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PrintJob, Printer } from '../../shared/printing-api';
 import type { TicketDetail } from '../../shared/ticket-desk-api';
 import { consoleLanguage } from '../../client/console/i18n/language';
-import { LiveBus } from '../../client/console/models/live-bus';
 import { QUEUE_POLL_MS, REFRESH_MS } from '../../client/console/models/printers-model';
-import type { PageProps } from '../../client/console/page';
 import { PrintersPage } from '../../client/console/views/desk/printers';
 import { FakeClock } from './support/fake-clock';
+import { adminPageProps } from './support/desk-fixtures';
 
 beforeEach(() => consoleLanguage.choose('en'));
 afterEach(() => {
@@ -110,15 +109,7 @@ function page(initial: { printers: Printer[]; jobs: PrintJob[] }) {
   }) as unknown as typeof fetch;
   const clock = new FakeClock();
   const signedOut = vi.fn();
-  const props: PageProps = {
-    fetcher,
-    session: { username: 'admin', role: 'admin', expiresAt: NOW },
-    bus: new LiveBus(),
-    clock,
-    param: null,
-    go: () => {},
-    signedOut,
-  };
+  const props = adminPageProps(fetcher, NOW, { clock, signedOut });
   return { props, asked, server, clock, signedOut };
 }
 

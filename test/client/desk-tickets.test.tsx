@@ -8,7 +8,6 @@
  */
 import { act, cleanup, fireEvent, render } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Board } from '../../shared/supervisor-api';
 import type { TicketSummary } from '../../shared/ticket-desk-api';
 import { consoleEn } from '../../client/console/i18n/en';
 import { consoleTh } from '../../client/console/i18n/th';
@@ -21,9 +20,9 @@ import {
   buildRelease,
   refusalProblems,
 } from '../../client/console/models/tickets-model';
-import type { PageProps } from '../../client/console/page';
 import { TicketsPage } from '../../client/console/views/desk/tickets';
 import { FakeClock } from './support/fake-clock';
+import { adminPageProps, deskBoard } from './support/desk-fixtures';
 
 beforeEach(() => consoleLanguage.choose('en'));
 afterEach(() => {
@@ -33,27 +32,15 @@ afterEach(() => {
 
 const NOW = '2026-12-01T07:30:00.000Z';
 
-const BOARD: Board = {
-  cursor: 7,
-  generatedAt: NOW,
-  hourStart: NOW,
-  shiftStart: NOW,
-  blockedQueue: 0,
-  filters: { routing: null, ticket: null, workCenter: null },
-  routings: [
+const BOARD = deskBoard(
+  NOW,
+  [
     { code: 'BAG-TOTE', version: 2, name: 'Tote (old)', nodes: [] },
     { code: 'BAG-TOTE', version: 3, name: 'Leather tote bag', nodes: [] },
     { code: 'WALLET-LINEAR', version: 1, name: 'Wallet', nodes: [] },
   ],
-  completeness: {
-    stationsWithUnsent: 0,
-    unsentEvents: 0,
-    stationsQuiet: 0,
-    stationsNeverReported: 0,
-    quietAfterSeconds: 120,
-    nextQuietAt: null,
-  },
-};
+  { cursor: 7 },
+);
 
 function ticket(code: string, fields: Partial<TicketSummary> = {}): TicketSummary {
   return {
@@ -97,15 +84,7 @@ function page(lists: TicketSummary[][], releases: Response[] = []) {
   const bus = new LiveBus();
   const clock = new FakeClock(NOW);
   const signedOut = vi.fn();
-  const props: PageProps = {
-    fetcher,
-    session: { username: 'admin', role: 'admin', expiresAt: NOW },
-    bus,
-    clock,
-    param: null,
-    go: () => {},
-    signedOut,
-  };
+  const props = adminPageProps(fetcher, NOW, { bus, clock, signedOut });
   render(<TicketsPage {...props} />);
   return { posted, asked, bus, clock, signedOut };
 }

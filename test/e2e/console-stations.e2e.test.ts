@@ -25,6 +25,7 @@ import {
   launchChromium,
   stopEdgeAndChromium,
 } from '../support/station-page';
+import { VIEWPORTS, expectFitsAndShoot, signInToConsole } from '../support/console-page';
 
 vi.setConfig(E2E_POLLS);
 
@@ -91,7 +92,7 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   edge = await startTestEdge({ env: { STATION_QUIET_SECONDS: '2' } });
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context = await browser.newContext({ viewport: VIEWPORTS.desktop });
   page = await context.newPage();
 }, 120_000);
 
@@ -106,24 +107,12 @@ const stateOf = (name: string) => card(name).getAttribute('data-state');
 const factOf = (name: string, fact: string) => card(name).locator(`[data-fact="${fact}"] dd`).textContent();
 
 async function shoot(name: string, language: 'th' | 'en'): Promise<void> {
-  const sizes = { desktop: [1280, 800], tablet: [800, 1280], phone: [390, 844] } as const;
-  for (const [size, [width, height]] of Object.entries(sizes)) {
-    await page.setViewportSize({ width, height });
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth),
-      `${size} overflows`,
-    ).toBeLessThanOrEqual(width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${language}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectFitsAndShoot(page, (size) => path.join(SHOTS, `${name}-${language}-${size}.png`));
 }
 
 describe('station health in the console', () => {
   it('SV-46: a supervisor signs in and opens Stations: every demo station, none heard from yet', async () => {
-    await page.goto(`${edge.url}/supervisor`);
-    await page.getByLabel(consoleTh.signIn.username).fill(edge.demo.supervisor.username);
-    await page.getByLabel(consoleTh.signIn.password).fill(edge.demo.supervisor.password);
-    await page.getByRole('button', { name: consoleTh.signIn.submit }).click();
+    await signInToConsole(page, `${edge.url}/supervisor`, edge.demo.supervisor, consoleTh);
     await page.getByRole('link', { name: consoleTh.app.page.stations }).click();
     await expect.poll(() => page.locator('[data-station]').count()).toBe(edge.demo.stations.length);
     expect(await stateOf('WC-CUT-1')).toBe('never');
@@ -168,9 +157,9 @@ describe('station health in the console', () => {
       consoleTh.board.neverReported({ n: edge.demo.stations.length - 2 }),
     );
     await page.screenshot({ path: path.join(SHOTS, 'board-completeness-th-desktop.png') });
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(VIEWPORTS.phone);
     await page.screenshot({ path: path.join(SHOTS, 'board-completeness-th-phone.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(VIEWPORTS.desktop);
     await page.getByRole('link', { name: consoleTh.app.page.stations }).click();
     await expect.poll(() => stateOf('WC-CUT-1')).toBe('reporting');
   });
@@ -178,9 +167,9 @@ describe('station health in the console', () => {
   it('SV-47: screenshots in Thai and English at desktop, tablet and phone sizes; nothing overflows sideways', async () => {
     await shoot('stations', 'th');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-stations-desktop.png') });
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(VIEWPORTS.phone);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-stations-phone.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(VIEWPORTS.desktop);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h2').first().textContent()).toBe(consoleEn.stations.heading);
     await shoot('stations', 'en');

@@ -20,6 +20,7 @@ import { consoleTh } from '../../client/console/i18n/th';
 import { parseScan } from '../../client/scan/gs1';
 import { seriousViolations } from '../support/axe';
 import type { LumaFrame } from '../support/barcode-video';
+import { adminSender } from '../support/admin-api';
 import type { TestEdge } from '../support/edge';
 import {
   E2E_POLLS,
@@ -31,6 +32,7 @@ import {
   wedgeScan,
   whereText,
 } from '../support/station-page';
+import { VIEWPORTS, expectFitsAndShoot, signInToConsole } from '../support/console-page';
 
 vi.setConfig(E2E_POLLS);
 
@@ -57,21 +59,20 @@ const frames: { name: string; frame: LumaFrame; text: string }[] = [];
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   ({ edge, browser } = await startEdgeAndChromium());
-  const admin = await edge.login('admin');
-  const res = await fetch(`${edge.url}/api/v1/admin/tickets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      code: TICKET,
-      routing: 'BAG-TOTE',
-      processMode: 'piece',
-      qty: 20,
-      serialPrefix: PREFIX,
-      product: 'Leather tote, brown',
-    }),
+  const api = adminSender(
+    () => edge.url,
+    () => edge.login('admin'),
+  );
+  const res = await api('POST', '/api/v1/admin/tickets', {
+    code: TICKET,
+    routing: 'BAG-TOTE',
+    processMode: 'piece',
+    qty: 20,
+    serialPrefix: PREFIX,
+    product: 'Leather tote, brown',
   });
   expect(res.status).toBe(201);
-  serials = ((await res.json()) as { tokens: string[] }).tokens;
+  serials = (res.body as { tokens: string[] }).tokens;
   // Three device pixels per CSS pixel: a 50 mm label's bars are a few pixels wide each.
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 3 });
   page = await context.newPage();
@@ -105,24 +106,16 @@ async function shootBarcode(serial: string, kind: 'code128' | 'datamatrix' | 'gs
   frames.push({ name: `${kind}-${serial}`, frame: await lumaOf(await element.screenshot()), text: serial });
 }
 
-async function shoot(name: string, sizes: Record<string, [number, number]>): Promise<void> {
-  for (const [size, [width, height]] of Object.entries(sizes)) {
-    await page.setViewportSize({ width, height });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${size} overflows` })
-      .toBeLessThanOrEqual(width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), scale: 'css' });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+async function shoot(name: string): Promise<void> {
+  await expectFitsAndShoot(page, (size) => path.join(SHOTS, `${name}-${size}.png`), {
+    screenshot: { fullPage: false, scale: 'css' },
+  });
 }
 
 describe('labels printed from the planning desk', () => {
   it('DK-40: an admin opens the print view of a new ticket of 20 serials: a label for each serial', async () => {
     expect(serials).toHaveLength(20);
-    await page.goto(`${edge.url}/supervisor`);
-    await page.getByLabel(consoleTh.signIn.username).fill(edge.demo.admin.username);
-    await page.getByLabel(consoleTh.signIn.password).fill(edge.demo.admin.password);
-    await page.getByRole('button', { name: consoleTh.signIn.submit }).click();
+    await signInToConsole(page, `${edge.url}/supervisor`, edge.demo.admin, consoleTh);
     await expect.poll(() => page.getByRole('navigation').count()).toBeGreaterThan(0);
     await page.goto(`${edge.url}/supervisor#/labels/${TICKET}`);
     await expect.poll(() => page.locator('[data-label]').count()).toBe(20);
@@ -136,16 +129,16 @@ describe('labels printed from the planning desk', () => {
       1,
     );
     expect(await seriousViolations(page)).toEqual([]);
-    await shoot('labels-th', { desktop: [1280, 800], tablet: [800, 1280], phone: [390, 844] });
+    await shoot('labels-th');
     fs.copyFileSync(
       path.join(SHOTS, 'labels-th-desktop.png'),
       path.join(SCREENSHOTS, 'desk-labels-desktop.png'),
     );
     // On a phone the choices come first: the README shows the labels under them.
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(VIEWPORTS.phone);
     await page.locator('.labels-preview').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-labels-phone.png'), scale: 'css' });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(VIEWPORTS.desktop);
   });
 
   it('DK-44, DK-47: printed, each label is a 50 × 25 mm page of its own, the console around it hidden; travelers and the command sheet are A4 pages', async () => {
@@ -181,7 +174,7 @@ describe('labels printed from the planning desk', () => {
       await page.setViewportSize({ width: 230, height: 390 });
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-label-print.png') });
-      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.setViewportSize(VIEWPORTS.desktop);
       // What Chromium prints: one page per label, each the label's size.
       const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
       const pages = [...pdf.matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)];

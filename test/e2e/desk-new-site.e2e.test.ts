@@ -8,16 +8,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consoleTh } from '../../client/console/i18n/th';
 import type { EdgeCore } from '../../edge-server/edge';
-import { openEdgeCore } from '../../edge-server/edge';
-import type { RunningServer } from '../../edge-server/http/server';
-import { startServer } from '../../edge-server/http/server';
 import { seriousViolations } from '../support/axe';
-import { tempDir, testConfig } from '../support/edge';
+import type { EmptySite } from '../support/empty-site';
+import { startEmptySite } from '../support/empty-site';
 import {
   E2E_POLLS,
   buildClientIfMissing,
@@ -29,6 +26,7 @@ import {
   stationName,
   waitForToken,
 } from '../support/station-page';
+import { VIEWPORTS } from '../support/console-page';
 
 vi.setConfig(E2E_POLLS);
 
@@ -37,9 +35,8 @@ const t = consoleTh;
 const BAG = fs.readFileSync(path.join(ROOT, 'shared/fixtures/routing-bag-dag.json'), 'utf8');
 const SERIALS = Array.from({ length: 20 }, (_, i) => `NS-${String(i + 1).padStart(4, '0')}`);
 
-let dataDir: string;
+let site: EmptySite;
 let core: EdgeCore;
-let server: RunningServer;
 let url: string;
 let browser: Browser;
 let adminContext: BrowserContext;
@@ -48,15 +45,10 @@ let admin: Page;
 
 beforeAll(async () => {
   buildClientIfMissing();
-  dataDir = tempDir();
-  core = openEdgeCore(testConfig(dataDir, { DEMO: '0' }), {
-    log: pino({ level: 'silent' }),
-    defaultMetrics: false,
-  });
-  server = await startServer(core, 0, '127.0.0.1', null);
-  url = `http://127.0.0.1:${server.port}`;
+  site = await startEmptySite();
+  ({ core, url } = site);
   browser = await launchChromium();
-  adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  adminContext = await browser.newContext({ viewport: VIEWPORTS.desktop });
   stationContext = await browser.newContext();
   admin = await adminContext.newPage();
 }, 120_000);
@@ -65,9 +57,7 @@ afterAll(async () => {
   await adminContext?.close();
   await stationContext?.close();
   await browser?.close();
-  await server?.close();
-  core?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await site?.close();
 });
 
 async function openDesk(page: 'routings' | 'tickets' | 'people', heading: string): Promise<void> {

@@ -27,17 +27,13 @@ import {
   stopEdgeAndChromium,
   wedgeScan,
 } from '../support/station-page';
+import { VIEWPORTS, expectFitsAndShoot, signInToConsole } from '../support/console-page';
 
 vi.setConfig(E2E_POLLS);
 
 const SCREENSHOTS = path.join(import.meta.dirname, '../../docs/screenshots');
 const SHOTS = path.join(import.meta.dirname, '../../.tmp/shots/people');
 const t = consoleTh;
-const SIZES = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'tablet', width: 800, height: 1280 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
 
 let edge: TestEdge;
 let browser: Browser;
@@ -51,7 +47,7 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   edge = await startTestEdge();
   browser = await launchChromium();
-  adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  adminContext = await browser.newContext({ viewport: VIEWPORTS.desktop });
   stationContext = await browser.newContext();
   admin = await adminContext.newPage();
 }, 120_000);
@@ -64,15 +60,7 @@ afterAll(async () => {
 
 /** The page at each size (it must not scroll sideways), saved as <name>-<size>-<language>.png. */
 async function shots(page: Page, name: string, language: string): Promise<void> {
-  for (const size of SIZES) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth),
-      `${name} ${size.name}`,
-    ).toBeLessThanOrEqual(size.width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size.name}-${language}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectFitsAndShoot(page, (size) => path.join(SHOTS, `${name}-${size}-${language}.png`));
 }
 
 const card = (kind: string, name: string) => admin.locator(`[data-${kind}="${name}"]`);
@@ -81,10 +69,7 @@ describe('stations, operators and the change log on the desk', () => {
   let link = '';
 
   it('DK-30, DK-32: the admin enrolls a station from the page and sees its link and QR code once', async () => {
-    await admin.goto(`${edge.url}/supervisor#/people`);
-    await admin.getByLabel(t.signIn.username).fill(edge.demo.admin.username);
-    await admin.getByLabel(t.signIn.password).fill(edge.demo.admin.password);
-    await admin.getByRole('button', { name: t.signIn.submit }).click();
+    await signInToConsole(admin, `${edge.url}/supervisor#/people`, edge.demo.admin, t);
     await expect.poll(() => admin.getByRole('heading', { name: t.people.heading }).count()).toBe(1);
     await expect.poll(() => card('station', 'WC-CUT-1').count()).toBe(1);
     // A name with a space is refused, said beside the name.
@@ -108,7 +93,7 @@ describe('stations, operators and the change log on the desk', () => {
     );
     expect(await seriousViolations(admin)).toEqual([]);
     await admin.screenshot({ path: path.join(SCREENSHOTS, 'desk-people-desktop.png') });
-    await admin.setViewportSize({ width: 390, height: 844 });
+    await admin.setViewportSize(VIEWPORTS.phone);
     expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await admin.locator('.people-link').scrollIntoViewIfNeeded();
     await admin.screenshot({ path: path.join(SCREENSHOTS, 'desk-people-phone.png') });

@@ -8,23 +8,19 @@
  * violation. Screenshots at desktop, tablet and phone sizes in Thai and English
  * (.tmp/shots/printers/), and the README's in Thai (docs/screenshots/desk-printers-*.png).
  */
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consoleEn } from '../../client/console/i18n/en';
 import { consoleTh } from '../../client/console/i18n/th';
-import { hostStatusAnswer } from '../../shared/zpl';
 import { seriousViolations } from '../support/axe';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
-import {
-  E2E_POLLS,
-  buildClientIfMissing,
-  launchChromium,
-  stopEdgeAndChromium,
-} from '../support/station-page';
+import { adminSender } from '../support/admin-api';
+import type { FakePrinter } from '../support/fake-printer';
+import { FakePrinters, closedPort } from '../support/fake-printer';
+import { E2E_POLLS } from '../support/station-page';
+import { startConsoleBrowser, stopConsoleBrowser } from '../support/console-browser';
+import { VIEWPORTS, expectFitsAndShoot, signInToConsole } from '../support/console-page';
 
 vi.setConfig(E2E_POLLS);
 
@@ -37,40 +33,16 @@ let edge: TestEdge;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let zebra: net.Server;
-let received = '';
-const sockets = new Set<net.Socket>();
-
+const printers = new FakePrinters();
 /** A label printer that answers ~HS "ready" and keeps every byte it is sent. */
-async function startZebra(): Promise<number> {
-  zebra = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('data', (chunk) => {
-      const text = chunk.toString('latin1');
-      received += text;
-      if (text.includes('~HS')) socket.write(hostStatusAnswer());
-    });
-  });
-  await new Promise<void>((resolve) => zebra.listen(0, '127.0.0.1', resolve));
-  return (zebra.address() as net.AddressInfo).port;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
+let zebra: FakePrinter;
 let zebraPort = 0;
+const received = () => zebra.received();
 
 beforeAll(async () => {
-  buildClientIfMissing();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  zebraPort = await startZebra();
-  edge = await startTestEdge();
+  zebra = await printers.start();
+  zebraPort = zebra.port;
+  ({ edge, browser, context, page } = await startConsoleBrowser(SHOTS));
   edge.core.printing.configure({
     connectMs: 1000,
     statusMs: 300,
@@ -79,17 +51,19 @@ beforeAll(async () => {
     backoffBaseMs: 50,
     backoffMaxMs: 100,
   });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await stopEdgeAndChromium(edge, browser);
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => zebra?.close(resolve));
+  await stopConsoleBrowser({ edge, browser, context });
+  await printers.closeAll();
 });
+
+/** The admin API, signed in afresh for each request. */
+const api = adminSender(
+  () => edge.url,
+  () => edge.login('admin'),
+  '/api/v1/admin',
+);
 
 const job = (serial: string) =>
   page.locator('[data-job]', { has: page.getByRole('heading', { name: new RegExp(`^${serial} `) }) }).first();
@@ -103,24 +77,12 @@ async function addPrinter(name: string, port: number): Promise<void> {
 }
 
 async function shoot(language: 'th' | 'en'): Promise<void> {
-  const sizes = { desktop: [1280, 800], tablet: [800, 1280], phone: [390, 844] } as const;
-  for (const [size, [width, height]] of Object.entries(sizes)) {
-    await page.setViewportSize({ width, height });
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth),
-      `${size} overflows`,
-    ).toBeLessThanOrEqual(width);
-    await page.screenshot({ path: path.join(SHOTS, `printers-${language}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectFitsAndShoot(page, (size) => path.join(SHOTS, `printers-${language}-${size}.png`));
 }
 
 describe('the label printers page', () => {
   it('DK-63: an admin signs in, opens Label printers and adds a working printer and one whose port is closed', async () => {
-    await page.goto(`${edge.url}/supervisor`);
-    await page.getByLabel(consoleTh.signIn.username).fill(edge.demo.admin.username);
-    await page.getByLabel(consoleTh.signIn.password).fill(edge.demo.admin.password);
-    await page.getByRole('button', { name: consoleTh.signIn.submit }).click();
+    await signInToConsole(page, `${edge.url}/supervisor`, edge.demo.admin, consoleTh);
     await page.getByRole('link', { name: consoleTh.app.page.printers }).click();
     await expect.poll(() => page.locator('h2').first().textContent()).toBe(th.heading);
     await addPrinter('line-1-zebra', zebraPort);
@@ -147,7 +109,7 @@ describe('the label printers page', () => {
       )
       .toBe(1);
     await expect.poll(() => page.locator('[data-job][data-state="sent"]').count()).toBe(10);
-    const serials = [...received.matchAll(/\^A0N,\d+,\d+\^FH\\\^FD([^^]+)\^FS/g)].map((m) => m[1]);
+    const serials = [...received().matchAll(/\^A0N,\d+,\d+\^FH\\\^FD([^^]+)\^FS/g)].map((m) => m[1]);
     expect(serials).toEqual(
       Array.from({ length: 10 }, (_, i) => `BV-DEMO-${String(i + 1).padStart(4, '0')}`),
     );
@@ -158,11 +120,11 @@ describe('the label printers page', () => {
   });
 
   it('DK-63: a label for the closed port fails with the reason in words; moved to the working port, a retry prints it', async () => {
-    const before = received.length;
-    const res = await fetch(`${edge.url}/api/v1/admin/print-jobs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await edge.login('admin')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ printer: 'line-2-zebra', serials: ['WL-DEMO-0001'], language: 'th' }),
+    const before = received().length;
+    const res = await api('POST', '/print-jobs', {
+      printer: 'line-2-zebra',
+      serials: ['WL-DEMO-0001'],
+      language: 'th',
     });
     expect(res.status).toBe(201);
     await expect.poll(() => job('WL-DEMO-0001').getAttribute('data-state')).toBe('failed');
@@ -173,26 +135,22 @@ describe('the label printers page', () => {
     await shoot('th');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-printers-desktop.png') });
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(VIEWPORTS.phone);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-printers-phone.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(VIEWPORTS.desktop);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h2').first().textContent()).toBe(consoleEn.printers.heading);
     await shoot('en');
     await page.getByRole('button', { name: 'ไทย' }).click();
     await expect.poll(() => page.locator('h2').first().textContent()).toBe(th.heading);
 
-    const patched = await fetch(`${edge.url}/api/v1/admin/printers/line-2-zebra`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${await edge.login('admin')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ port: zebraPort }),
-    });
+    const patched = await api('PATCH', '/printers/line-2-zebra', { port: zebraPort });
     expect(patched.status).toBe(200);
     await job('WL-DEMO-0001')
       .getByRole('button', { name: th.retryLabel({ serial: 'WL-DEMO-0001' }) })
       .click();
     await expect.poll(() => job('WL-DEMO-0001').getAttribute('data-state')).toBe('sent');
-    expect(received.slice(before)).toContain('^FDWL-DEMO-0001^FS');
+    expect(received().slice(before)).toContain('^FDWL-DEMO-0001^FS');
   });
 
   it('DK-63: printing a label again asks why; the reprint is queued and printed', async () => {

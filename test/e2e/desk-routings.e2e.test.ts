@@ -15,13 +15,9 @@ import { consoleEn } from '../../client/console/i18n/en';
 import { consoleTh } from '../../client/console/i18n/th';
 import { seriousViolations } from '../support/axe';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
-import {
-  E2E_POLLS,
-  buildClientIfMissing,
-  launchChromium,
-  stopEdgeAndChromium,
-} from '../support/station-page';
+import { E2E_POLLS } from '../support/station-page';
+import { startConsoleBrowser, stopConsoleBrowser } from '../support/console-browser';
+import { VIEWPORTS, expectFitsAndShoot, signInToConsole } from '../support/console-page';
 
 vi.setConfig(E2E_POLLS);
 
@@ -38,17 +34,11 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  buildClientIfMissing();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  edge = await startTestEdge();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
+  ({ edge, browser, context, page } = await startConsoleBrowser(SHOTS));
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await stopEdgeAndChromium(edge, browser);
+  await stopConsoleBrowser({ edge, browser, context });
 });
 
 const stored = (code: string) =>
@@ -59,21 +49,15 @@ const marked = () =>
     .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node')));
 
 async function shoot(name: string, language: 'th' | 'en'): Promise<void> {
-  const sizes = { desktop: [1280, 800], tablet: [800, 1280], phone: [390, 844] } as const;
-  for (const [size, [width, height]] of Object.entries(sizes)) {
-    await page.setViewportSize({ width, height });
+  await expectFitsAndShoot(page, (size) => path.join(SHOTS, `${name}-${language}-${size}.png`), {
     // The drawing is laid out again for the phone's direction.
-    const direction = width <= 600 ? 'TB' : 'LR';
-    await expect
-      .poll(() => page.locator('svg[data-direction]').getAttribute('data-direction'))
-      .toBe(direction);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth),
-      `${size} overflows`,
-    ).toBeLessThanOrEqual(width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${language}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+    settle: async (_size, { width }) => {
+      const direction = width <= 600 ? 'TB' : 'LR';
+      await expect
+        .poll(() => page.locator('svg[data-direction]').getAttribute('data-direction'))
+        .toBe(direction);
+    },
+  });
 }
 
 async function checkCycle(words: typeof consoleTh): Promise<void> {
@@ -86,10 +70,7 @@ async function checkCycle(words: typeof consoleTh): Promise<void> {
 
 describe('the routings page', () => {
   it('DK-14, DK-16, RG-2: an admin uploads the invalid cycle fixture: the cycle is named and A and B are marked on the drawing; nothing stored', async () => {
-    await page.goto(`${edge.url}/supervisor`);
-    await page.getByLabel(t.signIn.username).fill(edge.demo.admin.username);
-    await page.getByLabel(t.signIn.password).fill(edge.demo.admin.password);
-    await page.getByRole('button', { name: t.signIn.submit }).click();
+    await signInToConsole(page, `${edge.url}/supervisor`, edge.demo.admin, t);
     await page.getByRole('link', { name: t.app.page.routings }).click();
     await expect
       .poll(() => page.getByRole('heading', { name: t.routings.heading, exact: true }).count())
@@ -159,10 +140,10 @@ describe('the routings page', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.locator('[data-drawn]').scrollIntoViewIfNeeded();
     await shoot('bag-tote', 'th');
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(VIEWPORTS.phone);
     await expect.poll(() => page.locator('svg[data-direction]').getAttribute('data-direction')).toBe('TB');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-routings-phone.png'), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(VIEWPORTS.desktop);
   });
 
   it('DK-14: in English, a bad paste names its line and column and sends nothing; the cycle reads in English', async () => {

@@ -8,7 +8,6 @@
  * Screenshots at desktop, tablet and phone sizes in Thai and English (.tmp/shots/tickets/), and
  * the README's in Thai (docs/screenshots/desk-tickets-{desktop,phone}.png).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,13 +15,9 @@ import { consoleEn } from '../../client/console/i18n/en';
 import { consoleTh } from '../../client/console/i18n/th';
 import { seriousViolations } from '../support/axe';
 import type { TestEdge } from '../support/edge';
-import { startTestEdge } from '../support/edge';
-import {
-  E2E_POLLS,
-  buildClientIfMissing,
-  launchChromium,
-  stopEdgeAndChromium,
-} from '../support/station-page';
+import { E2E_POLLS } from '../support/station-page';
+import { startConsoleBrowser, stopConsoleBrowser } from '../support/console-browser';
+import { VIEWPORTS, expectFitsAndShoot, signInToConsole } from '../support/console-page';
 
 vi.setConfig(E2E_POLLS);
 
@@ -36,40 +31,22 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  buildClientIfMissing();
-  fs.mkdirSync(SHOTS, { recursive: true });
-  edge = await startTestEdge();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
+  ({ edge, browser, context, page } = await startConsoleBrowser(SHOTS));
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await stopEdgeAndChromium(edge, browser);
+  await stopConsoleBrowser({ edge, browser, context });
 });
 
 const SERIALS = Array.from({ length: 20 }, (_, i) => `BV-${String(i + 1).padStart(4, '0')}`);
 
 async function shoot(name: string, language: 'th' | 'en'): Promise<void> {
-  const sizes = { desktop: [1280, 800], tablet: [800, 1280], phone: [390, 844] } as const;
-  for (const [size, [width, height]] of Object.entries(sizes)) {
-    await page.setViewportSize({ width, height });
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth),
-      `${size} overflows`,
-    ).toBeLessThanOrEqual(width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${language}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectFitsAndShoot(page, (size) => path.join(SHOTS, `${name}-${language}-${size}.png`));
 }
 
 describe('releasing a job ticket from the planning desk', () => {
   it('DK-28: an admin signs in and opens Job tickets: the published routings to choose from, the demo’s tickets', async () => {
-    await page.goto(`${edge.url}/supervisor`);
-    await page.getByLabel(consoleTh.signIn.username).fill(edge.demo.admin.username);
-    await page.getByLabel(consoleTh.signIn.password).fill(edge.demo.admin.password);
-    await page.getByRole('button', { name: consoleTh.signIn.submit }).click();
+    await signInToConsole(page, `${edge.url}/supervisor`, edge.demo.admin, consoleTh);
     await page.getByRole('link', { name: consoleTh.app.page.tickets }).click();
     await expect.poll(() => page.locator('[data-ticket]').count()).toBe(2);
     await expect.poll(() => page.locator('select[name=routing] option').count()).toBe(3);
@@ -111,11 +88,11 @@ describe('releasing a job ticket from the planning desk', () => {
       if (qty) window.scrollTo(0, qty.getBoundingClientRect().top + window.scrollY - 16);
     });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-tickets-desktop.png') });
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(VIEWPORTS.phone);
     // On a phone: what the release gave, its serials and links.
     await page.locator('[data-released]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desk-tickets-phone.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(VIEWPORTS.desktop);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h2').first().textContent()).toBe(consoleEn.tickets.heading);
     await shoot('released', 'en');

@@ -16,6 +16,7 @@ import {
 } from '../../shared/people-desk-api';
 import type { TestEdge } from '../support/edge';
 import { push, startTestEdge, stationEvent } from '../support/edge';
+import { adminSender } from '../support/admin-api';
 
 let edge: TestEdge;
 let admin: string;
@@ -28,18 +29,10 @@ afterEach(async () => {
   await edge.close();
 });
 
-async function call(method: string, path: string, body?: unknown, token = admin) {
-  const res = await fetch(`${edge.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text === '' ? null : (JSON.parse(text) as unknown) };
-}
+const call = adminSender(
+  () => edge.url,
+  () => admin,
+);
 
 async function redeem(code: string) {
   const res = await fetch(`${edge.url}/api/v1/enroll`, {

@@ -5,7 +5,6 @@
  * drops the connection, refuses it or reports paper out fails its job with the reason, while the
  * other printers' jobs still print.
  */
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminChangePageSchema } from '../../shared/admin-changes-api';
 import type { PrintJob } from '../../shared/printing-api';
@@ -19,69 +18,15 @@ import {
 import { hostStatusAnswer } from '../../shared/zpl';
 import type { TestEdge } from '../support/edge';
 import { startTestEdge } from '../support/edge';
+import { adminSender } from '../support/admin-api';
+import type { Behaviour } from '../support/fake-printer';
+import { FakePrinters, closedPort, zebra } from '../support/fake-printer';
 
 let edge: TestEdge;
 let admin: string;
 
-/** What a fake printer does with a connection (`n`: 0 for its first). */
-type Behaviour = (socket: net.Socket, n: number, received: () => string) => void;
-
-interface FakePrinter {
-  port: number;
-  /** The bytes of each connection, as text. */
-  connections: string[];
-  close: () => Promise<void>;
-}
-
-const printers: FakePrinter[] = [];
-
-/** A label printer: answers ~HS with `status` (or not at all), reads everything, closes after the sender. */
-const zebra =
-  (status: string | null = hostStatusAnswer()): Behaviour =>
-  (socket, _n, received) => {
-    let answered = false;
-    socket.on('data', () => {
-      if (status !== null && !answered && received().includes('~HS')) {
-        answered = true;
-        socket.write(status);
-      }
-    });
-  };
-
-async function fakePrinter(behaviour: Behaviour): Promise<FakePrinter> {
-  const connections: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    const n = connections.length;
-    connections.push('');
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    socket.on('data', (chunk) => (connections[n] += chunk.toString('latin1')));
-    behaviour(socket, n, () => connections[n] ?? '');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const printer: FakePrinter = {
-    port: (server.address() as net.AddressInfo).port,
-    connections,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-  printers.push(printer);
-  return printer;
-}
-
-/** A port nothing listens on: a server opened and closed again. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const printers = new FakePrinters();
+const fakePrinter = (behaviour: Behaviour) => printers.start(behaviour);
 
 beforeAll(async () => {
   edge = await startTestEdge();
@@ -98,24 +43,17 @@ beforeAll(async () => {
   });
 });
 afterEach(async () => {
-  await Promise.all(printers.splice(0).map((p) => p.close()));
+  await printers.closeAll();
 });
 afterAll(async () => {
   await edge.close();
 });
 
-async function api(method: string, path: string, body?: unknown, token = admin) {
-  const res = await fetch(`${edge.url}/api/v1/admin${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : JSON.parse(text) };
-}
+const api = adminSender(
+  () => edge.url,
+  () => admin,
+  '/api/v1/admin',
+);
 
 let printerCount = 0;
 async function addPrinter(port: number, fields: Record<string, unknown> = {}): Promise<string> {

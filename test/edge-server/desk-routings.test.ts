@@ -14,6 +14,7 @@ import {
 } from '../../shared/routing-desk-api';
 import type { TestEdge } from '../support/edge';
 import { TestStation, startTestEdge, tok } from '../support/edge';
+import { adminSender } from '../support/admin-api';
 import { chainRouting } from '../support/large-routings';
 
 let edge: TestEdge;
@@ -28,17 +29,11 @@ afterEach(async () => {
   await edge.close();
 });
 
-async function send(method: string, path: string, body?: unknown, token = adminToken) {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${edge.url}/api/v1/admin${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text === '' ? null : JSON.parse(text) };
-}
+const send = adminSender(
+  () => edge.url,
+  () => adminToken,
+  '/api/v1/admin',
+);
 
 function storedRoutings(): number {
   return edge.core.db.prepare('SELECT count(*) FROM routing_graph').pluck().get() as number;

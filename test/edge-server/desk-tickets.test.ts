@@ -12,6 +12,7 @@ import { routingGraphFromInput, routingInputSchema } from '../../shared/routing-
 import { loadFixture } from '../../edge-server/ops/demo';
 import type { TestEdge } from '../support/edge';
 import { TestStation, startTestEdge } from '../support/edge';
+import { adminSender } from '../support/admin-api';
 
 let edge: TestEdge;
 let admin: string;
@@ -25,18 +26,10 @@ afterAll(async () => {
   await edge?.close();
 });
 
-async function send(method: string, path: string, body?: unknown, token = admin) {
-  const res = await fetch(`${edge.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text === '' ? null : JSON.parse(text) };
-}
+const send = adminSender(
+  () => edge.url,
+  () => admin,
+);
 
 const release = (body: Record<string, unknown>) => send('POST', '/api/v1/admin/tickets', body);
 

@@ -2,34 +2,22 @@
  * A new site's first admin from the browser (SPEC DK-2), over real HTTP on an empty site: the setup
  * code the server holds (and prints) makes one admin, once; a wrong code is refused and throttled.
  */
-import fs from 'node:fs';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EdgeCore } from '../../edge-server/edge';
-import { openEdgeCore } from '../../edge-server/edge';
-import type { RunningServer } from '../../edge-server/http/server';
-import { startServer } from '../../edge-server/http/server';
 import { firstAdminNeededSchema } from '../../shared/first-admin-api';
-import { tempDir, testConfig } from '../support/edge';
+import type { EmptySite } from '../support/empty-site';
+import { startEmptySite } from '../support/empty-site';
 
 describe('first admin (DK-2)', () => {
-  let dataDir: string;
+  let site: EmptySite;
   let core: EdgeCore;
-  let server: RunningServer;
   let url: string;
   beforeEach(async () => {
-    dataDir = tempDir();
-    core = openEdgeCore(testConfig(dataDir, { DEMO: '0' }), {
-      log: pino({ level: 'silent' }),
-      defaultMetrics: false,
-    });
-    server = await startServer(core, 0, '127.0.0.1', null);
-    url = `http://127.0.0.1:${server.port}`;
+    site = await startEmptySite();
+    ({ core, url } = site);
   });
   afterEach(async () => {
-    await server.close();
-    core.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await site.close();
   });
 
   const post = (path: string, body: unknown) =>

@@ -9,6 +9,7 @@ import { fetchDisplays, issueDisplay, revokeDisplay } from '../api/displays';
 import type { Failure } from '../api';
 import type { ConsoleText } from '../i18n/en';
 import type { LiveClock } from './live-model';
+import { Poll } from './poll';
 import { RevocableListModel } from './revocable-list';
 
 export const DISPLAYS_REFRESH_MS = 30_000;
@@ -34,31 +35,28 @@ export function issueProblem(name: string, failure: Failure): ConsoleText {
 }
 
 export class DisplaysModel extends RevocableListModel<DisplaysState> {
-  private timer: unknown = null;
-  private stopped = false;
+  private readonly poll: Poll;
 
   constructor(
     private readonly fetcher: typeof fetch,
     private readonly unauthorized: () => void,
-    private readonly clock: LiveClock,
+    clock: LiveClock,
   ) {
     super({ displays: null, loadFailed: false, busy: false, issued: null, problem: null, confirming: null });
+    this.poll = new Poll(clock, () => this.load());
   }
 
   async load(): Promise<void> {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.poll.starting();
     const answer = await fetchDisplays(this.fetcher);
-    if (this.stopped) return;
+    if (this.poll.stopped) return;
     if (!answer.ok && answer.failure.status === 401) return this.unauthorized();
     this.patch(answer.ok ? { displays: answer.value.displays, loadFailed: false } : { loadFailed: true });
-    this.timer = this.clock.setTimeout(() => void this.load(), DISPLAYS_REFRESH_MS);
+    this.poll.again(DISPLAYS_REFRESH_MS);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.poll.stop();
   }
 
   async issue(input: string): Promise<boolean> {

@@ -31,6 +31,7 @@ import {
 } from '../api/people';
 import type { ConsoleText } from '../i18n/en';
 import type { LiveClock } from './live-model';
+import { Poll } from './poll';
 import { RevocableListModel } from './revocable-list';
 
 export const STATIONS_REFRESH_MS = 30_000;
@@ -155,13 +156,12 @@ async function asked<T>(answer: Promise<Answer<T>>, unauthorized: () => void): P
 }
 
 export class StationsDeskModel extends RevocableListModel<StationsDeskState> {
-  private timer: unknown = null;
-  private stopped = false;
+  private readonly poll: Poll;
 
   constructor(
     private readonly fetcher: typeof fetch,
     private readonly unauthorized: () => void,
-    private readonly clock: LiveClock,
+    clock: LiveClock,
   ) {
     super({
       stations: null,
@@ -173,27 +173,25 @@ export class StationsDeskModel extends RevocableListModel<StationsDeskState> {
       form: NO_PROBLEMS,
       problem: null,
     });
+    this.poll = new Poll(clock, () => this.load());
   }
 
   async load(): Promise<void> {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.poll.starting();
     const [stations, board] = await Promise.all([
       asked(fetchStations(this.fetcher), this.unauthorized),
       this.get().workCenters === null ? asked(fetchRoutings(this.fetcher), this.unauthorized) : null,
     ]);
-    if (this.stopped || stations === null) return;
+    if (this.poll.stopped || stations === null) return;
     this.patch({
       ...(stations.ok ? { stations: stations.value.stations, loadFailed: false } : { loadFailed: true }),
       ...(board?.ok ? { workCenters: workCentersOf(board.value) } : {}),
     });
-    this.timer = this.clock.setTimeout(() => void this.load(), STATIONS_REFRESH_MS);
+    this.poll.again(STATIONS_REFRESH_MS);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.poll.stop();
   }
 
   /** Enrolls a station; true when it was (its link is then shown). */

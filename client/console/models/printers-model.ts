@@ -29,6 +29,7 @@ import {
 } from '../api/printers';
 import type { ConsoleCatalogue, ConsoleText } from '../i18n/en';
 import type { LiveClock } from './live-model';
+import { Poll } from './poll';
 
 /** While a label waits: how soon the queue is read again. */
 export const QUEUE_POLL_MS = 2000;
@@ -114,13 +115,12 @@ export function anyWaiting(state: Pick<PrintersState, 'printers' | 'jobs'>): boo
 }
 
 export class PrintersModel extends Model<PrintersState> {
-  private timer: unknown = null;
-  private stopped = false;
+  private readonly poll: Poll;
 
   constructor(
     private readonly fetcher: typeof fetch,
     private readonly unauthorized: () => void,
-    private readonly clock: LiveClock,
+    clock: LiveClock,
   ) {
     super({
       printers: null,
@@ -137,18 +137,18 @@ export class PrintersModel extends Model<PrintersState> {
       chosen: [],
       ticketProblem: null,
     });
+    this.poll = new Poll(clock, () => this.load());
   }
 
   /** Reads the printers and the first page of the queue; schedules the next read. */
   async load(): Promise<void> {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.poll.starting();
     const filter = this.get().filter;
     const [printers, jobs] = await Promise.all([
       fetchPrinters(this.fetcher),
       fetchPrintJobs(this.fetcher, filter === 'all' ? null : filter, JOBS_PAGE),
     ]);
-    if (this.stopped) return;
+    if (this.poll.stopped) return;
     if ((!printers.ok && printers.failure.status === 401) || (!jobs.ok && jobs.failure.status === 401))
       return this.unauthorized();
     if (printers.ok && jobs.ok && filter === this.get().filter) {
@@ -160,16 +160,11 @@ export class PrintersModel extends Model<PrintersState> {
       });
     } else if (!printers.ok || !jobs.ok) this.patch({ loadFailed: true });
     const wait = anyWaiting(this.get()) && !this.get().loadFailed ? QUEUE_POLL_MS : REFRESH_MS;
-    this.timer = this.clock.setTimeout(
-      () => void this.load(),
-      this.get().loadFailed ? QUEUE_POLL_MS * 5 : wait,
-    );
+    this.poll.again(this.get().loadFailed ? QUEUE_POLL_MS * 5 : wait);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.poll.stop();
   }
 
   /** Older jobs after the ones shown. */

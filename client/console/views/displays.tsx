@@ -78,13 +78,13 @@ function Issued(props: { issued: DisplayIssued; onDone: () => void }) {
   };
   return (
     <section
-      class="display-issued"
+      class="shown-once display-issued"
       aria-labelledby="display-issued-heading"
       data-issued={issued.display.name}
     >
       <h3 id="display-issued-heading">{t.displays.issuedHeading({ name: issued.display.name })}</h3>
       <p>{t.displays.issuedOnce}</p>
-      <div class="display-issued-body">
+      <div class="shown-once-body">
         <QrCode text={issued.link} label={t.displays.qr({ name: issued.display.name })} />
         <div class="display-link">
           <label>
@@ -116,9 +116,9 @@ function DisplayItem(props: { display: Display; state: DisplaysState; model: Dis
   const { display: d, state, model } = props;
   const confirming = state.confirming === d.name;
   return (
-    <li class={`display-item${d.revokedAt ? ' display-revoked' : ''}`} data-display={d.name}>
+    <li class={`card display-item${d.revokedAt ? ' display-revoked' : ''}`} data-display={d.name}>
       <h4>{d.name}</h4>
-      <dl>
+      <dl class="card-facts">
         <div>
           <dt>{t.displays.colIssued}</dt>
           <dd>
@@ -148,7 +148,7 @@ function DisplayItem(props: { display: Display; state: DisplaysState; model: Dis
         </button>
       )}
       {confirming && (
-        <div class="display-confirm" role="alertdialog" aria-labelledby={`confirm-${d.name}`}>
+        <div class="confirm-panel" role="alertdialog" aria-labelledby={`confirm-${d.name}`}>
           <p id={`confirm-${d.name}`}>{t.displays.confirm({ name: d.name })}</p>
           <div class="display-actions">
             <button
@@ -196,7 +196,7 @@ export function DisplaysPage(props: PageProps) {
       ) : state.displays.length === 0 ? (
         <p>{t.displays.none}</p>
       ) : (
-        <ul class="display-list">
+        <ul class="card-list">
           {state.displays.map((d) => (
             <DisplayItem key={d.name} display={d} state={state} model={model} now={now} />
           ))}

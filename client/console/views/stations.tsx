@@ -58,7 +58,7 @@ export function StationCard(props: { view: StationView; now: number }) {
   const shown = health.revoked ? 'revoked' : state;
   return (
     <article
-      class={`station-card station-${shown}${problems.length > 0 ? ' station-attention' : ''}`}
+      class={`card station-card station-${shown}${problems.length > 0 ? ' station-attention' : ''}`}
       data-station={health.name}
       data-state={shown}
     >
@@ -197,7 +197,7 @@ export function StationsView(props: { state: StationsState }) {
             {t.stations.threshold({ duration: formatDuration(t, answer.quietAfterSeconds) })}
           </p>
           {views.length === 0 && <p>{t.stations.empty}</p>}
-          <div class="station-list">
+          <div class="card-list station-list">
             {views.map((view) => (
               <StationCard key={view.health.name} view={view} now={now} />
             ))}

@@ -151,7 +151,7 @@ export function ChangesPage(props: PageProps) {
         <p role="status">{filtered ? t.changes.noneMatching : t.changes.none}</p>
       ) : (
         <>
-          <ol class="change-list" aria-label={t.changes.shown({ n: state.changes.length })}>
+          <ol class="stack-list" aria-label={t.changes.shown({ n: state.changes.length })}>
             {state.changes.map((c) => (
               <ChangeLine key={c.id} change={c} now={now} />
             ))}

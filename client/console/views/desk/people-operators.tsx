@@ -44,7 +44,7 @@ function AddOperator(props: { state: OperatorsDeskState; model: OperatorsDeskMod
   const set = (changes: Partial<OperatorForm>) => setForm({ ...form, ...changes });
   return (
     <form
-      class="people-form"
+      class="form-panel people-form"
       aria-labelledby="add-operator-heading"
       onSubmit={(event) => {
         event.preventDefault();
@@ -145,7 +145,7 @@ function EditOperator(props: {
   const id = (field: string) => `edit-${o.badge}-${field}`;
   return (
     <form
-      class="people-form people-edit"
+      class="form-panel people-form people-edit"
       aria-label={t.people.changeLabel({ badge: o.badge })}
       onSubmit={(event) => {
         event.preventDefault();
@@ -220,12 +220,12 @@ function OperatorCard(props: {
   const { operator: o, state, model } = props;
   const editing = state.editing === o.badge;
   return (
-    <li class={`people-card${o.active ? '' : ' people-card-off'}`} data-operator={o.badge}>
+    <li class={`card people-card${o.active ? '' : ' people-card-off'}`} data-operator={o.badge}>
       <h4>
         {o.badge}
         {o.name !== o.badge && <span class="people-card-name"> · {o.name}</span>}
       </h4>
-      <dl>
+      <dl class="card-facts">
         <Row term={t.people.colPin} data="pin">
           {o.hasPin ? t.people.pinSet : t.people.pinNone}
         </Row>
@@ -281,7 +281,7 @@ export function OperatorsSection(props: PageProps) {
       ) : state.operators.length === 0 ? (
         <p>{t.people.noOperators}</p>
       ) : (
-        <ul class="people-list">
+        <ul class="card-list people-list">
           {state.operators.map((o) => (
             <OperatorCard key={o.badge} operator={o} state={state} model={model} />
           ))}

@@ -27,7 +27,7 @@ function EnrollForm(props: { state: StationsDeskState; model: StationsDeskModel 
   const centers = props.state.workCenters;
   return (
     <form
-      class="people-form"
+      class="form-panel people-form"
       aria-labelledby="enroll-heading"
       onSubmit={(event) => {
         event.preventDefault();
@@ -114,11 +114,11 @@ export function LinkShown(props: { link: ShownLink; onDone: () => void }) {
   };
   const heading = link.kind === 'enrolled' ? t.people.enrolledHeading : t.people.relinkedHeading;
   return (
-    <section class="people-link" aria-labelledby="people-link-heading" data-link-for={link.name}>
+    <section class="shown-once people-link" aria-labelledby="people-link-heading" data-link-for={link.name}>
       <h4 id="people-link-heading">{heading({ name: link.name })}</h4>
       <p>{t.people.linkOnce({ time: formatDateTime(language, link.expiresAt) })}</p>
       {link.kind === 'relinked' && <p>{t.people.earlierLinkVoid}</p>}
-      <div class="people-link-body">
+      <div class="shown-once-body">
         <QrCode text={link.enrollUrl} label={t.people.qr({ name: link.name })} />
         <div class="people-link-text">
           <label>
@@ -152,9 +152,9 @@ function StationCard(props: {
   const when = (at: string) => formatWhen(language, at, now);
   const speaks = t.people.languageName[s.language];
   return (
-    <li class={`people-card${s.revokedAt ? ' people-card-off' : ''}`} data-station={s.name}>
+    <li class={`card people-card${s.revokedAt ? ' people-card-off' : ''}`} data-station={s.name}>
       <h4>{s.name}</h4>
-      <dl>
+      <dl class="card-facts">
         <Row term={t.people.colState} data="state">
           {s.revokedAt ? t.people.revokedAt({ time: when(s.revokedAt) }) : t.people.inUse}
         </Row>
@@ -194,7 +194,7 @@ function StationCard(props: {
         </div>
       )}
       {confirming && (
-        <div class="people-confirm" role="alertdialog" aria-labelledby={`revoke-${s.name}`}>
+        <div class="confirm-panel" role="alertdialog" aria-labelledby={`revoke-${s.name}`}>
           <p id={`revoke-${s.name}`}>{t.people.confirmRevoke({ name: s.name })}</p>
           <div class="people-actions">
             <button
@@ -241,7 +241,7 @@ export function StationsSection(props: PageProps) {
       ) : state.stations.length === 0 ? (
         <p>{t.people.noStations}</p>
       ) : (
-        <ul class="people-list">
+        <ul class="card-list people-list">
           {state.stations.map((s) => (
             <StationCard key={s.name} station={s} state={state} model={model} now={now} />
           ))}

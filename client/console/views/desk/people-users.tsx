@@ -20,7 +20,7 @@ function AddUser(props: { state: UsersDeskState; model: UsersDeskModel }) {
   const set = (changes: Partial<UserForm>) => setForm({ ...form, ...changes });
   return (
     <form
-      class="people-form"
+      class="form-panel people-form"
       aria-labelledby="add-user-heading"
       onSubmit={(event) => {
         event.preventDefault();
@@ -99,11 +99,11 @@ export function UsersSection(props: PageProps) {
       ) : state.users.length === 0 ? (
         <p>{t.people.noUsers}</p>
       ) : (
-        <ul class="people-list">
+        <ul class="card-list people-list">
           {state.users.map((u) => (
-            <li key={u.username} class="people-card" data-user={u.username}>
+            <li key={u.username} class="card people-card" data-user={u.username}>
               <h4>{u.username}</h4>
-              <dl>
+              <dl class="card-facts">
                 <Row term={t.people.colRole} data="role">
                   {t.people.roleShort[u.role]}
                 </Row>

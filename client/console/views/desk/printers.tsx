@@ -25,9 +25,9 @@ function PrinterCard(props: Props & { printer: Printer; now: number }) {
   const confirming = state.confirmingRetire === p.name;
   const shownState = p.enabled ? p.status.state : 'disabled';
   return (
-    <li class={`printer-card printer-state-${shownState}`} data-printer={p.name} data-state={shownState}>
+    <li class={`card printer-card printer-state-${shownState}`} data-printer={p.name} data-state={shownState}>
       <h4>{p.name}</h4>
-      <dl>
+      <dl class="card-facts">
         <div>
           <dt>{t.printers.address}</dt>
           <dd>
@@ -86,7 +86,7 @@ function PrinterCard(props: Props & { printer: Printer; now: number }) {
         </div>
       )}
       {confirming && (
-        <div class="printer-confirm" role="alertdialog" aria-labelledby={`retire-${p.name}`}>
+        <div class="confirm-panel" role="alertdialog" aria-labelledby={`retire-${p.name}`}>
           <p id={`retire-${p.name}`}>{t.printers.confirmRetire({ name: p.name })}</p>
           <div class="printer-actions">
             <button
@@ -192,7 +192,7 @@ function AddPrinterForm(props: Props) {
       });
   };
   return (
-    <form class="printer-form" onSubmit={submit} aria-labelledby="printer-add-heading">
+    <form class="form-panel printer-form" onSubmit={submit} aria-labelledby="printer-add-heading">
       <h3 id="printer-add-heading">{t.printers.addHeading}</h3>
       <div class="printer-fields">
         <label>
@@ -315,7 +315,7 @@ function PrintForm(props: Props) {
   const loaded = state.ticket && state.ticket.ticket.code === ticket.trim();
   return (
     <form
-      class="printer-form"
+      class="form-panel printer-form"
       aria-labelledby="printer-print-heading"
       onSubmit={(e) => {
         e.preventDefault();
@@ -473,7 +473,7 @@ function JobItem(props: Props & { job: PrintJob; now: number }) {
   const { job, state, model } = props;
   const when = (at: string) => formatWhen(language, at, props.now);
   return (
-    <li class={`job job-${job.state}`} data-job={job.id} data-state={job.state}>
+    <li class={`card job job-${job.state}`} data-job={job.id} data-state={job.state}>
       <div class="spread-row">
         <h4>{t.printers.jobLine({ serial: job.serial, printer: job.printer })}</h4>
         <span class="job-state" data-job-state>
@@ -552,7 +552,7 @@ function Queue(props: Props & { now: number }) {
       ) : state.jobs.length === 0 ? (
         <p>{t.printers.queueEmpty}</p>
       ) : (
-        <ul class="job-list">
+        <ul class="card-list job-list">
           {state.jobs.map((job) => (
             <JobItem key={job.id} job={job} state={state} model={model} now={props.now} />
           ))}
@@ -598,7 +598,7 @@ export function PrintersPage(props: PageProps) {
         ) : state.printers.length === 0 ? (
           <p>{t.printers.none}</p>
         ) : (
-          <ul class="printer-list">
+          <ul class="card-list printer-list">
             {state.printers.map((p) => (
               <PrinterCard key={p.name} printer={p} state={state} model={model} now={now} />
             ))}

@@ -287,11 +287,11 @@ function PublishedList(props: {
   const r = t.routings;
   const { state, model } = props;
   return (
-    <ul class="rt-list">
+    <ul class="stack-list">
       {props.routings.map((routing) => (
         <li key={routing.code} class="rt-routing" data-routing={routing.code}>
           <h4>{routing.code}</h4>
-          <ul class="rt-versions">
+          <ul class="stack-list">
             {routing.versions.map((v) => {
               const drawn = state.shown?.code === routing.code && state.shown.version === v.version;
               return (

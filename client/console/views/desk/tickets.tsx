@@ -57,6 +57,33 @@ function Field(props: {
   );
 }
 
+/** A one-line text input inside a Field: named, marked and described by it. */
+function TextInput(props: {
+  control: Control;
+  name: string;
+  value: string;
+  maxLength?: number;
+  inputMode?: 'numeric';
+  placeholder?: string;
+  onValue: (value: string) => void;
+}) {
+  const { control } = props;
+  return (
+    <input
+      id={control.id}
+      name={props.name}
+      value={props.value}
+      placeholder={props.placeholder}
+      maxLength={props.maxLength}
+      inputMode={props.inputMode}
+      autoComplete="off"
+      aria-invalid={control.invalid}
+      aria-describedby={control.describedBy}
+      onInput={(e) => props.onValue(e.currentTarget.value)}
+    />
+  );
+}
+
 /** Two choices as big radio buttons (≥ 44 px each). */
 function Choice<V extends string>(props: {
   name: string;
@@ -154,15 +181,12 @@ function SerialFields(props: { state: TicketsState; edit: (c: Partial<ReleaseFor
         state={state}
       >
         {(c) => (
-          <input
-            id={c.id}
+          <TextInput
+            control={c}
             name="batchCode"
             value={form.batchCode}
             maxLength={128}
-            autoComplete="off"
-            aria-invalid={c.invalid}
-            aria-describedby={c.describedBy}
-            onInput={(e) => edit({ batchCode: e.currentTarget.value })}
+            onValue={(batchCode) => edit({ batchCode })}
           />
         )}
       </Field>
@@ -200,16 +224,13 @@ function SerialFields(props: { state: TicketsState; edit: (c: Partial<ReleaseFor
           wide
         >
           {(c) => (
-            <input
-              id={c.id}
+            <TextInput
+              control={c}
               name="serialPrefix"
               value={form.prefix}
               placeholder={form.code.trim() === '' ? '' : `${form.code.trim()}-`}
               maxLength={100}
-              autoComplete="off"
-              aria-invalid={c.invalid}
-              aria-describedby={c.describedBy}
-              onInput={(e) => edit({ prefix: e.currentTarget.value })}
+              onValue={(prefix) => edit({ prefix })}
             />
           )}
         </Field>
@@ -268,15 +289,12 @@ function ReleaseFormView(props: { state: TicketsState; model: TicketsModel }) {
       </h3>
       <Field id="ticket-code" field="code" label={t.tickets.code} hint={t.tickets.codeHint} state={state}>
         {(c) => (
-          <input
-            id={c.id}
+          <TextInput
+            control={c}
             name="code"
             value={form.code}
             maxLength={64}
-            autoComplete="off"
-            aria-invalid={c.invalid}
-            aria-describedby={c.describedBy}
-            onInput={(e) => edit({ code: e.currentTarget.value })}
+            onValue={(code) => edit({ code })}
           />
         )}
       </Field>
@@ -293,15 +311,12 @@ function ReleaseFormView(props: { state: TicketsState; model: TicketsModel }) {
       />
       <Field id="ticket-qty" field="qty" label={t.tickets.qty} state={state}>
         {(c) => (
-          <input
-            id={c.id}
+          <TextInput
+            control={c}
             name="qty"
             value={form.qty}
             inputMode="numeric"
-            autoComplete="off"
-            aria-invalid={c.invalid}
-            aria-describedby={c.describedBy}
-            onInput={(e) => edit({ qty: e.currentTarget.value })}
+            onValue={(qty) => edit({ qty })}
           />
         )}
       </Field>
@@ -313,15 +328,12 @@ function ReleaseFormView(props: { state: TicketsState; model: TicketsModel }) {
         state={state}
       >
         {(c) => (
-          <input
-            id={c.id}
+          <TextInput
+            control={c}
             name="product"
             value={form.product}
             maxLength={200}
-            autoComplete="off"
-            aria-invalid={c.invalid}
-            aria-describedby={c.describedBy}
-            onInput={(e) => edit({ product: e.currentTarget.value })}
+            onValue={(product) => edit({ product })}
           />
         )}
       </Field>
@@ -367,7 +379,11 @@ function ReleasedPanel(props: { released: Released; onDone: () => void }) {
       ? t.tickets.releasedBatch({ code: tokens[0] ?? '', qty: released.qty })
       : t.tickets.releasedSerials({ n: tokens.length, first: tokens[0] ?? '', last: tokens.at(-1) ?? '' });
   return (
-    <section class="ticket-released" aria-labelledby="ticket-released-heading" data-released={released.code}>
+    <section
+      class="shown-once ticket-released"
+      aria-labelledby="ticket-released-heading"
+      data-released={released.code}
+    >
       <h3 id="ticket-released-heading">{t.tickets.releasedHeading({ code: released.code })}</h3>
       <p role="status">{summary}</p>
       {released.processMode === 'piece' && (
@@ -394,9 +410,9 @@ function TicketItem(props: { ticket: TicketSummary; now: number }) {
   const { t, language } = useConsoleText();
   const { ticket: k } = props;
   return (
-    <li class="ticket-item" data-ticket={k.code}>
+    <li class="card ticket-item" data-ticket={k.code}>
       <h4>{k.code}</h4>
-      <dl>
+      <dl class="card-facts">
         <div>
           <dt>{t.tickets.colRouting}</dt>
           <dd>{t.tickets.routingVersion({ name: k.routingName, version: k.routingVersion })}</dd>
@@ -448,7 +464,7 @@ export function TicketsPage(props: PageProps) {
       ) : state.tickets.length === 0 ? (
         <p>{t.tickets.none}</p>
       ) : (
-        <ul class="ticket-list">
+        <ul class="card-list">
           {state.tickets.map((k) => (
             <TicketItem key={k.code} ticket={k} now={now} />
           ))}
