@@ -25,6 +25,7 @@ export const ADMIN_ACTIONS = [
   'printer.remove',
   'print.labels',
   'print.reprint',
+  'print.retry',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 

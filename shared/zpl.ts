@@ -207,11 +207,19 @@ const HEX = '0123456789ABCDEF';
 
 /** `^GFA,<bytes>,<bytes>,<bytes a row>,<hex>`: the bitmap as ZPL's ASCII-hex graphic field. */
 export function graphicField(bitmap: Bitmap): string {
-  let hex = '';
-  for (const byte of bitmap.data) hex += HEX[byte >> 4] + (HEX[byte & 15] ?? '');
+  const cached = graphicFields.get(bitmap);
+  if (cached !== undefined) return cached;
+  const hex = Array.from(bitmap.data, (byte) => HEX_PAIRS[byte]).join('');
   const total = bitmap.data.length;
-  return `^GFA,${total},${total},${bitmap.bytesPerRow},${hex}`;
+  const field = `^GFA,${total},${total},${bitmap.bytesPerRow},${hex}`;
+  graphicFields.set(bitmap, field);
+  return field;
 }
+
+/** Every byte as two hex digits, looked up rather than built per byte. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => `${HEX[b >> 4] ?? ''}${HEX[b & 15] ?? ''}`);
+/** A ticket's words are one bitmap on every label of it: its field is written once. */
+const graphicFields = new WeakMap<Bitmap, string>();
 
 /** Field data for ^FH\: the characters that would end or escape a field, as hex. */
 export function fieldData(text: string): string {

@@ -110,9 +110,10 @@ export function publishRoutingInSteps(
   db: Database.Database,
   check: RoutingCheck,
   now: string,
+  published: (routing: RoutingPublished) => void = () => undefined,
 ): Promise<Result<RoutingPublished>> {
   return attemptAsync(async () => {
-    const steps = publishSteps(db, checkedOrThrow(check), now);
+    const steps = publishSteps(db, checkedOrThrow(check), now, published);
     for (;;) {
       const step = steps.next();
       if (step.done) return step.value;
@@ -149,6 +150,8 @@ function* publishSteps(
   db: Database.Database,
   routing: CheckedRouting,
   now: string,
+  /** Runs in the transaction that publishes it (its audit line, DK-1); not for a routing already there. */
+  published: (routing: RoutingPublished) => void = () => undefined,
 ): Generator<void, RoutingPublished, void> {
   const first = db.transaction(() => stage(db, routing, now)).immediate();
   const result = {
@@ -177,7 +180,9 @@ function* publishSteps(
         }
         db.prepare('UPDATE routing_graph SET code = ? WHERE id = ?').run(routing.code, graphId);
         bumpReferenceSeq(db);
-        return { ...result, graphId, created: true };
+        const done = { ...result, graphId, created: true };
+        published(done);
+        return done;
       })
       .immediate();
   } catch (error) {

@@ -321,7 +321,11 @@ export function listStations(
     )
     .all() as { station_id: number; code: string }[];
   const codesOf = new Map<number, string[]>();
-  for (const n of nodes) codesOf.set(n.station_id, [...(codesOf.get(n.station_id) ?? []), n.code]);
+  for (const n of nodes) {
+    const codes = codesOf.get(n.station_id);
+    if (codes) codes.push(n.code);
+    else codesOf.set(n.station_id, [n.code]);
+  }
   return rows.map((s) => ({
     name: s.name,
     workCenter: s.work_center,

@@ -76,7 +76,16 @@ export const createTicketSchema = z
       );
       return;
     }
-    if (!t.serials) return;
+    if (!t.serials) {
+      // Generated serials are the prefix and a number: the prefix is held to a serial's rules.
+      const prefix = t.serialPrefix ?? defaultSerialPrefix(t.code);
+      if (!isPrintableSerial(prefix))
+        problem(
+          t.serialPrefix === undefined ? 'code' : 'serialPrefix',
+          'has a space, a tab or a control character inside: a serial made from it could not be scanned',
+        );
+      return;
+    }
     if (t.serialPrefix) problem('serialPrefix', 'give serials or a serialPrefix to generate them, not both');
     if (t.serials.length !== t.qty) {
       problem('serials', `${t.serials.length} serials for a qty of ${t.qty}`, { reason: 'count' });
@@ -197,7 +206,12 @@ export function nextSerials(db: Database.Database, prefix: string, count: number
 }
 
 const previewQuerySchema = z.object({
-  prefix: z.string().trim().min(1).max(MAX_SERIAL_PREFIX_LENGTH),
+  prefix: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_SERIAL_PREFIX_LENGTH)
+    .refine(isPrintableSerial, 'a prefix has no space, tab or control character inside'),
   qty: z
     .string()
     .regex(/^\d+$/, qtyMessage)

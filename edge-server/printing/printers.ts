@@ -29,6 +29,9 @@ import { DomainError, attempt } from '../errors';
 import { newestById } from '../supervisor/paging';
 
 /** Renders the words of a label into a box (text-bitmap.ts; a parameter so this module stays testable). */
+/** The ZPL one label request may queue at most (a 50 × 25 mm label at 203 dpi is about 4 KB). */
+const MAX_REQUEST_ZPL_BYTES = 64 * 1024 * 1024;
+
 export type RenderWords = (lines: readonly string[], width: number, height: number) => Bitmap;
 
 /** What a label says above its barcodes: the routing's name, and the ticket in the label's language. */
@@ -385,6 +388,11 @@ export function queueLabels(
         make = (serial) =>
           serialLabelZpl(labelLayout(size, serial, request.gs1), { serial, gs1: request.gs1, words });
         zplOf.set(s.ticket, make);
+        // Large labels at a high resolution are large jobs: a request stays within what the queue
+        // table and one transaction should hold.
+        const most = Math.floor(MAX_REQUEST_ZPL_BYTES / make(s.serial).length);
+        if (subjects.length > most)
+          throw invalid('serials', `at most ${most} labels of this size and resolution in one request`);
       }
       const info = insert.run(
         printer.id,

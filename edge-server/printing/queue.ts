@@ -55,6 +55,8 @@ export class PrintQueue {
   private abort = new AbortController();
   /** Printers being sent to now, by id, with their worker. */
   private readonly busy = new Map<number, Promise<void>>();
+  /** Printers whose last worker failed to write its outcome: not tried again before this time (ms). */
+  private readonly heldUntil = new Map<number, number>();
 
   constructor(
     private readonly db: Database.Database,
@@ -115,7 +117,12 @@ export class PrintQueue {
         )
         .pluck()
         .all(now) as number[];
-      for (const id of printers) if (!this.busy.has(id)) this.startWorker(id);
+      const nowMs = this.clock().getTime();
+      for (const id of printers) {
+        if (this.busy.has(id) || (this.heldUntil.get(id) ?? 0) > nowMs) continue;
+        this.heldUntil.delete(id);
+        this.startWorker(id);
+      }
       nextDue = this.db
         .prepare(
           `SELECT MIN(j.next_attempt_at) FROM print_job j JOIN label_printer p ON p.id = j.printer_id
@@ -132,13 +139,17 @@ export class PrintQueue {
 
   private startWorker(printerId: number): void {
     const worker = this.drain(printerId)
-      .catch((error: unknown) =>
-        this.log.error({ err: error, printerId }, 'print queue: a printer’s worker failed'),
+      .then(
+        () => this.wake(),
+        (error: unknown) => {
+          // The outcome could not be written (a full disk, a lock held too long): the job is still
+          // queued, so the printer waits the longest backoff before it is tried again, rather than
+          // being sent the same label over and over.
+          this.log.error({ err: error, printerId }, 'print queue: a printer’s worker failed');
+          this.heldUntil.set(printerId, this.clock().getTime() + this.settings.backoffMaxMs);
+        },
       )
-      .finally(() => {
-        this.busy.delete(printerId);
-        this.wake();
-      });
+      .finally(() => this.busy.delete(printerId));
     this.busy.set(printerId, worker);
   }
 
@@ -182,7 +193,8 @@ export class PrintQueue {
         if (outcome.kind === 'sent') {
           this.db
             .prepare(
-              `UPDATE print_job SET state = 'sent', attempts = ?, sent_at = ?, next_attempt_at = NULL WHERE id = ?`,
+              `UPDATE print_job SET state = 'sent', attempts = ?, sent_at = ?, next_attempt_at = NULL
+             WHERE id = ? AND state = 'queued'`,
             )
             .run(attempts, now, job.id);
           printerStatus(outcome.status, '', null);
@@ -200,7 +212,7 @@ export class PrintQueue {
         this.db
           .prepare(
             `UPDATE print_job SET state = ?, attempts = ?, next_attempt_at = ?, error_code = ?,
-             error_problems = ?, last_error = ? WHERE id = ?`,
+             error_problems = ?, last_error = ? WHERE id = ? AND state = 'queued'`,
           )
           .run(
             gaveUp ? 'failed' : 'queued',

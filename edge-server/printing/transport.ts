@@ -16,6 +16,9 @@ import net from 'node:net';
 import type { PrintErrorCode, PrinterProblem } from '../../shared/printing-api';
 import { HOST_STATUS_QUERY, parseHostStatus } from '../../shared/zpl';
 
+/** What of a status answer is kept (a real one is about 100 bytes). */
+const MAX_STATUS_ANSWER = 1024;
+
 export interface TransportTimeouts {
   /** Until the TCP connection is up. */
   connectMs: number;
@@ -113,7 +116,8 @@ export function sendLabel(
     });
     socket.on('data', (chunk: Buffer) => {
       if (labelWritten) return;
-      answer += chunk.toString('latin1');
+      // A real ~HS answer is about 100 bytes: a device that streams more is kept to its last 1 KB.
+      answer = (answer + chunk.toString('latin1')).slice(-MAX_STATUS_ANSWER);
       const parsed = parseHostStatus(answer);
       if (!parsed) return;
       if (parsed.problems.length > 0) {

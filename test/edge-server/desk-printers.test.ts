@@ -292,6 +292,9 @@ describe('serial labels over raw TCP (DK-52 … DK-58)', () => {
     expect(printJobAnswerSchema.parse(retried.body).job).toMatchObject({ state: 'queued', attempts: 0 });
     await expect.poll(() => stateOf(label!.id)).toBe('sent');
     expect((await api('POST', `/print-jobs/${label!.id}/retry`)).status).toBe(409);
+    // The retry is a line of the change log (DK-1); the refused second one is not.
+    const changes = adminChangePageSchema.parse((await api('GET', '/changes?action=print.retry')).body);
+    expect(changes.changes).toEqual([expect.objectContaining({ subject: 'BV-DEMO-0005' })]);
   });
 
   it('DK-54: a printer whose status (~HS) says paper out and head open gets no label; the job fails with that reason', async () => {
@@ -414,6 +417,19 @@ describe('reprints and bad input (DK-59 … DK-62)', () => {
     expect(gs1.body.error.details[0]).toMatchObject({ path: 'gs1' });
     expect(gs1.body.error.message).toContain(long);
     expect(printJobPageSchema.parse((await api('GET', `/print-jobs?printer=${big}`)).body).jobs).toEqual([]);
+  });
+
+  it('DK-60: a request whose labels would be too much ZPL at once (large labels at 600 dpi) is 400 naming serials, and queues nothing', async () => {
+    const ticket = await api('POST', '/tickets', { code: 'PR-MANY', routing: 'BAG-TOTE', qty: 2000 });
+    expect(ticket.status).toBe(201);
+    const large = await addPrinter(await closedPort(), { dpi: 600, labelWidthMm: 220, labelHeightMm: 400 });
+    const refused = await api('POST', '/print-jobs', { printer: large, ticket: 'PR-MANY', language: 'th' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0]).toMatchObject({ path: 'serials' });
+    expect(refused.body.error.message).toMatch(/at most \d+ labels of this size and resolution/);
+    expect(printJobPageSchema.parse((await api('GET', `/print-jobs?printer=${large}`)).body).jobs).toEqual(
+      [],
+    );
   });
 
   it('DK-61: the job list is newest first, a page at a time, by state', async () => {

@@ -183,6 +183,15 @@ describe('a refused release names its field', () => {
     expect(batch.status).toBe(201);
   });
 
+  it('DK-22: generated serials cannot carry a space: a ticket code with one (the default prefix) names code, a prefix with a tab names serialPrefix', async () => {
+    expect(await refusal({ code: 'T 1', routing: 'BAG-TOTE', qty: 2 })).toEqual([
+      expect.objectContaining({ path: 'code' }),
+    ]);
+    expect(await refusal({ code: 'T-2', routing: 'BAG-TOTE', qty: 2, serialPrefix: 'A\tB-' })).toEqual([
+      expect.objectContaining({ path: 'serialPrefix' }),
+    ]);
+  });
+
   it('DK-22: a batch code in use is 400 naming batchCode', async () => {
     const details = await refusal({
       code: 'B-1',

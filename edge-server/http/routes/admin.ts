@@ -97,12 +97,13 @@ export function adminRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
           // Checked on a worker thread: a large routing must not hold up the stations' pushes.
           const check = await core.routingChecker.check(await readBodyText(c.req.raw, MAX_ROUTING_BYTES));
           const by = adminName(c);
-          const result = unwrap(await publishRoutingInSteps(core.db, check, now()));
-          // The stepped publish commits in several transactions: its line follows the last one.
-          if (result.created) {
-            const subject = `${result.code} v${result.version}`;
-            recordAdminChange(core.db, { at: now(), by, action: 'routing.publish', subject });
-          }
+          // The stepped publish commits in several transactions: its line is in the last one.
+          const result = unwrap(
+            await publishRoutingInSteps(core.db, check, now(), (r) => {
+              const subject = `${r.code} v${r.version}`;
+              recordAdminChange(core.db, { at: now(), by, action: 'routing.publish', subject });
+            }),
+          );
           return c.json(result, result.created ? 201 : 200);
         },
       )

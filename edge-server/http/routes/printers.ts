@@ -258,9 +258,12 @@ function printJobRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
         errors: [400, 404, 409],
       },
       (c) => {
-        const job = core.db
-          .transaction(() => unwrap(retryJob(core.db, c.req.param('id'), now())))
-          .immediate();
+        const job = audited(
+          core,
+          c,
+          (j) => ({ action: 'print.retry', subject: j.serial, detail: { job: j.id, printer: j.printer } }),
+          () => retryJob(core.db, c.req.param('id'), now()),
+        );
         core.printing.wake();
         return c.json({ job });
       },

@@ -48,6 +48,7 @@ export const changesEn = {
     'printer.remove': 'Label printer removed',
     'print.labels': 'Labels printed',
     'print.reprint': 'Labels printed again',
+    'print.retry': 'Failed label sent again',
   } satisfies Record<AdminAction, string>,
   detail: {
     tokens: (p: { n: number }) => `${p.n} ${plural(p.n, { one: 'token', other: 'tokens' })}`,
@@ -108,6 +109,7 @@ export const changesTh: typeof changesEn = {
     'printer.remove': 'นำเครื่องพิมพ์ฉลากออก',
     'print.labels': 'พิมพ์ฉลาก',
     'print.reprint': 'พิมพ์ฉลากซ้ำ',
+    'print.retry': 'ส่งฉลากที่พิมพ์ไม่สำเร็จอีกครั้ง',
   },
   detail: {
     tokens: (p) => `${p.n} ชิ้นงาน`,
