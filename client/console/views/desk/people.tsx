@@ -28,7 +28,7 @@ export function PeoplePage(props: PageProps) {
     <main class="page desk-people">
       <h2>{t.people.heading}</h2>
       <p class="people-intro">{t.people.intro}</p>
-      <nav class="people-tabs" aria-label={t.people.sections}>
+      <nav class="people-tabs tab-list" aria-label={t.people.sections}>
         <ul>
           {PEOPLE_SECTIONS.map((s) => (
             <li key={s}>

@@ -139,27 +139,52 @@ function SizeChoice(props: SizeProps) {
       ))}
       {preset === 'custom' && (
         <div class="printer-fields">
-          <label class="printer-narrow">
-            <span>{t.printers.widthMm}</span>
-            <input
-              name="printer-width"
-              value={width}
-              inputMode="decimal"
-              onInput={(e) => setWidth(e.currentTarget.value)}
-            />
-          </label>
-          <label class="printer-narrow">
-            <span>{t.printers.heightMm}</span>
-            <input
-              name="printer-height"
-              value={height}
-              inputMode="decimal"
-              onInput={(e) => setHeight(e.currentTarget.value)}
-            />
-          </label>
+          <PrinterField
+            narrow
+            label={t.printers.widthMm}
+            name="printer-width"
+            value={width}
+            inputMode="decimal"
+            onInput={setWidth}
+          />
+          <PrinterField
+            narrow
+            label={t.printers.heightMm}
+            name="printer-height"
+            value={height}
+            inputMode="decimal"
+            onInput={setHeight}
+          />
         </div>
       )}
     </fieldset>
+  );
+}
+
+/** A labelled text field of the printer forms (narrow: a number's width). */
+function PrinterField(props: {
+  label: string;
+  name: string;
+  value: string;
+  onInput: (value: string) => void;
+  narrow?: boolean;
+  inputMode?: 'decimal' | 'numeric' | 'url';
+  maxLength?: number;
+  describedBy?: string;
+}) {
+  return (
+    <label class={props.narrow ? 'printer-narrow' : undefined}>
+      <span>{props.label}</span>
+      <input
+        name={props.name}
+        value={props.value}
+        inputMode={props.inputMode}
+        maxLength={props.maxLength}
+        autoComplete="off"
+        aria-describedby={props.describedBy}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+    </label>
   );
 }
 
@@ -195,43 +220,36 @@ function AddPrinterForm(props: Props) {
     <form class="form-panel printer-form" onSubmit={submit} aria-labelledby="printer-add-heading">
       <h3 id="printer-add-heading">{t.printers.addHeading}</h3>
       <div class="printer-fields">
-        <label>
-          <span>{t.printers.name}</span>
-          <input
-            name="printer-name"
-            value={name}
-            maxLength={64}
-            autoComplete="off"
-            aria-describedby="printer-name-hint"
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </label>
+        <PrinterField
+          label={t.printers.name}
+          name="printer-name"
+          value={name}
+          maxLength={64}
+          describedBy="printer-name-hint"
+          onInput={setName}
+        />
       </div>
       <p id="printer-name-hint" class="printer-hint">
         {t.printers.nameHint}
       </p>
       <div class="printer-fields">
-        <label>
-          <span>{t.printers.host}</span>
-          <input
-            name="printer-host"
-            value={host}
-            maxLength={253}
-            autoComplete="off"
-            inputMode="url"
-            onInput={(e) => setHost(e.currentTarget.value)}
-          />
-        </label>
-        <label class="printer-narrow">
-          <span>{t.printers.port}</span>
-          <input
-            name="printer-port"
-            value={port}
-            inputMode="numeric"
-            maxLength={5}
-            onInput={(e) => setPort(e.currentTarget.value)}
-          />
-        </label>
+        <PrinterField
+          label={t.printers.host}
+          name="printer-host"
+          value={host}
+          maxLength={253}
+          inputMode="url"
+          onInput={setHost}
+        />
+        <PrinterField
+          narrow
+          label={t.printers.port}
+          name="printer-port"
+          value={port}
+          maxLength={5}
+          inputMode="numeric"
+          onInput={setPort}
+        />
         <label class="printer-narrow">
           <span>{t.printers.resolution}</span>
           <select
