@@ -82,13 +82,21 @@ export interface StationEdge {
 /**
  * The environment of a site that set nothing but where to keep its data and what to serve: the
  * config's defaults (STATION_RATE_PER_SECOND 20 with a burst of 40, LOG_LEVEL info, demo data on
- * first start), whatever this shell exports.
+ * first start) but English screens, whatever this shell exports.
  */
 function siteEnv(dataDir: string, clientDist: string): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
   const env: NodeJS.ProcessEnv = {};
   for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key];
-  return { ...env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CLIENT_DIST_DIR: clientDist };
+  // English on screen: the bench waits for the station's words (the site default is Thai).
+  return {
+    ...env,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CLIENT_DIST_DIR: clientDist,
+    STATION_LANGUAGE: 'en',
+  };
 }
 
 /** Starts `edge-server/main.ts` serving `clientDist`; resolves once it logged 'edge server listening'. */

@@ -39,6 +39,7 @@ import type { Snapshot } from '../shared/station-api';
 import { buildStationApp, bundleOutboxStore, launchStationBrowser, startStationEdge } from './browser';
 import { percentile } from './stats';
 import { withTempDir } from './temp';
+import { isoOf } from '../edge-server/db/sql-time';
 
 export const STATION_TARGETS = { scanToDurableP95Ms: 50, drainSeconds: 20, longTaskMs: 200 } as const;
 
@@ -260,14 +261,18 @@ function installProbe(): void {
         probe.cardAt = now;
       const message = document.querySelector('[data-testid=message]');
       if (probe.clickAt !== null && probe.recordedAt === null && message?.textContent?.includes(code)) {
-        if (message.classList.contains('recorded') && message.textContent.includes('recorded'))
+        // Recorded (online) or recorded offline: both are durable in the outbox.
+        if (
+          /\boutcome-recorded(-offline)?\b/.test(message.className) &&
+          message.textContent.includes('recorded')
+        )
           probe.recordedAt = now;
         else probe.outcome = `${message.className}: ${message.textContent}`;
       }
     }
     if (probe.watchZero && probe.zeroPendingAt === null) {
       const pending = document.querySelector('[data-testid=pending]')?.textContent?.trim();
-      if (pending === '0 pending') probe.zeroPendingAt = now;
+      if (pending === 'Nothing waiting') probe.zeroPendingAt = now;
     }
   }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
 }
@@ -292,10 +297,16 @@ function tally(values: readonly (string | number)[]): Record<string, number> {
   return out;
 }
 
+/** The status band's count of queued scans, as the English catalogue words it (client/i18n/en/status.ts). */
+function pendingText(count: number): string {
+  if (count === 0) return 'Nothing waiting';
+  return `${count} ${count === 1 ? 'scan' : 'scans'} waiting to send`;
+}
+
 async function waitPending(page: Page, count: number, timeout = 15_000): Promise<void> {
   await page.waitForFunction(
     (text) => document.querySelector('[data-testid=pending]')?.textContent?.trim() === text,
-    `${count} pending`,
+    pendingText(count),
     { timeout, polling: 50 },
   );
 }
@@ -635,7 +646,8 @@ async function measureDrain(
   await context.setOffline(true);
   await waitStatus(page, 'Offline');
   const drafts = makeDrafts(events, tokens);
-  await page.addScriptTag({ content: bundle });
+  // Evaluated over the DevTools protocol: the page's CSP (script-src 'self') refuses an inline <script>.
+  await page.evaluate(bundle);
   const seed = await page.evaluate(seedInPage, {
     global: OUTBOX_GLOBAL,
     drafts,
@@ -679,7 +691,7 @@ async function measureDrain(
   });
 
   const find = db.prepare(
-    'SELECT count(*) AS n, max(status) AS status, max(received_at) AS receivedAt FROM token_event WHERE event_id = ?',
+    `SELECT count(*) AS n, max(status) AS status, ${isoOf('max(received_ms)')} AS receivedAt FROM token_event WHERE event_id = ?`,
   );
   let found = 0;
   let once = 0;

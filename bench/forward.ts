@@ -7,8 +7,9 @@
  *              records, ingested in process with core.ingest at batch 500 (every event applied); the
  *              ticket's spawn system events are outbox records too, so the actual count is reported
  *   jetstream  nats-server -js (random free port on loopback, temp store), the sink the site's config
- *              opens (LazyJetStreamSink, NATS_URL), a Forwarder built directly (batch 500, idle 10 ms)
- *              stepped until the outbox is empty; then the stream must hold exactly the outbox's count
+ *              opens (LazyJetStreamSink, NATS_URL: publishes pipelined, FORWARD_MAX_IN_FLIGHT), a
+ *              Forwarder built directly (batch 500, idle 10 ms) stepped until the outbox is empty;
+ *              then the stream must hold exactly the outbox's count
  *   http       a hub edge server (bench/hub-process.ts: openEdgeCore + startServer on loopback, DEMO=0, the
  *              bench site enrolled with enrollSite), the site's HttpSink (UPSTREAM_URL), the same
  *              Forwarder; then the hub's hub_record count must equal the outbox's count
@@ -27,6 +28,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type Database from 'better-sqlite3';
 import { Forwarder } from '../edge-server/forwarder/forwarder';
+import { DEFAULT_HTTP_IN_FLIGHT } from '../edge-server/forwarder/http-sink';
+import { DEFAULT_JETSTREAM_IN_FLIGHT } from '../edge-server/forwarder/jetstream-sink';
 import type { Activity, OutboxRecord } from '../edge-server/forwarder/outbox';
 import { UpstreamOutbox } from '../edge-server/forwarder/outbox';
 import type { RecordOutcome, UpstreamSink } from '../edge-server/forwarder/sink';
@@ -174,10 +177,12 @@ class TimedSink implements UpstreamSink {
   seconds = 0;
   readonly kind: string;
   readonly target: string;
+  readonly batchesPerSend: number;
 
   constructor(private readonly inner: UpstreamSink) {
     this.kind = inner.kind;
     this.target = inner.target;
+    this.batchesPerSend = inner.batchesPerSend ?? 1;
   }
 
   private async timed<T>(fn: () => Promise<T>): Promise<T> {
@@ -189,8 +194,23 @@ class TimedSink implements UpstreamSink {
     }
   }
 
-  send(records: readonly AppliedEventRecord[]): Promise<RecordOutcome[]> {
-    return this.timed(() => this.inner.send(records));
+  send(
+    records: readonly AppliedEventRecord[],
+    perBatch?: number,
+    onSettled?: (outcomes: readonly RecordOutcome[]) => void,
+  ): Promise<RecordOutcome[]> {
+    // The forwarder marks what landed while the rest is in flight: that time is the outbox's.
+    const settled = onSettled
+      ? (outcomes: readonly RecordOutcome[]): void => {
+          const t0 = performance.now();
+          try {
+            onSettled(outcomes);
+          } finally {
+            this.seconds -= (performance.now() - t0) / 1000;
+          }
+        }
+      : undefined;
+    return this.timed(() => this.inner.send(records, perBatch, settled));
   }
 
   landedPrefix(records: readonly AppliedEventRecord[]): Promise<number> {
@@ -209,7 +229,7 @@ function tokensForRecords(records: number): number {
 }
 
 function outboxRows(bench: BenchSite): number {
-  return (bench.core.db.prepare('SELECT count(*) AS n FROM upstream_outbox').get() as { n: number }).n;
+  return (bench.core.db.prepare('SELECT count(*) AS n FROM upstream_record').get() as { n: number }).n;
 }
 
 /** Ingests every event of the bench site's ticket at batch 500: the backlog of applied events. */
@@ -630,6 +650,8 @@ export function formatForwarding(report: ForwardingReport): string {
   );
   const notes = [
     `forward: a Forwarder stepped until the outbox is empty, batch ${report.forwardBatch}; records/s over the whole drain.`,
+    `  in flight (FORWARD_MAX_IN_FLIGHT unset): JetStream up to ${DEFAULT_JETSTREAM_IN_FLIGHT} publishes of one batch, marked as they land;`,
+    `  HTTP ${DEFAULT_HTTP_IN_FLIGHT} request(s) at a time, 4 batches per step, each batch marked while the next is in flight.`,
     `p50/p99: one forwarder step (read ${report.forwardBatch} records, send, mark forwarded); read s / write s / sink s: time in`,
     `  the outbox's reads (next), its writes (mark forwarded, activity log, counts) and the sink (publish or POST).`,
     ...report.drains.map(

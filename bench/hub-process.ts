@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     if (request.kind === 'count') {
       const row = core.db
         .prepare(
-          'SELECT (SELECT count(*) FROM hub_record) AS hubRecords, (SELECT count(*) FROM upstream_outbox) AS outbox',
+          'SELECT (SELECT count(*) FROM hub_record) AS hubRecords, (SELECT count(*) FROM upstream_record) AS outbox',
         )
         .get() as { hubRecords: number; outbox: number };
       send({ kind: 'count', ...row });

@@ -14,14 +14,13 @@ import { addUser } from '../edge-server/admin/people';
 import { addOperator } from '../edge-server/admin/people';
 import { importRouting } from '../edge-server/admin/routings';
 import { enrollStation } from '../edge-server/admin/stations';
-import { createTicket } from '../edge-server/admin/tickets';
 import { loadConfig } from '../edge-server/config';
 import type { RunningServer } from '../edge-server/http/server';
 import { startServer } from '../edge-server/http/server';
 import type { EdgeCore } from '../edge-server/edge';
 import { openEdgeCore } from '../edge-server/edge';
 import { loadFixture } from '../edge-server/ops/demo';
-import { NODES, OPERATOR } from './workload';
+import { NODES, OPERATOR, releaseSerials } from './workload';
 
 export interface LiveSiteSize {
   stations: number;
@@ -68,27 +67,14 @@ function setUp(
   const now = new Date().toISOString();
   valueOf(importRouting(core.db, loadFixture('routing-wallet-linear.json'), now));
   if (size.floorSerials > 0)
-    valueOf(
-      createTicket(
-        core.db,
-        core.system,
-        { code: 'FLOOR', routing: 'WALLET-LINEAR', qty: size.floorSerials, serialPrefix: 'FL-' },
-        now,
-      ),
-    );
-  const pushed = valueOf(
-    createTicket(
-      core.db,
-      core.system,
-      {
-        code: 'LIVE',
-        routing: 'WALLET-LINEAR',
-        qty: size.stations * size.serialsPerStation,
-        serialPrefix: 'LV-',
-      },
+    releaseSerials(core, { code: 'FLOOR', qty: size.floorSerials, serialPrefix: 'FL-' }, now);
+  const pushed = {
+    tokens: releaseSerials(
+      core,
+      { code: 'LIVE', qty: size.stations * size.serialsPerStation, serialPrefix: 'LV-' },
       now,
     ),
-  );
+  };
   valueOf(addOperator(core.db, { badge: OPERATOR, name: 'Bench operator' }, now));
   const supervisor = { username: 'bench-supervisor', password: 'bench-supervisor-password' };
   valueOf(addUser(core.db, { ...supervisor, role: 'supervisor' }, now));

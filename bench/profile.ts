@@ -7,7 +7,7 @@
  * 2. Pure CPU steps, timed alone over the same events: schema, content hash, parking/state machine.
  * 3. A V8 CPU profile of the measured loop only (node:inspector), summarised by self time, total
  *    time and caller; the profile goes to bench/results/ingest-batch100.cpuprofile (Chrome DevTools).
- * 4. What-ifs: WAL bytes per commit against the raw table, variants of the outbox table, ingest with
+ * 4. What-ifs: WAL bytes per commit against the raw table, ingest with
  *    foreign keys off (on the bench's own connection), and the fixed cost of one HTTP request.
  *
  * PROFILE_EVENTS (default 40000) sets the measured event count of 1 and 3; PROFILE_PARTS=4 runs
@@ -121,14 +121,8 @@ async function sections(): Promise<void> {
         core.events,
         'parkedFor',
       ),
-      wrap(timers, 'tokens.saveFamily (UPDATE flow_token)', core.tokens, 'saveFamily'),
-      wrap(timers, 'events.insert (INSERT token_event)', core.events, 'insert'),
-      wrap(
-        timers,
-        'system.enqueueStationEvent (record + INSERT upstream_outbox)',
-        core.system,
-        'enqueueStationEvent',
-      ),
+      wrap(timers, 'tokens.updateMembers (UPDATE flow_token, board counts)', core.tokens, 'updateMembers'),
+      wrap(timers, 'events.insert (INSERT token_event, its place upstream)', core.events, 'insert'),
     ];
     const total = runBatches(bench, measured);
     undo.forEach((restore) => restore());
@@ -330,8 +324,6 @@ async function whatIfs(): Promise<void> {
     `WAL per commit of ${BATCH} events: ingest ${kb(ingestWal.bytes)} (${ingestWal.pages.toFixed(0)} pages), raw ${kb(rawWal.bytes)} (${rawWal.pages.toFixed(0)} pages)`,
   );
 
-  await outboxVariants();
-
   const fkEvents = 10_000;
   const fk = { ON: [] as number[], OFF: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
@@ -393,77 +385,6 @@ async function whatIfs(): Promise<void> {
     } finally {
       await server.close();
     }
-  });
-}
-
-/**
- * The upstream outbox row costs nearly as much as the token_event row. Variants of its table, each
- * alone in a fresh file with the server's pragmas, 100 rows per transaction like ingest at batch 100.
- */
-async function outboxVariants(): Promise<void> {
-  const columns = `event_row_id INTEGER NOT NULL UNIQUE, record_json TEXT NOT NULL, created_at TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'forwarded', 'dead')),
-    attempts INTEGER NOT NULL DEFAULT 0, forwarded_at TEXT`;
-  const record = JSON.stringify({
-    id: '01a20102-7e75-7595-bf9d-82552050c117',
-    site: 'SITE-1',
-    type: 'complete',
-    origin: 'station',
-    station: 'BENCH-1',
-    seq: 10000,
-    code: 'BN-1250',
-    nodeCode: 'FINISH',
-    operatorBadge: 'OP-1',
-    occurredAt: '2026-11-22T02:07:50.359Z',
-    receivedAt: '2026-11-22T02:07:50.952Z',
-    appliedAt: '2026-11-22T02:07:50.952Z',
-    qty: null,
-    data: {},
-    token: { code: 'BN-1250', branch: null, nodeCode: 'FINISH', status: 'completed' },
-  });
-  const variants = [
-    ['as in the schema (AUTOINCREMENT, full record_json)', 'AUTOINCREMENT', record],
-    ['same, record_json empty (record built from token_event when forwarding)', 'AUTOINCREMENT', ''],
-    ['full record_json, INTEGER PRIMARY KEY without AUTOINCREMENT', '', record],
-  ] as const;
-  const batches = 400;
-  const measure = (autoincrement: string, json: string) =>
-    withTempDir('scan-bench-profile-outbox-', (dir) => {
-      const file = path.join(dir, 'outbox.sqlite');
-      const db = new Database(file);
-      try {
-        applyPragmas(db);
-        db.exec(`CREATE TABLE outbox (id INTEGER PRIMARY KEY ${autoincrement}, ${columns});
-          CREATE INDEX outbox_pending ON outbox (status, id);`);
-        const insert = db.prepare(
-          'INSERT INTO outbox (event_row_id, record_json, created_at) VALUES (?, ?, ?)',
-        );
-        let rowId = 0;
-        const batch = db.transaction(() => {
-          const now = new Date().toISOString();
-          for (let i = 0; i < BATCH; i++) insert.run(++rowId, json, now);
-        });
-        for (let i = 0; i < 20; i++) batch();
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < batches; i++) batch();
-        const ns = Number(process.hrtime.bigint() - t0);
-        return { ns, wal: walBytesPerCommit(db, file, 20, () => batch()).bytes };
-      } finally {
-        db.close();
-      }
-    });
-  const samples = variants.map(() => [] as { ns: number; wal: number }[]);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, [, autoincrement, json]] of variants.entries())
-      samples[i]?.push(await measure(autoincrement, json));
-  }
-  variants.forEach(([label], i) => {
-    const runs = samples[i] ?? [];
-    const ns = median(runs.map((r) => r.ns));
-    const wal = median(runs.map((r) => r.wal));
-    console.log(
-      `outbox ${label}: ${perEvent(ns, batches * BATCH).trim()} us/row with its commit, WAL ${(wal / 1024).toFixed(0)} KiB per ${BATCH} rows`,
-    );
   });
 }
 

@@ -1,10 +1,12 @@
 /**
- * @module The storage floor of ingest: the rows ingest writes for each applied event (a
- * token_event row, an upstream_outbox row, the token's flow_token update), written with plain
+ * @module The storage floor of ingest: the rows ingest writes for each applied event (its
+ * token_event row, which is also its place in the upstream order, and the token's flow_token
+ * update), written with plain
  * prepared statements into the server's own schema, with no validation, state machine or parking.
  * Ingest against this floor is the share of its cost that is logic rather than storage.
  */
-import { createHash } from 'node:crypto';
+import { contentHashOf } from '../edge-server/ingest/event-log';
+import { NEXT_APPLIED_SEQ } from '../edge-server/ingest/applied-order';
 import type { Measurement } from './stats';
 import { chunk, summarize } from './stats';
 import { withTempDir } from './temp';
@@ -25,12 +27,11 @@ export async function measureRawWrites(batch: number, warmup: number, events: nu
         ]),
       );
       const insertEvent = db.prepare(
-        `INSERT INTO token_event (event_id, content_hash, origin, event_type, station_id, seq, code, node_code,
-           operator_badge, occurred_at, occurred_at_corrected, received_at, qty, data_json, root_token_id, token_id,
-           status, reason_code, reason_message, result_json, applied_at, token_after_json)
-         VALUES (?, ?, 'station', ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '{}', ?, ?, 'applied', NULL, NULL, ?, ?, ?)`,
+        `INSERT INTO token_event (event_id, content_hash, event_type, station_id, seq, code, node_code,
+           operator_badge, occurred_ms, received_ms, qty, data_json, root_token_id, token_id, status,
+           token_after_json, applied_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '{}', ?, ?, 'applied', ?, ${NEXT_APPLIED_SEQ})`,
       );
-      const insertOutbox = db.prepare('INSERT INTO upstream_outbox (event_row_id, created_at) VALUES (?, ?)');
       const updateToken = db.prepare(
         'UPDATE flow_token SET node_code = ?, status = ?, change_seq = ?, status_since = ? WHERE id = ?',
       );
@@ -38,18 +39,19 @@ export async function measureRawWrites(batch: number, warmup: number, events: nu
         const token = JSON.stringify({ code: e.code, branch: null, nodeCode: e.nodeCode, status: 'active' });
         return {
           ...e,
-          hash: createHash('sha256').update(JSON.stringify(e)).digest('hex'),
+          hash: contentHashOf(JSON.stringify(e)),
+          occurredMs: Date.parse(e.occurredAt),
           token,
-          result: `{"id":"${e.id}","status":"applied","token":${token}}`,
           tokenId: tokenIds.get(e.code) ?? 0,
         };
       });
       let changeSeq = 0;
       const write = db.transaction((rows: typeof all) => {
-        const now = new Date().toISOString();
+        const nowMs = Date.now();
+        const now = new Date(nowMs).toISOString();
         changeSeq++;
         for (const e of rows) {
-          const info = insertEvent.run(
+          insertEvent.run(
             e.id,
             e.hash,
             e.type,
@@ -58,16 +60,12 @@ export async function measureRawWrites(batch: number, warmup: number, events: nu
             e.code,
             e.nodeCode,
             e.operatorBadge,
-            e.occurredAt,
-            e.occurredAt,
-            now,
+            e.occurredMs,
+            nowMs,
             e.tokenId,
             e.tokenId,
-            e.result,
-            now,
             e.token,
           );
-          insertOutbox.run(info.lastInsertRowid, now);
           updateToken.run(e.nodeCode, e.type === 'start' ? 'active' : 'ready', changeSeq, now, e.tokenId);
         }
       });

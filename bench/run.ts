@@ -4,7 +4,7 @@
  *
  * For batch sizes 1, 100 and 500, each on a fresh temp DATA_DIR (removed afterwards):
  *   raw         better-sqlite3 inserts of token_event-shaped rows, the server's pragmas (applyPragmas)
- *   raw-writes  the rows ingest writes per event (event, outbox, token update) with plain statements
+ *   raw-writes  the rows ingest writes per event (the event with its upstream place, the token update)
  *               in the server's schema: ingest's storage floor, without validation or logic
  *   in-process  core.ingest, every event applied (wallet routing, start/complete at 4 nodes)
  *   http        POST /api/v1/events on loopback with fetch from a worker thread, sequential requests
@@ -15,6 +15,9 @@
  * Writes bench/results/latest.json (the forwarding figures under `forwarding`). Exits 0 on a MISS
  * (the figures are the output); non-zero only when something broke (e.g. an event that did not
  * apply, or an upstream that does not hold what was forwarded).
+ *
+ * Then bytes on disk per applied station event on a site of 20,000 serials (bench/storage.ts,
+ * BENCH_STORAGE=0 leaves it out).
  *
  * Then routing checks at scale (bench/routings.ts): the publish rules and the whole import check
  * on 5,000- and 10,000-node routings beside JSON.parse of the same body, and the event loop's
@@ -28,6 +31,10 @@
  * pushing at 10x a plant's rate with no console, with 50 live streams open, and with 5 pollers of
  * the old /queues: commit → console latency and the pushes' latency and events/s (BENCH_LIVE=0
  * leaves it out).
+ *
+ * Then station snapshots (bench/snapshot.ts: full, recent and stale cursors on 20,000 live tokens;
+ * BENCH_SNAPSHOT=0 leaves it out) and start-up (bench/startup.ts: `npm start` to a health answer on an
+ * existing database, beside the bundle alone, tsx on the sources and a bare server; BENCH_STARTUP=0).
  *
  * Then the station app in Debian's Chromium: scan to durable outbox and a 10,000-event drain
  * (bench/client-station.ts), and each camera decoder on 1280x720 frames with the initial
@@ -58,6 +65,12 @@ import { formatLiveBench, runLiveBench } from './live';
 import type { RoutingBenchResult } from './routings';
 import { formatRoutingBench, runRoutingBench } from './routings';
 import type { Row, Scenario } from './report';
+import type { SnapshotBenchResult } from './snapshot';
+import { formatSnapshotBench, runSnapshotBench } from './snapshot';
+import type { StartupBenchResult } from './startup';
+import { formatStartupBench, runStartupBench } from './startup';
+import type { StorageBenchResult } from './storage';
+import { formatStorageBench, runStorageBench } from './storage';
 import { SCENARIOS, TARGETS, formatTable, judge } from './report';
 import type { Measurement } from './stats';
 import { EVENTS_PER_TOKEN, GROUP_SIZE } from './workload';
@@ -149,6 +162,13 @@ async function main(): Promise<void> {
 
   console.log(`\n${formatTable(rows)}\n`);
 
+  let storage: StorageBenchResult | null = null;
+  if (process.env['BENCH_STORAGE'] !== '0') {
+    console.log('storage: bytes on disk per applied station event on a site of 20,000 serials');
+    storage = await runStorageBench(scale);
+    console.log(`\n${formatStorageBench(storage).join('\n')}\n`);
+  }
+
   let routings: RoutingBenchResult | null = null;
   if (process.env['BENCH_ROUTINGS'] !== '0') {
     console.log(
@@ -174,6 +194,22 @@ async function main(): Promise<void> {
     );
     live = await runLiveBench(scale, (line) => console.log(`  ${line}`));
     console.log(`\n${formatLiveBench(live)}\n`);
+  }
+
+  let snapshot: SnapshotBenchResult | null = null;
+  if (process.env['BENCH_SNAPSHOT'] !== '0') {
+    console.log('station snapshots: 20,000 live tokens, 200,000 finished; full, recent and stale cursors');
+    snapshot = await runSnapshotBench(scale);
+    console.log(`\n${formatSnapshotBench(snapshot)}\n`);
+  }
+
+  let startup: StartupBenchResult | null = null;
+  if (process.env['BENCH_STARTUP'] !== '0') {
+    console.log(
+      'start-up: npm start on an existing database, beside the bundle alone, tsx and a bare server',
+    );
+    startup = await runStartupBench();
+    console.log(`\n${formatStartupBench(startup)}\n`);
   }
 
   let forwarding: ForwardingReport | null = null;
@@ -223,9 +259,12 @@ async function main(): Promise<void> {
     targets: TARGETS,
     totalSeconds,
     results: rows,
+    storage,
     routings,
     floor,
     live,
+    snapshot,
+    startup,
     forwarding,
     station,
     decode,

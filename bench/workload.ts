@@ -15,6 +15,7 @@ import type { StationEntry } from '../edge-server/reference/reference-data';
 import type { EdgeCore } from '../edge-server/edge';
 import { openEdgeCore } from '../edge-server/edge';
 import type { EventResult } from '../shared/protocol';
+import { MAX_PIECE_SERIALS } from '../shared/ticket-release';
 
 export const NODES = ['CUT', 'SEW', 'EDGE', 'FINISH'] as const;
 export const EVENTS_PER_TOKEN = NODES.length * 2;
@@ -58,24 +59,43 @@ export function openBenchSite(dataDir: string, tokens: number, env: NodeJS.Proce
   try {
     const now = new Date().toISOString();
     valueOf(importRouting(core.db, loadFixture('routing-wallet-linear.json'), now));
-    const ticket = valueOf(
-      createTicket(
-        core.db,
-        core.system,
-        { code: 'BENCH', routing: 'WALLET-LINEAR', qty: tokens, serialPrefix: 'BN-' },
-        now,
-      ),
-    );
+    const codes = releaseSerials(core, { code: 'BENCH', qty: tokens, serialPrefix: 'BN-' }, now);
     const enrolled = valueOf(enrollStation(core.db, { name: 'BENCH-1', nodeCodes: [...NODES] }, now));
     valueOf(addOperator(core.db, { badge: OPERATOR, name: 'Bench operator' }, now));
     core.reference.refresh();
     const station = core.reference.station(enrolled.stationId);
     if (!station) throw new Error(`station ${enrolled.stationId} is not in the reference data`);
-    return { core, station, stationToken: enrolled.token, codes: ticket.tokens };
+    return { core, station, stationToken: enrolled.token, codes };
   } catch (error) {
     core.close();
     throw error;
   }
+}
+
+/**
+ * Releases `qty` wallet serials as piece tickets of at most MAX_PIECE_SERIALS each (`code`, then
+ * `code-2`, …, serials numbered on from one prefix); returns the serials in order.
+ */
+export function releaseSerials(
+  core: EdgeCore,
+  release: { code: string; qty: number; serialPrefix: string },
+  now: string,
+): string[] {
+  const codes: string[] = [];
+  for (let n = 0; codes.length < release.qty; n++) {
+    const qty = Math.min(MAX_PIECE_SERIALS, release.qty - codes.length);
+    const code = n === 0 ? release.code : `${release.code}-${n + 1}`;
+    const ticket = valueOf(
+      createTicket(
+        core.db,
+        core.system,
+        { code, routing: 'WALLET-LINEAR', qty, serialPrefix: release.serialPrefix },
+        now,
+      ),
+    );
+    codes.push(...ticket.tokens);
+  }
+  return codes;
 }
 
 /**

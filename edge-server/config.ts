@@ -87,6 +87,8 @@ const envSchema = z.object({
   FORWARD_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   FORWARD_BACKOFF_BASE_MS: z.coerce.number().positive().default(500),
   FORWARD_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),
+  /** Sends awaiting acknowledgement at once: JetStream publishes (default 256) or HTTP requests (default 1). */
+  FORWARD_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
   /** How often an idle forwarder looks for new records (ingest also wakes it at once). */
   FORWARD_IDLE_MS: z.coerce.number().positive().default(1000),
   /** Settled, delivered events older than this move to monthly archive files (traceability reads them). */
@@ -150,6 +152,8 @@ export interface Config {
     backoffBaseMs: number;
     backoffMaxMs: number;
     idleMs: number;
+    /** FORWARD_MAX_IN_FLIGHT; null: the sink's own default. */
+    maxInFlight: number | null;
   };
 }
 
@@ -231,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoffBaseMs: e.FORWARD_BACKOFF_BASE_MS,
       backoffMaxMs: e.FORWARD_BACKOFF_MAX_SECONDS * 1000,
       idleMs: e.FORWARD_IDLE_MS,
+      maxInFlight: e.FORWARD_MAX_IN_FLIGHT ?? null,
     },
   };
 }

@@ -108,6 +108,7 @@ export const snapshotOperatorSchema = z.object({
 /** What a station needs to work offline, in full or as a delta since `since=<cursor>`. */
 export const snapshotSchema = z.object({
   cursor: z.string(),
+  /** true: the whole state, which replaces what the station held (also the answer to an old cursor). */
   full: z.boolean(),
   serverTime: z.string(),
   station: z.object({

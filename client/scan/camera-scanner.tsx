@@ -7,8 +7,15 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { Text } from '../i18n/catalogue';
 import { useText } from '../i18n/use-text';
 import type { CameraSession, CameraStart, LoopStats } from './camera';
-import { rememberLens, rememberedLens, startCamera, startDecodeLoop } from './camera';
-import type { DecoderName } from './decoders';
+import {
+  ATTEMPT_INTERVAL_MS,
+  WORKER_ATTEMPT_INTERVAL_MS,
+  rememberLens,
+  rememberedLens,
+  startCamera,
+  startDecodeLoop,
+} from './camera';
+import type { DecoderPick } from './decoders';
 import { pickDecoder } from './decoders';
 import './camera-scanner.css';
 
@@ -30,12 +37,12 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
   const videoRef = useRef<HTMLVideoElement>(null);
   const onScan = useRef(props.onScan);
   onScan.current = props.onScan;
-  const decoder = useMemo(() => pickDecoder(), []);
+  const decoder = usePickedDecoder();
   const [lens, setLens] = useState<string | null>(() => rememberedLens());
   // Bumped to start the camera again (back from a hidden page, or after it stopped).
   const [generation, setGeneration] = useState(0);
   const [view, setView] = useState<View>({ kind: 'starting' });
-  const [decoderName, setDecoderName] = useState<DecoderName | null>(null);
+  const [decoderName, setDecoderName] = useState<string | null>(null);
   const [stats, setStats] = useState<LoopStats | null>(null);
   const [torch, setTorch] = useState(false);
   const [lastRead, setLastRead] = useState<string | null>(null);
@@ -80,11 +87,13 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
         const why = pick.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
         return setView({ kind: 'problem', text: (c) => c.operator.cameraPanel.noDecoder({ why }) });
       }
-      setDecoderName(pick.decoder.name);
+      const picked = pick.decoder;
+      setDecoderName(picked.where === 'worker' ? `${picked.name} (worker)` : picked.name);
       setView({ kind: 'live', session: live });
       loop = startDecodeLoop({
-        decoder: pick.decoder,
+        decoder: picked,
         frame: () => video,
+        intervalMs: picked.where === 'worker' ? WORKER_ATTEMPT_INTERVAL_MS : ATTEMPT_INTERVAL_MS,
         onResult: (text) => {
           setLastRead(text);
           onScan.current(text);
@@ -147,8 +156,18 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
   );
 }
 
+/** The decoder, picked once per panel: its worker lives across lens changes and pauses, not longer. */
+function usePickedDecoder(): Promise<DecoderPick> {
+  const decoder = useMemo(() => pickDecoder(), []);
+  useEffect(
+    () => () => void decoder.then((pick) => pick.kind === 'picked' && pick.decoder.close()),
+    [decoder],
+  );
+  return decoder;
+}
+
 /** Which decoder reads, and how fast: small print for whoever looks after the tablet. */
-function CameraInfo(props: { decoderName: DecoderName | null; stats: LoopStats | null }) {
+function CameraInfo(props: { decoderName: string | null; stats: LoopStats | null }) {
   const words = useText().operator.cameraPanel;
   const { decoderName, stats } = props;
   return (

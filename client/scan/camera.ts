@@ -3,7 +3,8 @@
  * remembered), offers the torch where the track has one, runs the decode loop on its frames, and
  * stops every track when scanning stops, including when the page is hidden.
  *
- * The decode loop, one attempt at a time (an attempt never overlaps the one before):
+ * The decode loop, one attempt at a time (an attempt never overlaps the one before; with a worker
+ * decoder an attempt is: grab the frame as an ImageBitmap, transfer it, await the worker's answer):
  *
  *   tick ─ no frame yet ───────────────────────────────▶ wait ATTEMPT_INTERVAL_MS ─▶ tick
  *     └─ decode(frame) ─▶ text? ─▶ report if new ─▶ wait what is left of
@@ -12,10 +13,17 @@
 import type { FrameDecoder, FrameSource } from './decoders';
 
 /**
- * ~8 attempts per second: a label held up is read within a few tenths of a second, and the CPU is
- * left alone between attempts (@zxing/browser's default is one attempt per 500 ms).
+ * ~8 attempts per second for a decoder on the main thread: a label held up is read within a few
+ * tenths of a second, and the page is left alone between attempts (@zxing/browser's default is one
+ * attempt per 500 ms).
  */
 export const ATTEMPT_INTERVAL_MS = 125;
+/**
+ * ~16 attempts per second for a decoder in a worker: the page only grabs the frame, so the next one
+ * goes as soon as the worker answers, but no sooner than this (a worker decoding flat out would
+ * keep a tablet's core busy for nothing; 16 a second reads a label passed by within a tenth).
+ */
+export const WORKER_ATTEMPT_INTERVAL_MS = 62;
 /** A code seen again after being gone this long is a new presentation, and is reported again. */
 export const FORGET_AFTER_MS = 1000;
 /** How often the attempts-per-second figure is refreshed. */

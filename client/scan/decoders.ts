@@ -1,43 +1,31 @@
-/// <reference types="vite/client" />
 /**
  * @module Barcode decoders for camera frames, behind one small interface: the browser's own
- * BarcodeDetector, the `barcode-detector` ponyfill on zxing-wasm (its .wasm self-hosted and
- * precached, never fetched from a CDN), and @zxing/browser (pure JavaScript). Each library is
- * imported only when its decoder is loaded, so none of them is in the app's initial JavaScript.
+ * BarcodeDetector, zxing-wasm (zxing-cpp in WebAssembly; its .wasm self-hosted and precached,
+ * never fetched from a CDN) and @zxing/library (pure JavaScript). Each runs in a Web Worker of its
+ * own where the browser has Workers, OffscreenCanvas and createImageBitmap (decode-worker-*.ts),
+ * so the main thread only draws the video; elsewhere, or when the worker cannot start, the same
+ * library runs on the page. Each library is loaded only when its decoder is, so none of them is in
+ * the app's initial JavaScript.
  *
- * Measured order (`npx tsx bench/client-decode.ts`: Debian Chromium 156 on 2 cores shared with
- * other work, six 1280x720 frames, 40 decodes each): zxing-js p50 13-17 ms, p95 22-59 ms; zxing-wasm
- * p50 21-40 ms, p95 24-106 ms. zxing-js was faster in every run (the ponyfill always tries harder:
- * rotations, inverted codes, downscaling), so it goes first and zxing-wasm is the fallback. A Code
- * 128 turned 90° (bars horizontal) is not read by zxing-js as such, and TRY_HARDER does not fix
- * that while making empty frames (the loop's usual case) ~4x slower: zxing-js reads every other
- * frame turned a quarter instead. The
- * native detector (Android, ChromeOS, macOS; not Linux desktop, so not measured here) goes before
- * both: the platform's own decoder, with nothing to download.
+ * Order: the native detector first where the browser has one (Android, ChromeOS, macOS; not Linux
+ * desktop, so not measured here): the platform's own decoder, nothing to download. Then zxing-wasm
+ * with camera settings (zxing-wasm-reader.ts): measured in a worker (`npx tsx
+ * bench/client-decode.ts`, README "Camera decoders") it reads every bench frame in one attempt,
+ * rotations included, in a fraction of zxing-js's time. zxing-js is the fallback where WebAssembly
+ * is missing: it does not read a Code 128 turned 90° (bars horizontal) as such, and TRY_HARDER
+ * does not fix that while making empty frames ~4x slower, so it reads every other frame turned a
+ * quarter instead.
  */
-import type { BarcodeDetector as BarcodeDetectorClass } from 'barcode-detector/ponyfill';
-// The ponyfill embeds zxing-wasm's reader glue; this is the matching .wasm (same zxing-wasm
-// version, checked against ZXING_WASM_SHA256 by test/client/decoders.test.ts), emitted by Vite as
-// a hashed asset that the service worker precaches.
-import zxingReaderWasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
+import { hasFrame, loadWorkerDecoder, workerUnsupported } from './decode-worker-client';
+import type { DecoderName, DecoderPlace, FrameDecoder, FrameSource } from './decoder-types';
+import { REQUIRED_FORMATS, SCAN_FORMATS } from './scan-formats';
 
-export type DecoderName = 'native' | 'zxing-wasm' | 'zxing-js';
+export { SCAN_FORMATS } from './scan-formats';
 
-export type FrameSource = ImageData | HTMLVideoElement | ImageBitmap | HTMLCanvasElement;
-
-export interface FrameDecoder {
-  name: DecoderName;
-  /** The text of a barcode in the frame, or null when there is none (or no frame yet). */
-  decode(source: FrameSource): Promise<string | null>;
-}
-
-/** What the shop floor prints: Code 128 (serials, badges, commands), DataMatrix and QR (GS1), EAN-13. */
-export const SCAN_FORMATS = ['code_128', 'data_matrix', 'qr_code', 'ean_13'] as const;
-/** A native detector must read these to be used; EAN-13 is a "maybe" on the floor. */
-const REQUIRED_FORMATS: readonly string[] = ['code_128', 'data_matrix', 'qr_code'];
+export type { DecoderName, DecoderPlace, FrameDecoder, FrameSource } from './decoder-types';
 
 /** Fastest first; see the measured order above. */
-export const DECODER_ORDER: readonly DecoderName[] = ['native', 'zxing-js', 'zxing-wasm'];
+export const DECODER_ORDER: readonly DecoderName[] = ['native', 'zxing-wasm', 'zxing-js'];
 
 export type DecoderLoad =
   { kind: 'ready'; decoder: FrameDecoder } | { kind: 'unavailable'; name: DecoderName; reason: string };
@@ -57,8 +45,28 @@ export async function pickDecoder(order: readonly DecoderName[] = DECODER_ORDER)
   return { kind: 'none', skipped };
 }
 
-/** Loads one decoder; a browser without it, or a chunk or .wasm that cannot be fetched, is a value. */
-export async function loadDecoder(name: DecoderName): Promise<DecoderLoad> {
+/**
+ * Loads one decoder, in a worker where it can (`where: 'auto'`) and on the page otherwise; a
+ * browser without it, or a chunk or .wasm that cannot be fetched, is a value (the page's reason).
+ */
+export async function loadDecoder(
+  name: DecoderName,
+  where: DecoderPlace | 'auto' = 'auto',
+): Promise<DecoderLoad> {
+  // What the page lacks, its workers lack too: no worker started just to find out.
+  if (name === 'zxing-wasm' && typeof WebAssembly === 'undefined')
+    return { kind: 'unavailable', name, reason: 'WebAssembly is not available' };
+  if (name === 'native' && !('BarcodeDetector' in globalThis))
+    return { kind: 'unavailable', name, reason: 'no BarcodeDetector in this browser' };
+  if (where !== 'main') {
+    const unsupported = workerUnsupported();
+    try {
+      if (unsupported) throw new Error(unsupported);
+      return { kind: 'ready', decoder: await loadWorkerDecoder(name) };
+    } catch (error) {
+      if (where === 'worker') return { kind: 'unavailable', name, reason: messageOf(error) };
+    }
+  }
   try {
     switch (name) {
       case 'native':
@@ -69,12 +77,25 @@ export async function loadDecoder(name: DecoderName): Promise<DecoderLoad> {
         return { kind: 'ready', decoder: await loadZxingJs() };
     }
   } catch (error) {
-    return { kind: 'unavailable', name, reason: error instanceof Error ? error.message : String(error) };
+    return { kind: 'unavailable', name, reason: messageOf(error) };
   }
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The part of the Barcode Detection API used here (not in TypeScript's DOM lib). */
+interface Detector {
+  detect(source: FrameSource): Promise<{ rawValue: string }[]>;
+}
+interface DetectorClass {
+  new (options: { formats: string[] }): Detector;
+  getSupportedFormats(): Promise<string[]>;
+}
+
 async function loadNative(): Promise<DecoderLoad> {
-  const Native = (globalThis as { BarcodeDetector?: typeof BarcodeDetectorClass }).BarcodeDetector;
+  const Native = (globalThis as { BarcodeDetector?: DetectorClass }).BarcodeDetector;
   if (!Native) return { kind: 'unavailable', name: 'native', reason: 'no BarcodeDetector in this browser' };
   const supported: readonly string[] = await Native.getSupportedFormats();
   const missing = REQUIRED_FORMATS.filter((f) => !supported.includes(f));
@@ -84,26 +105,30 @@ async function loadNative(): Promise<DecoderLoad> {
   return { kind: 'ready', decoder: detectorDecoder('native', detector) };
 }
 
-/**
- * One object for every load: zxing-wasm compares overrides shallowly, and a new locateFile function
- * would make it fetch and compile the .wasm again each time the camera opens.
- */
-const ZXING_OVERRIDES = {
-  locateFile: (file: string, prefix: string) =>
-    file.endsWith('.wasm') ? new URL(zxingReaderWasmUrl, location.href).href : prefix + file,
-};
-
 async function loadZxingWasm(): Promise<FrameDecoder> {
-  if (typeof WebAssembly === 'undefined') throw new Error('WebAssembly is not available');
-  const { BarcodeDetector, prepareZXingModule } = await import('barcode-detector/ponyfill');
-  // Instantiate now, from our own origin, so a missing .wasm shows here and not at the first frame.
-  await prepareZXingModule({ overrides: ZXING_OVERRIDES, fireImmediately: true });
-  return detectorDecoder('zxing-wasm', new BarcodeDetector({ formats: [...SCAN_FORMATS] }));
+  const { loadZxingWasmReader } = await import('./zxing-wasm-reader');
+  const reader = await loadZxingWasmReader();
+  const canvas = document.createElement('canvas');
+  return {
+    name: 'zxing-wasm',
+    where: 'main',
+    close: () => undefined,
+    async decode(source) {
+      if (source instanceof ImageData) return reader.readImage(source);
+      const frame = source instanceof HTMLCanvasElement ? source : drawFrame(source, canvas);
+      if (!frame) return null;
+      const context = frame.getContext('2d', { willReadFrequently: true });
+      if (!context) throw new Error('no 2D canvas context');
+      return reader.readImage(context.getImageData(0, 0, frame.width, frame.height));
+    },
+  };
 }
 
-function detectorDecoder(name: DecoderName, detector: BarcodeDetectorClass): FrameDecoder {
+function detectorDecoder(name: DecoderName, detector: Detector): FrameDecoder {
   return {
     name,
+    where: 'main',
+    close: () => undefined,
     async decode(source) {
       if (!hasFrame(source)) return null;
       const found = await detector.detect(source);
@@ -132,6 +157,8 @@ async function loadZxingJs(): Promise<FrameDecoder> {
   let attempt = 0;
   return {
     name: 'zxing-js',
+    where: 'main',
+    close: () => undefined,
     decode(source) {
       const frame = source instanceof HTMLCanvasElement ? source : drawFrame(source, canvas);
       if (!frame) return Promise.resolve(null);
@@ -167,18 +194,15 @@ function turnQuarter(frame: HTMLCanvasElement, canvas: HTMLCanvasElement): HTMLC
   return canvas;
 }
 
-/** A video before its first frame has nothing to decode (detect() would throw on it). */
-function hasFrame(source: FrameSource): boolean {
-  if (source instanceof HTMLVideoElement)
-    return source.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && source.videoWidth > 0;
-  return source.width > 0 && source.height > 0;
-}
-
 /** Copies a frame into `canvas` (resized to it) for a reader that reads canvases only. */
 function drawFrame(source: Exclude<FrameSource, HTMLCanvasElement>, canvas: HTMLCanvasElement) {
   if (!hasFrame(source)) return null;
-  const width = source instanceof HTMLVideoElement ? source.videoWidth : source.width;
-  const height = source instanceof HTMLVideoElement ? source.videoHeight : source.height;
+  const [width, height] =
+    source instanceof HTMLVideoElement
+      ? [source.videoWidth, source.videoHeight]
+      : 'displayWidth' in source
+        ? [source.displayWidth, source.displayHeight]
+        : [source.width, source.height];
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
   const context = canvas.getContext('2d', { willReadFrequently: true });

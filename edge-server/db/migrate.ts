@@ -151,8 +151,14 @@ export function migrate(
     // leaves neither half-applied statements nor a record claiming it ran.
     const apply = db.transaction(() => {
       db.exec(migration.sql);
+      if (rebuildsTables) checkForeignKeys(db);
       record.run(migration.version, migration.name, migration.checksum, new Date().toISOString());
     });
+    // A migration that rebuilds a table other tables point to runs with foreign keys off (they
+    // cannot be switched inside a transaction), and is checked whole before it commits.
+    const rebuildsTables = FOREIGN_KEYS_OFF.test(migration.sql);
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (rebuildsTables) db.pragma('foreign_keys = OFF');
     try {
       apply();
     } catch (err) {
@@ -160,10 +166,25 @@ export function migrate(
         `migration ${path.basename(migration.file)} failed and was rolled back: ${messageOf(err)}`,
         { cause: err },
       );
+    } finally {
+      if (rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
     applied.push(migration);
   }
   return { applied, alreadyApplied: recorded.length };
+}
+
+/** The line a migration carries when it must run with foreign keys off (a table rebuild). */
+const FOREIGN_KEYS_OFF = /^-- migrate: foreign_keys off$/m;
+
+function checkForeignKeys(db: Database.Database): void {
+  const broken = db.pragma('foreign_key_check') as { table: string; parent: string; rowid: number }[];
+  const first = broken[0];
+  if (first) {
+    throw new Error(
+      `${broken.length} row(s) point to missing rows, e.g. ${first.table} row ${first.rowid} → ${first.parent}`,
+    );
+  }
 }
 
 /** The highest applied migration version; 0 for a database that was never migrated. */

@@ -11,6 +11,7 @@ import { PROBLEM_CODES, PROBLEM_KINDS, PROBLEM_STATES } from '../../shared/excep
 import { pageLimit } from '../supervisor/paging';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
+import { isoOf } from '../db/sql-time';
 
 /** A problem_state row and what its source says, before it becomes a Problem. */
 export interface ProblemRow {
@@ -58,16 +59,17 @@ export const PROBLEM_SELECT = `
     coalesce(e.event_id, r.event_id) AS event_id, coalesce(e.event_type, r.event_type) AS event_type,
     coalesce(e.code, r.code) AS event_code, coalesce(e.node_code, r.node_code) AS node_code,
     coalesce(s.name, rs.name) AS station, e.seq, e.operator_badge,
-    coalesce(e.occurred_at, r.occurred_at) AS occurred_at
+    coalesce(${isoOf('e.occurred_ms')}, r.occurred_at) AS occurred_at
   FROM problem_state p
   LEFT JOIN app_user u ON u.id = p.state_by
   LEFT JOIN conflict c ON p.kind = 'conflict' AND c.id = p.source_id
   LEFT JOIN parked_event pk ON p.kind = 'parked' AND pk.event_row_id = p.source_id
-  LEFT JOIN upstream_outbox o ON p.kind = 'dead_letter' AND o.id = p.source_id
+  LEFT JOIN upstream_exception o ON p.kind = 'dead_letter' AND o.applied_seq = p.source_id
   LEFT JOIN station_refused r ON p.kind = 'refused' AND r.id = p.source_id
   LEFT JOIN station rs ON rs.id = r.station_id
   LEFT JOIN token_event e ON e.id = CASE p.kind WHEN 'conflict' THEN c.event_row_id
-    WHEN 'parked' THEN p.source_id WHEN 'dead_letter' THEN o.event_row_id END
+    WHEN 'parked' THEN p.source_id
+    WHEN 'dead_letter' THEN (SELECT d.id FROM token_event d WHERE d.applied_seq = p.source_id) END
   LEFT JOIN station s ON s.id = e.station_id`;
 
 export interface ProblemQuery {

@@ -1,6 +1,8 @@
 /**
  * @module The forwarder: sends the upstream outbox to the sink in application order, in batches,
- * and marks records forwarded only after the upstream acknowledged them.
+ * and marks records forwarded only after the upstream acknowledged them. The sink keeps several
+ * sends in flight (PF-30, PF-34) and reports what landed in order as it comes; the forwarder marks
+ * that prefix while the rest is still in flight (PF-33).
  *
  *   idle ──records pending──▶ sending ──acknowledged──▶ (next batch)
  *                               │  retryable failure (network, timeout, 5xx, 408, 429)
@@ -91,27 +93,57 @@ export class Forwarder {
     this.options = { ...DEFAULT_FORWARDER_OPTIONS, ...options };
   }
 
-  /** One step: a recovery check if needed, then one batch. The loop calls it; so can tests. */
+  /** One step: a recovery check if needed, then one send. The loop calls it; so can tests. */
   async step(): Promise<StepResult> {
     if (this.needsRecovery) {
       const recovered = await this.recover();
       if (recovered.kind === 'failed') return recovered;
     }
-    const batch = this.outbox.next(this.isolateThrough === null ? this.options.batchSize : 1);
+    // One batch, or (a sink with requests in flight, PF-34) several sent at once.
+    const isolating = this.isolateThrough !== null;
+    const perBatch = isolating ? 1 : this.options.batchSize;
+    const batch = this.outbox.next(perBatch * (isolating ? 1 : (this.sink.batchesPerSend ?? 1)));
     if (batch.length === 0) {
       this.progress = null;
       return { kind: 'idle' };
     }
     this.trackBacklog(batch.length);
     const started = performance.now();
+    // Outcomes are settled (marked) as they come, while later records are still in flight.
+    let settled = 0;
+    let forwarded = 0;
+    let lastSettleAt = started;
+    let settleError: { error: unknown } | null = null;
+    const settleUpTo = (outcomes: readonly RecordOutcome[]): void => {
+      if (settleError || outcomes.length <= settled) return;
+      const now = performance.now();
+      try {
+        const rows = batch.slice(settled, outcomes.length);
+        forwarded += this.settle(rows, outcomes.slice(settled), now - lastSettleAt);
+        settled = outcomes.length;
+        lastSettleAt = now;
+      } catch (error) {
+        // Our side (the database): the step fails with it after the send, and the next one first
+        // asks the sink what landed (it may be more than was marked).
+        settleError = { error };
+        this.needsRecovery = true;
+      }
+    };
     let outcomes: RecordOutcome[];
     try {
       this.state = 'sending';
-      outcomes = await this.sink.send(batch.map((b) => b.record));
+      outcomes = await this.sink.send(
+        batch.map((b) => b.record),
+        perBatch,
+        settleUpTo,
+      );
     } catch (error) {
-      return this.failed(batch, error, performance.now() - started);
+      if (settleError) throw (settleError as { error: unknown }).error;
+      return this.failed(batch.slice(settled), error, performance.now() - started);
     }
-    return this.settle(batch, outcomes, performance.now() - started);
+    settleUpTo(outcomes);
+    if (settleError) throw (settleError as { error: unknown }).error;
+    return { kind: 'sent', forwarded };
   }
 
   /** Runs steps until `stop`, sleeping when idle and backing off after failures. */
@@ -228,11 +260,12 @@ export class Forwarder {
     }
   }
 
+  /** Marks what landed, counts refusals (dead letters after the limit); returns how many landed. */
   private settle(
     batch: readonly OutboxRecord[],
     outcomes: readonly RecordOutcome[],
     durationMs: number,
-  ): StepResult {
+  ): number {
     const forwarded: number[] = [];
     const now = this.nowIso();
     outcomes.forEach((outcome, i) => {
@@ -255,9 +288,10 @@ export class Forwarder {
     });
     this.outbox.markForwarded(forwarded, now);
     if (forwarded.length > 0) {
+      const marked = new Set(forwarded);
       this.activity(
         'forwarded',
-        batch.filter((b) => forwarded.includes(b.outboxId)),
+        batch.filter((b) => marked.has(b.outboxId)),
         durationMs,
         null,
       );
@@ -268,7 +302,7 @@ export class Forwarder {
     this.consecutiveFailures = 0;
     const last = batch[batch.length - 1]?.outboxId ?? 0;
     if (this.isolateThrough !== null && last >= this.isolateThrough) this.isolateThrough = null;
-    return { kind: 'sent', forwarded: forwarded.length };
+    return forwarded.length;
   }
 
   private failed(batch: readonly OutboxRecord[], error: unknown, durationMs: number): StepResult {

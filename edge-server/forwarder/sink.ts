@@ -17,10 +17,23 @@ export interface UpstreamSink {
   /** Where it sends, for people (no credentials). */
   readonly target: string;
   /**
-   * Sends records in order. The outcomes come in the same order; records after the first one that
-   * did not land may be missing from them (they were not sent).
+   * How many batches the forwarder may hand to one send (HTTP: one request each, in flight at
+   * once); one when absent. A sink that answers `landedPrefix` from the upstream takes one batch, so
+   * that what landed unmarked is never more than recovery reads (one batch of at most 500).
    */
-  send(records: readonly AppliedEventRecord[]): Promise<RecordOutcome[]>;
+  readonly batchesPerSend?: number;
+  /**
+   * Sends records in order, several at once where the sink can (PF-30, PF-34): at most `perBatch`
+   * records in one request where it sends batches. The outcomes are of a prefix of the records, in
+   * the same order: records after the first one that did not land (or was not sent) are missing
+   * from them, and are sent again later. While later records are still in flight, `onSettled` hears
+   * of the outcomes known so far (a growing prefix), so that the forwarder can mark them meanwhile.
+   */
+  send(
+    records: readonly AppliedEventRecord[],
+    perBatch?: number,
+    onSettled?: (outcomes: readonly RecordOutcome[]) => void,
+  ): Promise<RecordOutcome[]>;
   /**
    * After a start or an unclear outcome: of the records about to be sent (in order), how many
    * already landed (a prefix). A sink that de-duplicates by id on its own may answer 0.

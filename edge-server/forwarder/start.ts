@@ -6,8 +6,8 @@ import type { StorageState } from '../ops/storage-health';
 import { STORAGE_MESSAGES, storageProblem } from '../ops/storage-health';
 import type { ForwarderOptions } from './forwarder';
 import { Forwarder } from './forwarder';
-import { HttpSink } from './http-sink';
-import { LazyJetStreamSink } from './jetstream-sink';
+import { DEFAULT_HTTP_IN_FLIGHT, HttpSink } from './http-sink';
+import { DEFAULT_JETSTREAM_IN_FLIGHT, LazyJetStreamSink } from './jetstream-sink';
 import type { UpstreamOutbox } from './outbox';
 import type { UpstreamSink } from './sink';
 
@@ -26,7 +26,13 @@ export function openSink(config: ForwarderDeps['config']): UpstreamSink | null {
     case 'none':
       return null;
     case 'http':
-      return new HttpSink(upstream.url, upstream.credential, siteCode, forward.timeoutMs);
+      return new HttpSink(
+        upstream.url,
+        upstream.credential,
+        siteCode,
+        forward.timeoutMs,
+        forward.maxInFlight ?? DEFAULT_HTTP_IN_FLIGHT,
+      );
     case 'jetstream':
       return new LazyJetStreamSink({
         servers: upstream.servers,
@@ -35,6 +41,7 @@ export function openSink(config: ForwarderDeps['config']): UpstreamSink | null {
         site: siteCode,
         duplicateWindowMs: upstream.duplicateWindowMs,
         timeoutMs: forward.timeoutMs,
+        maxInFlight: forward.maxInFlight ?? DEFAULT_JETSTREAM_IN_FLIGHT,
       });
   }
 }
@@ -63,13 +70,13 @@ export function createForwarder(
     {
       onForwarded: (n) => {
         deps.metrics.upstreamForwarded.inc(n);
-        deps.storage.succeeded(); // marking them forwarded was a write that went through
+        deps.storage.succeeded('forwarder'); // clears only what the forwarder itself met: moving the cursor needs no new space
       },
       onFailure: (kind) => deps.metrics.upstreamFailures.inc({ kind }),
       onStepError: (error) => {
         const problem = storageProblem(error);
         if (!problem) return null;
-        deps.storage.failed(problem, deps.clock());
+        deps.storage.failed(problem, deps.clock(), 'forwarder');
         return `cannot record what was forwarded: ${STORAGE_MESSAGES[problem]}`;
       },
     },

@@ -17,6 +17,7 @@ import type { HubRejectionCode, Reason } from '../../shared/reason-codes';
 import { canonicalJson } from '../../shared/canonical-json';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
+import { NEXT_APPLIED_SEQ } from '../ingest/applied-order';
 import type { OutboxSignal } from '../ingest/outbox-signal';
 import { hashToken, newSecret } from '../auth/secrets';
 
@@ -105,11 +106,10 @@ function storeSiteRecords(
     );
   }
   const find = db.prepare('SELECT content_hash FROM hub_record WHERE record_id = ?');
+  // A relayed record takes its place in application order (queued upstream) as it is stored.
   const insert = db.prepare(
-    'INSERT INTO hub_record (site_id, record_id, content_hash, record_json, received_at) VALUES (?, ?, ?, ?, ?)',
-  );
-  const enqueue = db.prepare(
-    'INSERT INTO upstream_outbox (hub_record_id, family, created_at) VALUES (?, ?, ?)',
+    `INSERT INTO hub_record (site_id, record_id, content_hash, record_json, received_at, family, applied_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ${NEXT_APPLIED_SEQ})`,
   );
   // Tokens with a record refused in this request: their later records wait (order per token).
   const refused = new Set<string>();
@@ -161,8 +161,7 @@ function storeSiteRecords(
             },
           };
         }
-        const rowId = insert.run(sender.id, parsed.data.id, hash, json, now).lastInsertRowid;
-        enqueue.run(rowId, family, now);
+        insert.run(sender.id, parsed.data.id, hash, json, now, family);
         signal.queued();
         return { id, status: 'accepted' };
       }),

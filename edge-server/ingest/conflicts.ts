@@ -26,6 +26,7 @@ import { pendingFromRow } from './pending';
 import type { SystemEventRecorder } from './system-events';
 import type { TokenStore } from './token-store';
 import { newKeyAllocator } from './token-store';
+import { isoOf } from '../db/sql-time';
 
 /** What resolving needs: the event log and the token families, inside one transaction. */
 export interface ConflictDeps {
@@ -122,7 +123,8 @@ export function resolveConflict(
           .prepare(
             `SELECT c.id, c.event_row_id, c.root_token_id, c.resolved_at, u.username AS resolved_by, e.event_id,
                e.station_id, s.name AS station_name, e.seq, e.event_type, e.node_code, e.operator_badge, e.qty,
-               e.data_json, e.occurred_at, e.received_at, e.occurred_at_corrected
+               e.data_json, ${isoOf('e.occurred_ms')} AS occurred_at, ${isoOf('e.received_ms')} AS received_at,
+               ${isoOf('e.corrected_ms')} AS occurred_at_corrected
              FROM conflict c JOIN token_event e ON e.id = c.event_row_id JOIN station s ON s.id = e.station_id
              LEFT JOIN app_user u ON u.id = c.resolved_by WHERE c.id = ?`,
           )

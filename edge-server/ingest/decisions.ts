@@ -53,9 +53,8 @@ export class DecisionRecorder {
     return member ? tokenRef(member) : null;
   }
 
-  /** An event that took effect: queued upstream, then what it caused (IN-5). */
+  /** An event that took effect (its row is queued upstream already), then what it caused (IN-5). */
   applied(ctx: FamilyContext, rowId: number, decision: Extract<Decision, { kind: 'applied' }>): void {
-    this.log.enqueueUpstream(rowId, ctx.nowIso);
     this.recordEffects(ctx, decision.effects, decision.family, rowId);
   }
 

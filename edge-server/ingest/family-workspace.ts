@@ -94,15 +94,20 @@ export class FamilyWorkspace {
 
   /** Writes every member whose state changed; returns whether any token row changed. */
   flush(): boolean {
-    let changed = this.inserted;
+    const changes: { graphId: number; before: TokenState; after: TokenState }[] = [];
     for (const entry of this.byCode.values()) {
-      const dirty = entry.current.members.filter((m) => !sameState(entry.persisted.get(m.key), m));
-      if (dirty.length === 0) continue;
-      changed = true;
-      this.store.updateMembers(dirty, this.changeSeq, this.nowIso);
-      for (const m of dirty) entry.persisted.set(m.key, m);
+      for (const after of entry.current.members) {
+        const before = entry.persisted.get(after.key);
+        // Every member was read or inserted by this workspace, so its row's state is known.
+        if (!before) throw new Error(`token ${after.key} changed without a known row`);
+        if (sameState(before, after)) continue;
+        changes.push({ graphId: entry.root.graph_id, before, after });
+        entry.persisted.set(after.key, after);
+      }
     }
-    return changed;
+    // All families' rows in one go: the board's counts are summed once per transaction.
+    if (changes.length > 0) this.store.updateMembers(changes, this.changeSeq, this.nowIso);
+    return this.inserted || changes.length > 0;
   }
 
   private open(root: RootRow): FamilyEntry {

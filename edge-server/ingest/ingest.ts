@@ -7,7 +7,6 @@
  *   operator → parked events that happened before it (PK-6) → decide → record (decisions.ts)
  *   when the batch ends: every touched family retries its parked events → token rows → COMMIT
  */
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { canonicalJson } from '../../shared/canonical-json';
 import type { PendingEvent } from '../../shared/parking';
@@ -21,7 +20,8 @@ import { serves } from '../reference/reference-data';
 import { currentChangeSeq, setChangeSeq } from './change-counter';
 import type { FamilyContext } from './decisions';
 import { DecisionRecorder } from './decisions';
-import type { EventLog, ParkedRow, StoredStatus } from './event-log';
+import type { EventLog, ParkedRow, StoredEventRow, StoredStatus } from './event-log';
+import { contentHashOf } from './event-log';
 import type { FamilyEntry } from './family-workspace';
 import { FamilyWorkspace } from './family-workspace';
 import { actionOf } from './pending';
@@ -79,6 +79,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         bookkeeping.open(station.id, Date.parse(stationClock) - now.getTime(), now.toISOString()),
         now,
       );
+      batch.lookUp(rawEvents);
       const results = rawEvents.map((raw) => batch.receive(raw));
       batch.finish();
       return { results, counts: batch.counts };
@@ -92,8 +93,10 @@ export function createIngest(deps: IngestDeps): Ingest {
 /** What an event is once it passed the schema: its hash and its times. */
 interface Received {
   event: StationEvent;
-  contentHash: string;
-  occurredAt: string;
+  contentHash: Buffer;
+  occurredMs: number;
+  correctedMs: number;
+  /** ISO 8601 of correctedMs: parking compares and orders by it (PK-2, PK-6). */
   occurredCorrected: string;
 }
 
@@ -111,6 +114,9 @@ class Batch {
   private readonly families: FamilyWorkspace;
   private readonly changeSeq: number;
   private readonly touched = new Map<number, { entry: FamilyEntry; machine: MachineContext }>();
+  /** The batch's ids stored before it (read in one query), and those stored by it so far. */
+  private known = new Map<string, StoredEventRow>();
+  private readonly storedNow = new Set<string>();
 
   constructor(
     private readonly deps: IngestDeps,
@@ -130,6 +136,14 @@ class Batch {
     );
   }
 
+  /** Reads which of the batch's event ids were stored before, all at once (IN-2, IN-3). */
+  lookUp(rawEvents: readonly unknown[]): void {
+    const ids = rawEvents
+      .map((raw) => (raw as { id?: unknown } | null)?.id)
+      .filter((id): id is string => typeof id === 'string');
+    this.known = this.deps.events.findMany(ids);
+  }
+
   receive(raw: unknown): EventResult {
     const parsed = stationEventSchema.safeParse(raw);
     if (!parsed.success) {
@@ -144,25 +158,30 @@ class Batch {
       });
     }
     const event = parsed.data;
-    const contentHash = createHash('sha256').update(contentOf(event)).digest('hex');
+    const contentHash = contentHashOf(contentOf(event));
     const repeat = this.repeated(event, contentHash);
     if (repeat) return repeat;
     this.bookkeeping.trackSeq(event.seq);
+    const occurredMs = Date.parse(event.occurredAt);
+    const correctedMs = occurredMs - this.bookkeeping.skewMs;
     return this.decide({
       event,
       contentHash,
-      occurredAt: new Date(Date.parse(event.occurredAt)).toISOString(),
-      occurredCorrected: new Date(Date.parse(event.occurredAt) - this.bookkeeping.skewMs).toISOString(),
+      occurredMs,
+      correctedMs,
+      occurredCorrected: new Date(correctedMs).toISOString(),
     });
   }
 
   /** IN-2, IN-3: an id seen before is a duplicate of its first outcome, or a reuse. */
-  private repeated(event: StationEvent, contentHash: string): EventResult | null {
-    const existing = this.deps.events.find(event.id);
+  private repeated(event: StationEvent, contentHash: Buffer): EventResult | null {
+    const existing =
+      this.known.get(event.id) ??
+      (this.storedNow.has(event.id) ? this.deps.events.find(event.id) : undefined);
     if (!existing) return null;
     // An event is its station's: another station sending the same id is not a resend.
     const otherStation = existing.station_id !== this.station.id;
-    if (otherStation || existing.content_hash !== contentHash) {
+    if (otherStation || !existing.content_hash.equals(contentHash)) {
       this.bookkeeping.trackSeq(event.seq);
       this.counts.rejected++;
       return rejected(event.id, {
@@ -172,7 +191,7 @@ class Batch {
           : `Event id ${event.id} was already used for a different event; give each event a new id`,
       });
     }
-    const first = JSON.parse(existing.result_json) as EventResult;
+    const first = existing.result;
     if (first.status === 'rejected') {
       this.counts.rejected++;
       return first;
@@ -294,7 +313,7 @@ class Batch {
       operator_badge: event.operatorBadge,
       qty: event.qty ?? null,
       data_json: JSON.stringify(event.data ?? {}),
-      occurred_at: received.occurredAt,
+      occurred_at: new Date(received.occurredMs).toISOString(),
       received_at: this.nowIso,
       occurred_at_corrected: received.occurredCorrected,
     });
@@ -334,19 +353,19 @@ class Batch {
     },
   ): number {
     const { event } = received;
+    this.storedNow.add(event.id);
     return this.deps.events.insert({
       event_id: event.id,
       content_hash: received.contentHash,
-      origin: 'station',
       event_type: event.type,
       station_id: this.station.id,
       seq: event.seq,
       code: event.code,
       node_code: event.nodeCode,
       operator_badge: event.operatorBadge,
-      occurred_at: received.occurredAt,
-      occurred_at_corrected: received.occurredCorrected,
-      received_at: this.nowIso,
+      occurred_ms: received.occurredMs,
+      corrected_ms: received.correctedMs,
+      received_ms: this.now.getTime(),
       qty: event.qty ?? null,
       data_json: JSON.stringify(event.data ?? {}),
       root_token_id: entry?.root.id ?? null,
@@ -354,8 +373,7 @@ class Batch {
       status: outcome.status,
       reason_code: outcome.reason?.code ?? null,
       reason_message: outcome.reason?.message ?? null,
-      result_json: JSON.stringify(outcome.result),
-      applied_at: outcome.status === 'applied' ? this.nowIso : null,
+      result: outcome.result,
       token_after_json: outcome.tokenAfter === null ? null : JSON.stringify(outcome.tokenAfter),
     });
   }

@@ -1,8 +1,7 @@
 /**
  * @module System events (spawn, split, join, route, move, resolve): recorded by the server in the
- * same transaction as their cause, each with a fresh UUIDv7 and an upstream outbox row (IN-5).
+ * same transaction as their cause, each with a fresh UUIDv7 and its place in application order (IN-5).
  */
-import { createHash } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import type { SystemEventType } from '../../shared/domain';
 import type { TokenRef } from '../../shared/protocol';
@@ -10,6 +9,7 @@ import type { Effect, Family } from '../../shared/token-machine';
 import { tokenRef } from '../../shared/token-machine';
 import { canonicalJson } from '../../shared/canonical-json';
 import type { EventLog } from './event-log';
+import { contentHashOf } from './event-log';
 
 export interface SystemEventInput {
   type: SystemEventType;
@@ -29,23 +29,23 @@ export class SystemEventRecorder {
     private readonly newId: () => string = uuidv7,
   ) {}
 
-  /** Records one system event and queues it upstream; returns its event id. */
+  /** Records one system event (applied, so queued upstream); returns its event id. */
   record(input: SystemEventInput): string {
     const id = this.newId();
     const payload = { type: input.type, code: input.code, nodeCode: input.nodeCode, data: input.data };
-    const rowId = this.log.insert({
+    const nowMs = Date.parse(input.now);
+    this.log.insert({
       event_id: id,
-      content_hash: createHash('sha256').update(canonicalJson(payload)).digest('hex'),
-      origin: 'system',
+      content_hash: contentHashOf(canonicalJson(payload)),
       event_type: input.type,
       station_id: null,
       seq: null,
       code: input.code,
       node_code: input.nodeCode,
       operator_badge: null,
-      occurred_at: input.now,
-      occurred_at_corrected: input.now,
-      received_at: input.now,
+      occurred_ms: nowMs,
+      corrected_ms: nowMs,
+      received_ms: nowMs,
       qty: input.qty,
       data_json: JSON.stringify(input.data),
       root_token_id: input.rootId,
@@ -53,17 +53,10 @@ export class SystemEventRecorder {
       status: 'applied',
       reason_code: null,
       reason_message: null,
-      result_json: JSON.stringify({ id, status: 'applied', token: input.token }),
-      applied_at: input.now,
+      result: { id, status: 'applied', token: input.token },
       token_after_json: input.token === null ? null : JSON.stringify(input.token),
     });
-    this.log.enqueueUpstream(rowId, input.now);
     return id;
-  }
-
-  /** Queues a station event that took effect (on arrival, after parking, or by a supervisor). */
-  enqueueStationEvent(rowId: number, appliedAt: string): void {
-    this.log.enqueueUpstream(rowId, appliedAt);
   }
 
   /** Records what a routing effect did to the family (split, spawn, join, decision route). */

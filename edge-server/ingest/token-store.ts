@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { ProcessMode, TokenStatus } from '../../shared/domain';
 import type { Family, TokenState } from '../../shared/token-machine';
+import { FloorCountChanges, FloorCounts } from './floor-counts';
 
 export interface RootRow {
   id: number;
@@ -41,8 +42,10 @@ export class TokenStore {
   private readonly updateStmt: Database.Statement;
   private readonly insertStmt: Database.Statement;
   private readonly setRootStmt: Database.Statement;
+  private readonly floorCounts: FloorCounts;
 
   constructor(db: Database.Database) {
+    this.floorCounts = new FloorCounts(db);
     this.rootByCodeStmt = db.prepare(
       `SELECT t.id, t.graph_id, t.ticket_id, t.code, j.process_mode
        FROM flow_token t JOIN job_ticket j ON j.id = t.ticket_id
@@ -146,40 +149,39 @@ export class TokenStore {
     return keys;
   }
 
-  updateMembers(members: readonly TokenState[], changeSeq: number, now: string): void {
-    for (const member of members) {
+  /**
+   * Writes members whose state changed (each with the state its row held), stamped with the
+   * transaction's change counter, and the board's counts they move, summed once (SPEC PF-3).
+   */
+  updateMembers(
+    changes: readonly { graphId: number; before: TokenState; after: TokenState }[],
+    changeSeq: number,
+    now: string,
+  ): void {
+    const moves = new FloorCountChanges();
+    for (const { graphId, before, after } of changes) {
       this.updateStmt.run({
-        id: Number(member.key),
-        node_code: member.nodeCode,
-        status: member.status,
-        qty: member.qty,
-        active_operator: member.operator,
+        id: Number(after.key),
+        node_code: after.nodeCode,
+        status: after.status,
+        qty: after.qty,
+        active_operator: after.operator,
         change_seq: changeSeq,
         now,
       });
+      moves.move(graphId, before, after);
     }
-  }
-
-  /** Writes a family a decision produced over the one that was read: new members, changed rows. */
-  saveFamily(before: Family, after: Family, ctx: SaveContext): Map<string, string> {
-    const keys = this.insertNewMembers(after, ctx);
-    const old = new Map(before.members.map((m) => [m.key, m]));
-    const changed = withSavedKeys(after, keys).members.filter((m) => {
-      const previous = old.get(m.key);
-      return previous !== undefined && !sameState(previous, m);
-    });
-    this.updateMembers(changed, ctx.changeSeq, ctx.now);
-    return keys;
+    this.floorCounts.apply(moves);
   }
 }
 
-/** A key allocator for `decide`: temporary keys that `saveFamily` turns into row ids. */
+/** A key allocator for `decide`: temporary keys that `insertNewMembers` turns into row ids. */
 export function newKeyAllocator(): () => string {
   let n = 0;
   return () => `${NEW_KEY_PREFIX}${++n}`;
 }
 
-/** Rewrites temporary keys in a family to the row ids `saveFamily` gave them. */
+/** Rewrites temporary keys in a family to the row ids `insertNewMembers` gave them. */
 export function withSavedKeys(family: Family, keys: ReadonlyMap<string, string>): Family {
   if (keys.size === 0) return family;
   const fix = (key: string): string => keys.get(key) ?? key;

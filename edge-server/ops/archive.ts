@@ -2,8 +2,8 @@
  * @module Keeps the live database bounded: events older than the retention period that are
  * settled (not parked, no open conflict, no component binding pointing at them) and delivered
  * upstream (or with no upstream at all) move to monthly archive files, `events-YYYY-MM.sqlite` in
- * ARCHIVE_DIR, by the month they were received; their delivered outbox rows and resolved conflicts
- * go with them. Traceability reads the archive files too, so a serial's story stays whole.
+ * ARCHIVE_DIR, by the month they were received; their resolved conflicts go with them (an archived
+ * event was forwarded: its place in the upstream order stays taken). Traceability reads the archive files too, so a serial's story stays whole.
  *
  * Each step moves a few thousand events in two transactions, archive file first, then the live
  * database: a crash in between leaves an event in both (the next run skips the copy and deletes
@@ -12,33 +12,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { isoOf } from '../db/sql-time';
 
-/** The token_event columns an archive keeps (the live table's, without its foreign keys). */
-const EVENT_COLUMNS = [
-  'id',
-  'event_id',
-  'content_hash',
-  'origin',
-  'event_type',
-  'station_id',
-  'seq',
-  'code',
-  'node_code',
-  'operator_badge',
-  'occurred_at',
-  'occurred_at_corrected',
-  'received_at',
-  'qty',
-  'data_json',
-  'root_token_id',
-  'token_id',
-  'status',
-  'reason_code',
-  'reason_message',
-  'result_json',
-  'applied_at',
-  'token_after_json',
-] as const;
+/**
+ * The token_event columns an archive keeps (the live table's, without its foreign keys), in the
+ * archive's own format: ISO 8601 times and a hex content hash, so every month's file reads alike.
+ */
+const EVENT_COLUMNS: Record<string, string> = {
+  id: 'id',
+  event_id: 'event_id',
+  content_hash: 'lower(hex(content_hash))',
+  origin: 'origin',
+  event_type: 'event_type',
+  station_id: 'station_id',
+  seq: 'seq',
+  code: 'code',
+  node_code: 'node_code',
+  operator_badge: 'operator_badge',
+  occurred_at: isoOf('occurred_ms'),
+  occurred_at_corrected: isoOf('corrected_ms'),
+  received_at: isoOf('received_ms'),
+  qty: 'qty',
+  data_json: 'data_json',
+  root_token_id: 'root_token_id',
+  token_id: 'token_id',
+  status: 'status',
+  reason_code: 'reason_code',
+  reason_message: 'reason_message',
+  result_json: 'result_json',
+  applied_at: isoOf('applied_ms'),
+  token_after_json: 'token_after_json',
+};
+const ARCHIVE_EVENT_COLUMNS = Object.keys(EVENT_COLUMNS);
 const CONFLICT_COLUMNS = [
   'id',
   'event_row_id',
@@ -53,7 +58,7 @@ const CONFLICT_COLUMNS = [
 ] as const;
 
 const ARCHIVE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS token_event (${EVENT_COLUMNS.join(', ')}, archived_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS token_event (${ARCHIVE_EVENT_COLUMNS.join(', ')}, archived_at TEXT NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS token_event_event_id ON token_event (event_id);
 CREATE INDEX IF NOT EXISTS token_event_root ON token_event (root_token_id);
 CREATE INDEX IF NOT EXISTS token_event_code ON token_event (code);
@@ -63,8 +68,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS conflict_id ON conflict (id);
 
 /** Events per step: about 10 ms of work, so that pushes go on between steps. */
 const EVENTS_PER_STEP = 2_000;
-/** Delivered outbox rows of events still live are kept this long (a tablet asks about its recent events). */
-const DELIVERED_OUTBOX_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface ArchiveSettings {
   dir: string;
@@ -76,13 +79,12 @@ export interface ArchiveSettings {
 export interface ArchiveRun {
   events: number;
   conflicts: number;
-  outboxRows: number;
   clockSkewRows: number;
   files: string[];
 }
 
 /** An archived event as traceability reads it. */
-export type ArchivedEventRow = Record<(typeof EVENT_COLUMNS)[number], unknown> & { archived_at: string };
+export type ArchivedEventRow = Record<keyof typeof EVENT_COLUMNS, unknown> & { archived_at: string };
 
 export class EventArchive {
   private readonly readers = new Map<string, Database.Database>();
@@ -147,14 +149,17 @@ export class EventArchive {
 
   private *steps(now: Date): Generator<void, ArchiveRun, void> {
     const cutoff = new Date(now.getTime() - this.settings.retentionMs).toISOString();
-    const run: ArchiveRun = { events: 0, conflicts: 0, outboxRows: 0, clockSkewRows: 0, files: [] };
+    const cutoffMs = now.getTime() - this.settings.retentionMs;
+    const run: ArchiveRun = { events: 0, conflicts: 0, clockSkewRows: 0, files: [] };
     const delivered =
       this.settings.upstream === 'none'
         ? ''
-        : `AND NOT EXISTS (SELECT 1 FROM upstream_outbox o WHERE o.event_row_id = e.id AND o.status <> 'forwarded')`;
+        : `AND (e.applied_seq IS NULL OR (e.applied_seq <= (SELECT forwarded_through FROM upstream_cursor)
+             AND NOT EXISTS (SELECT 1 FROM upstream_exception x WHERE x.applied_seq = e.applied_seq)))`;
     // Scanned in id order (received order); kept events (bindings, open conflicts) are skipped.
     const due = this.db.prepare(
-      `SELECT e.id, substr(e.received_at, 1, 7) AS month, e.received_at < @cutoff AS old FROM token_event e
+      `SELECT e.id, strftime('%Y-%m', e.received_ms / 1000, 'unixepoch') AS month, e.received_ms < @cutoffMs AS old
+       FROM token_event e
        WHERE e.id > @after
          AND NOT EXISTS (SELECT 1 FROM parked_event p WHERE p.event_row_id = e.id)
          AND NOT EXISTS (SELECT 1 FROM conflict c WHERE c.event_row_id = e.id AND c.resolved_at IS NULL)
@@ -164,7 +169,7 @@ export class EventArchive {
     );
     let after = 0;
     for (;;) {
-      const rows = due.all({ cutoff, after }) as { id: number; month: string; old: number }[];
+      const rows = due.all({ cutoffMs, after }) as { id: number; month: string; old: number }[];
       const old = rows.filter((r) => r.old === 1);
       if (old.length > 0) {
         const byMonth = new Map<string, number[]>();
@@ -177,7 +182,6 @@ export class EventArchive {
         const moved = this.deleteLive(old.map((r) => r.id));
         run.events += moved.events;
         run.conflicts += moved.conflicts;
-        run.outboxRows += moved.outboxRows;
       }
       // Rows come in id order and ids follow received time: past the first new one, all are new.
       if (rows.length < EVENTS_PER_STEP || old.length < rows.length) break;
@@ -187,10 +191,6 @@ export class EventArchive {
     yield;
     this.db
       .transaction(() => {
-        const keepOutbox = new Date(now.getTime() - DELIVERED_OUTBOX_KEEP_MS).toISOString();
-        run.outboxRows += this.db
-          .prepare("DELETE FROM upstream_outbox WHERE status = 'forwarded' AND forwarded_at < ?")
-          .run(keepOutbox).changes;
         run.clockSkewRows = this.db
           .prepare('DELETE FROM station_clock_skew WHERE observed_at < ?')
           .run(cutoff).changes;
@@ -219,8 +219,8 @@ export class EventArchive {
         .transaction(() => {
           this.db
             .prepare(
-              `INSERT OR IGNORE INTO archive.token_event (${EVENT_COLUMNS.join(', ')}, archived_at)
-               SELECT ${EVENT_COLUMNS.join(', ')}, @now FROM main.token_event
+              `INSERT OR IGNORE INTO archive.token_event (${ARCHIVE_EVENT_COLUMNS.join(', ')}, archived_at)
+               SELECT ${Object.values(EVENT_COLUMNS).join(', ')}, @now FROM main.token_event
                WHERE id IN (SELECT value FROM json_each(@list))`,
             )
             .run({ list, now: now.toISOString() });
@@ -238,13 +238,11 @@ export class EventArchive {
     }
   }
 
-  private deleteLive(ids: readonly number[]): { events: number; conflicts: number; outboxRows: number } {
+  private deleteLive(ids: readonly number[]): { events: number; conflicts: number } {
     const list = JSON.stringify(ids);
     const inList = 'IN (SELECT value FROM json_each(?))';
     return this.db
       .transaction(() => ({
-        outboxRows: this.db.prepare(`DELETE FROM upstream_outbox WHERE event_row_id ${inList}`).run(list)
-          .changes,
         conflicts: this.db.prepare(`DELETE FROM conflict WHERE event_row_id ${inList}`).run(list).changes,
         events: this.db.prepare(`DELETE FROM token_event WHERE id ${inList}`).run(list).changes,
       }))

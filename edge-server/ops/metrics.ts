@@ -1,6 +1,7 @@
 /** @module Prometheus metrics for one site (its own registry, so several servers can share a process). */
 import type Database from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { UpstreamOutbox } from '../forwarder/outbox';
 import type { StorageState } from './storage-health';
 import { diskSpace } from './storage-health';
 
@@ -20,6 +21,7 @@ export function createMetrics(
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+  const outbox = new UpstreamOutbox(db);
   new Gauge({
     name: 'scan_parked_events',
     help: 'Station events parked until their token is ready for them',
@@ -41,7 +43,7 @@ export function createMetrics(
     help: 'Applied events not yet forwarded upstream',
     registers: [registry],
     collect() {
-      this.set(count("SELECT count(*) AS n FROM upstream_outbox WHERE status = 'pending'"));
+      this.set(outbox.counts().pending);
     },
   });
   new Gauge({
@@ -57,10 +59,8 @@ export function createMetrics(
     help: 'Age of the oldest event not yet forwarded upstream (0 when none waits)',
     registers: [registry],
     collect() {
-      const row = db
-        .prepare("SELECT created_at FROM upstream_outbox WHERE status = 'pending' ORDER BY id LIMIT 1")
-        .get() as { created_at: string } | undefined;
-      this.set(row ? Math.max(0, (Date.now() - Date.parse(row.created_at)) / 1000) : 0);
+      const oldest = outbox.counts().oldestPendingAt;
+      this.set(oldest === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldest)) / 1000));
     },
   });
   new Gauge({
@@ -68,7 +68,7 @@ export function createMetrics(
     help: 'Events the upstream refused for good, waiting for a supervisor',
     registers: [registry],
     collect() {
-      this.set(count("SELECT count(*) AS n FROM upstream_outbox WHERE status = 'dead'"));
+      this.set(outbox.counts().dead);
     },
   });
   const { dataDir, storage } = options;

@@ -1,7 +1,8 @@
 /**
  * @module A systemd unit for this checkout: `npm run edge -- service-unit` writes it, an integrator
- * copies it to /etc/systemd/system. It runs the server with this checkout's Node (the one the CLI
- * runs under: scripts/node24 gives Node 24), restarts it whenever it stops, and stops it with
+ * copies it to /etc/systemd/system. It runs the compiled server (dist/server/main.js, built first if
+ * the sources are newer) with this checkout's Node (the one the CLI runs under: scripts/node24 gives
+ * Node 24), restarts it whenever it stops, and stops it with
  * SIGTERM, which finishes requests in progress, stops the forwarder and backups cleanly, then
  * exits (main.ts); after TimeoutStopSec systemd would SIGKILL, which SQLite also survives.
  */
@@ -67,7 +68,7 @@ Wants=network-online.target
 Type=simple
 WorkingDirectory=${options.root}
 ${env.map((e) => `Environment=${quote(e)}`).join('\n')}
-ExecStart=${options.node} --enable-source-maps --import tsx ${path.join(options.root, 'edge-server', 'main.ts')}
+ExecStart=${options.node} --enable-source-maps ${path.join(options.root, 'scripts', 'build-server.ts')} --if-stale --run main
 Restart=always
 RestartSec=2
 KillSignal=SIGTERM

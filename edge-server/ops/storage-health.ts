@@ -10,6 +10,9 @@ import Database from 'better-sqlite3';
 
 export type StorageProblem = 'full' | 'io';
 
+/** Who met the problem: requests (stations, supervisors) or the forwarder. */
+export type StorageWriter = 'requests' | 'forwarder';
+
 /** What kind of storage problem an error is, or null when it is something else. */
 export function storageProblem(error: unknown): StorageProblem | null {
   if (!(error instanceof Database.SqliteError)) return null;
@@ -33,14 +36,18 @@ export const STORAGE_MESSAGES: Record<StorageProblem, string> = {
 
 /** The last thing writes said about the disk. */
 export class StorageState {
-  private failing: { since: string; problem: StorageProblem } | null = null;
+  private failing: { since: string; problem: StorageProblem; by: StorageWriter } | null = null;
 
-  failed(problem: StorageProblem, now: Date): void {
-    this.failing ??= { since: now.toISOString(), problem };
+  failed(problem: StorageProblem, now: Date, by: StorageWriter = 'requests'): void {
+    this.failing ??= { since: now.toISOString(), problem, by };
   }
 
-  /** A write went through: whatever failed before has been fixed. */
-  succeeded(): void {
+  /**
+   * A write went through: whatever failed before has been fixed. The forwarder's writes move a
+   * cursor in place and need no new space, so they clear only a failure the forwarder met.
+   */
+  succeeded(by: StorageWriter = 'requests'): void {
+    if (by === 'forwarder' && this.failing?.by !== 'forwarder') return;
     this.failing = null;
   }
 

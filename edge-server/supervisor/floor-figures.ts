@@ -7,6 +7,7 @@
  * recounts them for the consistency tests.
  */
 import type Database from 'better-sqlite3';
+import { isoOf } from '../db/sql-time';
 
 const LIVE = "('ready', 'active', 'paused', 'waiting', 'split')";
 
@@ -37,7 +38,7 @@ const RECOUNT_SQL = `SELECT graph_id, node_code, status, count(*) AS tokens, sum
  * the same as when it applied unless a later event lowered that token's qty.
  */
 const RECOUNT_DONE_SQL = `SELECT r.graph_id, e.node_code,
-    strftime('%Y-%m-%dT%H:00:00Z', e.occurred_at_corrected) AS hour, r.ticket_id,
+    strftime('%Y-%m-%dT%H:00:00Z', e.corrected_ms / 1000, 'unixepoch') AS hour, r.ticket_id,
     count(*) AS completions, sum(coalesce(e.qty, t.qty, 1)) AS units
   FROM token_event e JOIN flow_token r ON r.id = e.root_token_id LEFT JOIN flow_token t ON t.id = e.token_id
   WHERE e.status = 'applied' AND e.origin = 'station' AND e.event_type IN ('complete', 'qc_pass')
@@ -88,7 +89,7 @@ export function rebuildFloorFigures(db: Database.Database): void {
     db.prepare(
       `INSERT INTO floor_count (graph_id, node_code, status, tokens, units, oldest_since) ${RECOUNT_SQL}`,
     ).run();
-    const oldest = db.prepare('SELECT min(occurred_at_corrected) AS at FROM token_event').get() as {
+    const oldest = db.prepare(`SELECT ${isoOf('min(corrected_ms)')} AS at FROM token_event`).get() as {
       at: string | null;
     };
     // Hours the live log covers are counted again; earlier hours (archived events) stay as they are.

@@ -12,6 +12,7 @@ import type { ConflictItem, ListedToken, ParkedItem } from '../../shared/supervi
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../shared/supervisor-api';
 import { DomainError, attempt } from '../errors';
 import type { Result } from '../errors';
+import { isoOf } from '../db/sql-time';
 
 /** The statuses the token list shows unless asked for others: those still on the floor. */
 const DEFAULT_TOKEN_STATUSES: readonly TokenStatus[] = ['ready', 'active', 'paused', 'waiting'];
@@ -234,7 +235,8 @@ export function listConflictsPage(db: Database.Database, q: ConflictQuery): Resu
     const rows = db
       .prepare(
         `SELECT c.id, c.reason_code, c.reason_message, c.created_at, c.resolved_at, c.resolution, c.note,
-           e.event_id, e.event_type, e.code, e.node_code, e.operator_badge, e.occurred_at, e.seq, s.name AS station
+           e.event_id, e.event_type, e.code, e.node_code, e.operator_badge, ${isoOf('e.occurred_ms')} AS occurred_at, e.seq,
+           s.name AS station
          FROM conflict c JOIN token_event e ON e.id = c.event_row_id LEFT JOIN station s ON s.id = e.station_id
          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id LIMIT ?`,
       )

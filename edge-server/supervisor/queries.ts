@@ -11,6 +11,7 @@ import type { StationHealth, StationState } from '../../shared/supervisor-api';
 import type { EventArchive } from '../ops/archive';
 import { publishedRouting } from '../reference/reference-data';
 import { DomainError, attempt } from '../errors';
+import { isoOf } from '../db/sql-time';
 
 /** What stationHealth needs to know: when a station turns quiet, when its skew is flagged. */
 export interface StationHealthSettings {
@@ -312,8 +313,9 @@ function readTrace(db: Database.Database, code: string, archive?: EventArchive) 
   const events = db
     .prepare(
       `SELECT e.id AS rowId, e.event_id AS id, e.origin, e.event_type AS type, s.name AS station, e.seq, e.node_code AS nodeCode,
-         e.operator_badge AS operatorBadge, e.occurred_at AS occurredAt, e.occurred_at_corrected AS occurredAtCorrected,
-         e.received_at AS receivedAt, e.applied_at AS appliedAt, e.status, e.reason_code AS reasonCode,
+         e.operator_badge AS operatorBadge, ${isoOf('e.occurred_ms')} AS occurredAt,
+         ${isoOf('e.corrected_ms')} AS occurredAtCorrected, ${isoOf('e.received_ms')} AS receivedAt,
+         ${isoOf('e.applied_ms')} AS appliedAt, e.status, e.reason_code AS reasonCode,
          e.reason_message AS reason, e.qty, e.data_json, e.token_after_json, 0 AS archived
        FROM token_event e LEFT JOIN station s ON s.id = e.station_id WHERE e.root_token_id = ? ORDER BY e.id`,
     )

@@ -313,11 +313,11 @@ export function recountQualityFigures(db: Database.Database): QualityFigure[] {
   const rows = db
     .prepare(
       `SELECT e.event_type, e.node_code, coalesce(e.token_id, e.root_token_id) AS token, r.graph_id, r.ticket_id,
-         strftime('%Y-%m-%dT%H:00:00Z', e.occurred_at_corrected) AS hour, e.qty, t.qty AS token_qty,
+         strftime('%Y-%m-%dT%H:00:00Z', e.corrected_ms / 1000, 'unixepoch') AS hour, e.qty, t.qty AS token_qty,
          e.token_after_json ->> '$.status' AS status_after, e.data_json
        FROM token_event e JOIN flow_token r ON r.id = e.root_token_id LEFT JOIN flow_token t ON t.id = e.token_id
        WHERE e.status = 'applied' AND e.origin = 'station' AND e.node_code IS NOT NULL
-       ORDER BY e.applied_at, e.id`,
+       ORDER BY e.applied_ms, e.id`,
     )
     .all() as EventRow[];
   const figures = new Map<string, QualityFigure>();

@@ -14,6 +14,8 @@ import type { SerialTrace, TimelineEvent } from '../../shared/trace-api';
 import type { UPSTREAM_STATES } from '../../shared/trace-api';
 import type { EventArchive } from '../ops/archive';
 import { DomainError } from '../errors';
+import { isoOf } from '../db/sql-time';
+import { forwardingStatusOf } from '../ingest/applied-order';
 
 /** Rows per batch: a few hundred KB of JSON at most. */
 export const BATCH_ROWS = 500;
@@ -204,9 +206,10 @@ export function* timelineBatches(
   let nextArchived = 0;
   const batch = db.prepare(
     `SELECT e.id, e.event_id, e.origin, e.event_type, e.status, e.node_code, e.station_id, e.seq, e.operator_badge,
-       e.occurred_at, e.occurred_at_corrected, e.received_at, e.applied_at, e.qty, e.reason_code, e.reason_message,
-       e.data_json, e.token_after_json, e.token_id, o.status AS outbox_status
-     FROM token_event e LEFT JOIN upstream_outbox o ON o.event_row_id = e.id
+       ${isoOf('e.occurred_ms')} AS occurred_at, ${isoOf('e.corrected_ms')} AS occurred_at_corrected,
+       ${isoOf('e.received_ms')} AS received_at, ${isoOf('e.applied_ms')} AS applied_at, e.qty, e.reason_code,
+       e.reason_message, e.data_json, e.token_after_json, e.token_id, ${forwardingStatusOf('e')} AS outbox_status
+     FROM token_event e
      WHERE e.root_token_id = ? AND e.id > ? ORDER BY e.id LIMIT ?`,
   );
   const toEvent = (row: EventRow, inArchive: boolean): TimelineEvent =>

@@ -10,6 +10,7 @@ import type { LoopClock } from '../../client/scan/camera';
 import {
   ATTEMPT_INTERVAL_MS,
   FORGET_AFTER_MS,
+  WORKER_ATTEMPT_INTERVAL_MS,
   rememberLens,
   rememberedLens,
   startCamera,
@@ -94,6 +95,40 @@ describe('decode loop', () => {
     expect(calls.maxInFlight).toBe(1);
     expect(stats).toEqual([8, 8]);
     expect(time.pending()).toBe(0);
+  });
+
+  it('PF-72: with a worker decoder, makes about 16 attempts a second, the next as soon as the worker answers', async () => {
+    const time = fakeClock();
+    const { calls, decoder } = scriptedDecoder(time, [null], 30);
+    const stats: number[] = [];
+    const loop = startDecodeLoop({
+      decoder,
+      frame: () => FRAME,
+      onResult: () => undefined,
+      onStats: (s) => stats.push(Math.round(s.attemptsPerSecond)),
+      clock: time.clock,
+      intervalMs: WORKER_ATTEMPT_INTERVAL_MS,
+    });
+    await time.advance(2200);
+    expect(calls.count).toBeGreaterThanOrEqual(35);
+    expect(calls.maxInFlight).toBe(1);
+    expect(stats).toEqual([16, 16]);
+    loop.stop();
+
+    // A slow worker (80 ms a frame, over the interval): no pause between answer and next frame.
+    const slow = fakeClock();
+    const busy = scriptedDecoder(slow, [null], 80);
+    const paced = startDecodeLoop({
+      decoder: busy.decoder,
+      frame: () => FRAME,
+      onResult: () => undefined,
+      clock: slow.clock,
+      intervalMs: WORKER_ATTEMPT_INTERVAL_MS,
+    });
+    await slow.advance(1000);
+    paced.stop();
+    expect(busy.calls.count).toBeGreaterThanOrEqual(12);
+    expect(busy.calls.maxInFlight).toBe(1);
   });
 
   it('SC-7: never starts an attempt while one is still decoding, however slow', async () => {

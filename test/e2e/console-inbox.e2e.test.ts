@@ -18,6 +18,7 @@ import { expireParkedEvents } from '../../edge-server/ingest/conflicts';
 import { seriousViolations } from '../support/axe';
 import type { TestEdge } from '../support/edge';
 import { TestStation, startTestEdge } from '../support/edge';
+import { markDead, newestRecordId } from '../support/event-log-db';
 import {
   E2E_POLLS,
   buildClientIfMissing,
@@ -194,12 +195,8 @@ describe('the exceptions inbox', () => {
     expect((await sew.send('complete', 'WL-DEMO-0003', 'SEW')).status).toBe('parked');
     expireParkedEvents(edge.core, FAR_FUTURE());
     const second_ = newestConflict();
-    const outboxId = edge.core.db.prepare('SELECT max(id) FROM upstream_outbox').pluck().get() as number;
-    edge.core.db
-      .prepare(
-        "UPDATE upstream_outbox SET status = 'dead', attempts = 5, last_error = 'HTTP 422: unknown product' WHERE id = ?",
-      )
-      .run(outboxId);
+    const outboxId = newestRecordId(edge.core.db);
+    markDead(edge.core.db, outboxId, { attempts: 5, lastError: 'HTTP 422: unknown product' });
     edge.core.live.poke();
     await expect.poll(() => row(first, second_).count()).toBe(1);
     await expect.poll(() => first.locator(`[data-problem="dead_letter:${outboxId}"]`).count()).toBe(1);

@@ -226,7 +226,7 @@ describe('job tickets', () => {
     // Each token has a spawn system event queued upstream (IN-5).
     expect(
       count(
-        `token_event e JOIN upstream_outbox o ON o.event_row_id = e.id
+        `token_event e JOIN upstream_record o ON o.event_row_id = e.id
          WHERE e.event_type = 'spawn' AND e.code LIKE 'WL-42-%'`,
       ),
     ).toBe(3);

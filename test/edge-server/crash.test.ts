@@ -22,6 +22,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EventLog } from '../../edge-server/ingest/event-log';
 import type { DemoFile } from '../../edge-server/ops/demo';
 import type { OperatorEventType, ProcessMode, TokenStatus } from '../../shared/domain';
 import { FINAL_STATUSES } from '../../shared/domain';
@@ -470,17 +471,18 @@ function inspectDatabase(file: string, acked: ReadonlyMap<string, Ack>): Databas
       .all();
     if (twice.length > 0) problem(`event ids stored twice: ${JSON.stringify(twice.slice(0, 10))}`);
 
-    // IN-5: an outbox row for exactly the applied events (station and system), one each.
+    // IN-5: a place in application order (one upstream record) for exactly the applied events
+    // (station and system), one each.
     const outboxes = db
       .prepare(
-        `SELECT e.event_id, e.origin, e.status, count(o.id) AS n FROM token_event e
-         LEFT JOIN upstream_outbox o ON o.event_row_id = e.id GROUP BY e.id`,
+        `SELECT e.event_id, e.origin, e.status,
+           (SELECT count(*) FROM upstream_record r WHERE r.id = e.applied_seq) AS n FROM token_event e`,
       )
       .all() as { event_id: string; origin: string; status: string; n: number }[];
     for (const row of outboxes) {
       const expected = row.status === 'applied' ? 1 : 0;
       if (row.n !== expected)
-        problem(`${row.origin} event ${row.event_id} is ${row.status} with ${row.n} outbox rows`);
+        problem(`${row.origin} event ${row.event_id} is ${row.status} with ${row.n} upstream records`);
     }
     // Parked events are waiting, and conflicts are open, exactly when their event says so.
     const parkedMismatch = db
@@ -503,15 +505,14 @@ function inspectDatabase(file: string, acked: ReadonlyMap<string, Ack>): Databas
     // Every acknowledged event is stored, with a status that fits what its 200 said.
     const stationEvents = new Map(
       (
-        db
-          .prepare("SELECT event_id, status, result_json FROM token_event WHERE origin = 'station'")
-          .all() as {
+        db.prepare("SELECT event_id, status FROM token_event WHERE origin = 'station'").all() as {
           event_id: string;
           status: string;
-          result_json: string;
         }[]
       ).map((r) => [r.event_id, r]),
     );
+    // The first outcome as the log keeps it (what a resend of the event is answered).
+    const log = new EventLog(db);
     for (const [id, ack] of acked) {
       const row = stationEvents.get(id);
       if (!row) {
@@ -521,7 +522,7 @@ function inspectDatabase(file: string, acked: ReadonlyMap<string, Ack>): Databas
       const fits =
         ack.status === 'rejected'
           ? row.status === 'rejected' &&
-            JSON.stringify((JSON.parse(row.result_json) as { reason?: unknown }).reason) ===
+            JSON.stringify((log.find(id)?.result as { reason?: unknown } | undefined)?.reason) ===
               JSON.stringify(ack.reason)
           : ack.status === 'applied'
             ? row.status === 'applied'
@@ -529,7 +530,7 @@ function inspectDatabase(file: string, acked: ReadonlyMap<string, Ack>): Databas
       if (!fits) problem(`acknowledged event ${id} answered ${ack.status} is stored ${row.status}`);
     }
 
-    // Each family is the fold of its applied events, in the order they were applied (outbox order).
+    // Each family is the fold of its applied events, in the order they were applied (applied_seq).
     const graphs = new Map(
       (
         db.prepare('SELECT id, source_json FROM routing_graph').all() as { id: number; source_json: string }[]
@@ -546,8 +547,8 @@ function inspectDatabase(file: string, acked: ReadonlyMap<string, Ack>): Databas
       .all() as { id: number; code: string; graph_id: number; process_mode: ProcessMode; qty: number }[];
     const appliedStmt = db.prepare(
       `SELECT e.event_id, e.origin, e.event_type, e.node_code, e.operator_badge, e.qty, e.data_json, e.token_after_json
-       FROM upstream_outbox o JOIN token_event e ON e.id = o.event_row_id
-       WHERE e.root_token_id = ? ORDER BY o.id`,
+       FROM token_event e
+       WHERE e.applied_seq IS NOT NULL AND e.root_token_id = ? ORDER BY e.applied_seq`,
     );
     const membersStmt = db.prepare(
       'SELECT code, branch, node_code AS nodeCode, status, qty FROM flow_token WHERE root_token_id = ?',
@@ -900,7 +901,9 @@ describe('crash safety of the edge server process', () => {
       };
       const someAcked = [...ledger.acked.keys()][0] ?? '';
       expect(
-        tampered('DELETE FROM upstream_outbox WHERE id = (SELECT max(id) FROM upstream_outbox)'),
+        tampered(
+          'UPDATE token_event SET applied_seq = NULL WHERE applied_seq = (SELECT max(applied_seq) FROM token_event)',
+        ),
       ).not.toEqual([]);
       expect(
         tampered(

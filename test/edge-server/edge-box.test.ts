@@ -173,7 +173,10 @@ describe('a bounded database', () => {
     await waitFor(
       () =>
         fs.existsSync(file) &&
-        db.prepare('SELECT count(*) FROM token_event WHERE received_at < ?').pluck().get('2026-10-01') === 2,
+        db
+          .prepare('SELECT count(*) FROM token_event WHERE received_ms < ?')
+          .pluck()
+          .get(Date.parse('2026-10-01')) === 2,
       {
         what: 'September’s settled events in the archive',
       },
@@ -182,9 +185,9 @@ describe('a bounded database', () => {
     // Kept live: the parked start (it may still apply) and the binding's event (recalls need it).
     const live = db
       .prepare(
-        "SELECT event_type, status FROM token_event WHERE received_at < '2026-10-01' AND origin = 'station' ORDER BY id",
+        "SELECT event_type, status FROM token_event WHERE received_ms < ? AND origin = 'station' ORDER BY id",
       )
-      .all();
+      .all(Date.parse('2026-10-01'));
     expect(live).toEqual([
       { event_type: 'bind_component', status: 'applied' },
       { event_type: 'start', status: 'parked' },

@@ -10,6 +10,7 @@ import { auditPageSchema, problemActionResultSchema, problemPageSchema } from '.
 import { expireParkedEvents } from '../../edge-server/ingest/conflicts';
 import type { TestEdge } from '../support/edge';
 import { TestStation, startTestEdge } from '../support/edge';
+import { forwardingStatus, markDead, newestRecordId } from '../support/event-log-db';
 
 let edge: TestEdge;
 let supervisor: string;
@@ -222,12 +223,10 @@ describe('exceptions inbox', () => {
   });
 
   it('SV-23: a dead letter is sent again with a reason; apply or discard do not fit it', async () => {
-    const outboxId = edge.core.db.prepare('SELECT max(id) FROM upstream_outbox').pluck().get() as number;
+    const outboxId = newestRecordId(edge.core.db);
     expect(outboxId).toBeGreaterThan(0);
     // The forwarder's dead-letter path is tested with the sinks; here the record is marked dead directly.
-    edge.core.db
-      .prepare("UPDATE upstream_outbox SET status = 'dead', last_error = 'schema mismatch' WHERE id = ?")
-      .run(outboxId);
+    markDead(edge.core.db, outboxId, { lastError: 'schema mismatch' });
     const [dead] = (await inbox('?kind=dead_letter')).problems;
     expect(dead).toMatchObject({
       id: outboxId,
@@ -250,13 +249,9 @@ describe('exceptions inbox', () => {
       stateBy: 'supervisor',
     });
     expect(resend.body.audit).toMatchObject({ action: 'resend', detail: { resent: 1 } });
-    const status = edge.core.db
-      .prepare('SELECT status FROM upstream_outbox WHERE id = ?')
-      .pluck()
-      .get(outboxId);
-    expect(status).toBe('pending');
+    expect(forwardingStatus(edge.core.db, outboxId)).toBe('pending');
     // Dead again: a new problem, open.
-    edge.core.db.prepare("UPDATE upstream_outbox SET status = 'dead' WHERE id = ?").run(outboxId);
+    markDead(edge.core.db, outboxId);
     expect((await inbox('?kind=dead_letter')).problems[0]).toMatchObject({ id: outboxId, state: 'open' });
   });
 

@@ -181,12 +181,14 @@ describe('migration 0003', () => {
       VALUES (1, 1, 1, 'A', 1, 'N1', 'ready', 4, '2026-12-01T08:00:00.000Z', 1, '${t}'),
              (2, 1, 1, 'B', 2, 'N1', 'ready', 5, '2026-12-01T07:00:00.000Z', 1, '${t}'),
              (3, 1, 1, 'C', 3, 'N2', 'completed', 2, '${t}', 1, '${t}');
-      INSERT INTO token_event (event_id, content_hash, origin, event_type, code, node_code, occurred_at,
+      -- A station event names its station, as ingest always stored it (0015 derives origin from it).
+      INSERT INTO station (id, name, token_hash, enrolled_at) VALUES (1, 'S', 'th', '${t}');
+      INSERT INTO token_event (event_id, content_hash, origin, event_type, station_id, code, node_code, occurred_at,
         occurred_at_corrected, received_at, qty, data_json, root_token_id, token_id, status, result_json)
-      VALUES ('e1', 'h', 'station', 'complete', 'C', 'N1', '${t}', '${t}', '${t}', NULL, '{}', 3, 3, 'applied', '{}'),
-             ('e2', 'h', 'station', 'complete', 'C', 'N2', '${t}', '${t}', '${t}', 2, '{}', 3, 3, 'applied', '{}'),
-             ('e3', 'h', 'station', 'start', 'A', 'N1', '${t}', '${t}', '${t}', NULL, '{}', 1, 1, 'applied', '{}'),
-             ('e4', 'h', 'station', 'complete', 'A', 'N1', '${t}', '${t}', '${t}', NULL, '{}', 1, 1, 'parked', '{}');
+      VALUES ('e1', 'h', 'station', 'complete', 1, 'C', 'N1', '${t}', '${t}', '${t}', NULL, '{}', 3, 3, 'applied', '{}'),
+             ('e2', 'h', 'station', 'complete', 1, 'C', 'N2', '${t}', '${t}', '${t}', 2, '{}', 3, 3, 'applied', '{}'),
+             ('e3', 'h', 'station', 'start', 1, 'A', 'N1', '${t}', '${t}', '${t}', NULL, '{}', 1, 1, 'applied', '{}'),
+             ('e4', 'h', 'station', 'complete', 1, 'A', 'N1', '${t}', '${t}', '${t}', NULL, '{}', 1, 1, 'parked', '{}');
     `);
     migrate(db, loadMigrations());
     expect(readCountFigures(db)).toEqual([

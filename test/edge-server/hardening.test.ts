@@ -63,9 +63,9 @@ describe('hardening', () => {
     const releasedAt = Number(/released (\d+)/.exec(said)?.[1]);
     // The push arrived while the lock was held, and its answer came after the lock was let go.
     const { receivedAt } = e.core.db
-      .prepare('SELECT received_at AS receivedAt FROM token_event WHERE event_id = ?')
-      .get(result.id) as { receivedAt: string };
-    expect(Date.parse(receivedAt)).toBeLessThan(releasedAt);
+      .prepare('SELECT received_ms AS receivedAt FROM token_event WHERE event_id = ?')
+      .get(result.id) as { receivedAt: number };
+    expect(receivedAt).toBeLessThan(releasedAt);
     expect(answeredAt).toBeGreaterThanOrEqual(releasedAt);
   });
 

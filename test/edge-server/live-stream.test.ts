@@ -17,6 +17,7 @@ import type { DemoFile } from '../../edge-server/ops/demo';
 import { loadDemo } from '../../edge-server/ops/demo';
 import { expireParkedEvents } from '../../edge-server/ingest/conflicts';
 import { TestStation, tempDir, testConfig } from '../support/edge';
+import { markDead, newestRecordId } from '../support/event-log-db';
 import type { SseMessage, SseStream } from '../support/sse';
 import { openSse } from '../support/sse';
 import { waitFor } from '../support/wait';
@@ -276,8 +277,8 @@ describe('the live stream (SV-12)', () => {
       await act(`conflict/${conflictId}/resolve`, { action: 'apply', reason: 'Sewn on paper' });
       await stream.next(problem(conflictId, 'conflict', 'resolved'), { timeoutMs: 1_000 });
 
-      const outboxId = edge.core.db.prepare('SELECT max(id) FROM upstream_outbox').pluck().get() as number;
-      edge.core.db.prepare("UPDATE upstream_outbox SET status = 'dead' WHERE id = ?").run(outboxId);
+      const outboxId = newestRecordId(edge.core.db);
+      markDead(edge.core.db, outboxId);
       edge.core.live.poke(); // a write outside a request (the forwarder pokes the feed itself)
       await stream.next(problem(outboxId, 'dead_letter', 'open'));
       await act(`dead_letter/${outboxId}/resolve`, { action: 'resend', reason: 'Upstream fixed' });

@@ -68,7 +68,7 @@ function jsonText(v: JsonText): string {
 
 const JSON_TYPE = 'application/json';
 
-const TABLES = ['token_event', 'flow_token', 'upstream_outbox', 'parked_event', 'conflict'] as const;
+const TABLES = ['token_event', 'flow_token', 'upstream_record', 'parked_event', 'conflict'] as const;
 
 function rowCounts(): Record<string, number> {
   const counts: Record<string, number> = {};

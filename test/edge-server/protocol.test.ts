@@ -72,7 +72,7 @@ function siteState(): unknown {
   return {
     tokens: db.prepare('SELECT * FROM flow_token ORDER BY id').all(),
     events: count('token_event'),
-    outbox: count('upstream_outbox'),
+    outbox: count('upstream_record'),
     parked: count('parked_event'),
     conflicts: count('conflict'),
     bindings: count('component_binding'),
@@ -198,7 +198,7 @@ describe('push: 200 with one result per event', () => {
 
   it('IN-2: a duplicate within the same batch is applied once and answered `duplicate`', async () => {
     const start = stationEvent({ seq: 1, type: 'start', code: 'BV-DEMO-0003', nodeCode: 'CUT' });
-    const outboxBefore = count('upstream_outbox');
+    const outboxBefore = count('upstream_record');
     const res = await push(edge.url, edge.stationToken('WC-CUT'), [start, start]);
     expect(res.status).toBe(200);
     const token = { code: 'BV-DEMO-0003', branch: null, nodeCode: 'CUT', status: 'active' };
@@ -206,7 +206,7 @@ describe('push: 200 with one result per event', () => {
       { id: start['id'], status: 'applied', token },
       { id: start['id'], status: 'duplicate', token },
     ]);
-    expect(count('upstream_outbox')).toBe(outboxBefore + 1);
+    expect(count('upstream_record')).toBe(outboxBefore + 1);
     expect(outboxRowsFor(start['id'] as string)).toHaveLength(1);
   });
 

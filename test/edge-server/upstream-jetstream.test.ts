@@ -16,6 +16,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DemoFile } from '../../edge-server/ops/demo';
 import type { TestEdge } from '../support/edge';
 import { TestStation, push, stationEvent, startTestEdge, tempDir } from '../support/edge';
+import { recordStatusOf, unmarkForwarded } from '../support/event-log-db';
 import type { EdgeProcess } from '../support/edge-process';
 import { killEdge, startEdge, stopAllEdges, stopEdge } from '../support/edge-process';
 import type { NatsServer, StreamMessage } from '../support/nats';
@@ -62,7 +63,11 @@ interface OutboxRow {
 
 function readOutbox(db: Database.Database): OutboxRow[] {
   return (
-    db.prepare('SELECT id, status, record_json FROM upstream_record ORDER BY id').all() as {
+    db
+      .prepare(
+        `SELECT r.id, ${recordStatusOf('r')} AS status, r.record_json FROM upstream_record r ORDER BY r.id`,
+      )
+      .all() as {
       id: number;
       status: string;
       record_json: string;
@@ -541,12 +546,12 @@ describe('JetStream upstream: the edge server killed', () => {
     const file = path.join(dataDir, 'edge.sqlite');
     const db = new Database(file, { fileMustExist: true });
     const landed = db
-      .prepare("SELECT id FROM upstream_outbox WHERE status = 'forwarded' ORDER BY id DESC LIMIT 3")
+      .prepare(
+        `SELECT r.id FROM upstream_record r WHERE ${recordStatusOf('r')} = 'forwarded' ORDER BY r.id DESC LIMIT 3`,
+      )
       .all() as { id: number }[];
     expect(landed).toHaveLength(3);
-    db.prepare("UPDATE upstream_outbox SET status = 'pending', forwarded_at = NULL WHERE id >= ?").run(
-      Math.min(...landed.map((r) => r.id)),
-    );
+    unmarkForwarded(db, Math.min(...landed.map((r) => r.id)));
     db.close();
     const before = readOutboxFile(dataDir);
     const pendingBefore = before.filter((r) => r.status === 'pending').length;
@@ -584,11 +589,11 @@ describe('JetStream upstream: the edge server killed', () => {
     // records that landed are still pending.
     const db = new Database(path.join(dataDir, 'edge.sqlite'), { fileMustExist: true });
     const landed = db
-      .prepare("SELECT id FROM upstream_outbox WHERE status = 'forwarded' ORDER BY id DESC LIMIT 8")
+      .prepare(
+        `SELECT r.id FROM upstream_record r WHERE ${recordStatusOf('r')} = 'forwarded' ORDER BY r.id DESC LIMIT 8`,
+      )
       .all() as { id: number }[];
-    db.prepare("UPDATE upstream_outbox SET status = 'pending', forwarded_at = NULL WHERE id >= ?").run(
-      Math.min(...landed.map((r) => r.id)),
-    );
+    unmarkForwarded(db, Math.min(...landed.map((r) => r.id)));
     db.close();
     expect(expectStreamIsPrefix(await startedMessages(nats), readOutboxFile(dataDir), 500)).toBe(8);
 

@@ -1,4 +1,7 @@
-/** @module The edge server as `npm start` runs it (`node --import tsx edge-server/main.ts`), as a child process. */
+/**
+ * @module The edge server from its TypeScript sources (`node --import tsx edge-server/main.ts`), as a
+ * child process; `npm start` runs the same code compiled (test/edge-server/compiled-server.test.ts).
+ */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';

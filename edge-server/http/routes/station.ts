@@ -32,12 +32,15 @@ export function stationRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       '/snapshot',
       {
         operationId: 'getStationSnapshot',
-        summary: 'Tokens at this station’s nodes, its nodes, routings and operators; a delta with ?since',
+        summary:
+          'Tokens at this station’s nodes, its nodes, routings and operators; a delta with ?since, or in full when that is cheaper',
         query: z.object({
           since: z
             .string()
             .optional()
-            .describe('The cursor of an earlier snapshot: only what changed since, and the ids that left'),
+            .describe(
+              'The cursor of an earlier snapshot: only what changed since, and the ids that left (or, from an old cursor, the whole snapshot with full: true)',
+            ),
         }),
         responses: {
           200: {
