@@ -18,18 +18,26 @@ import {
   wedgeScan,
 } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
+import type { NetworkLink } from '../support/network-link';
+import { startNetworkLink } from '../support/network-link';
 
 // expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
 vi.setConfig(E2E_POLLS);
 
 let edge: TestEdge;
 let browser: Browser;
+/** The tablet's way to the server, cut with the browser's offline emulation. */
+let network: NetworkLink;
 
 beforeAll(async () => {
   ({ edge, browser } = await startEdgeAndChromium());
+  network = await startNetworkLink(edge.url);
 }, 120_000);
 
-afterAll(() => stopEdgeAndChromium(edge, browser));
+afterAll(async () => {
+  await network.close();
+  await stopEdgeAndChromium(edge, browser);
+});
 
 function eventsOf(code: string): { type: string; status: string; n: number }[] {
   return edge.core.db
@@ -46,7 +54,7 @@ describe('station app in Chromium', () => {
     const page = await context.newPage();
     // The demo's enrollment link for the CUT station, on this test server's origin.
     const link = edge.demo.stations.find((s) => s.workCenter === 'WC-CUT')?.enrollUrl ?? '';
-    await page.goto(`${edge.url}/${new URL(link).hash}`);
+    await page.goto(`${network.url}/${new URL(link).hash}`);
     await expect.poll(() => queueLine(page, 'BV-DEMO-0001', 'CUT', 'ready').count()).toBe(1);
     // The link works once: a second browser opening it is told so, and is not enrolled.
     const other = await browser.newContext();
@@ -65,6 +73,7 @@ describe('station app in Chromium', () => {
 
     // The service worker takes over; then the network goes away and the page is reloaded.
     await controlledByServiceWorker(page);
+    network.cut();
     await context.setOffline(true);
     await page.reload();
     await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
@@ -76,6 +85,7 @@ describe('station app in Chromium', () => {
     expect(eventsOf('BV-DEMO-0002')).toEqual([]);
 
     // Back online: the outbox drains, and the edge server has the event once.
+    network.restore();
     await context.setOffline(false);
     await expect.poll(() => pendingCount(page)).toBe(0);
     expect(eventsOf('BV-DEMO-0002')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);

@@ -13,10 +13,13 @@
  *   tablet B, LINE-B: EDGE-BODY, QC-FINAL
  *   tablet C, LINE-C: STITCH-STRAP, PACK, PACK-OUTLET
  * (Enrolling one tablet in turn as two demo stations does not work: see reEnrollment in the report.)
+ * The tablets reach the server through a network link the test cuts (test/support/network-link.ts).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestEdge } from '../support/edge';
+import type { NetworkLink } from '../support/network-link';
+import { startNetworkLink } from '../support/network-link';
 import type { RecordedEvent } from '../support/station-page';
 import {
   E2E_POLLS,
@@ -39,14 +42,19 @@ const CODE = 'BV-DEMO-0003';
 
 let edge: TestEdge;
 let browser: Browser;
+let floorNetwork: NetworkLink;
 
 beforeAll(async () => {
   ({ edge, browser } = await startEdgeAndChromium());
+  floorNetwork = await startNetworkLink(edge.url);
 }, 120_000);
 
-afterAll(() => stopEdgeAndChromium(edge, browser));
+afterAll(async () => {
+  await floorNetwork.close();
+  await stopEdgeAndChromium(edge, browser);
+});
 
-/** Enrolls a station for these nodes by the admin API; returns its one-time enrollment link. */
+/** Enrolls a station for these nodes by the admin API; returns its one-time link, through the floor's network. */
 async function enrollLineStation(name: string, nodeCodes: string[]): Promise<string> {
   const res = await fetch(`${edge.url}/api/v1/admin/stations`, {
     method: 'POST',
@@ -54,7 +62,9 @@ async function enrollLineStation(name: string, nodeCodes: string[]): Promise<str
     body: JSON.stringify({ name, nodeCodes }),
   });
   if (res.status !== 201) throw new Error(`enrolling ${name}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { enrollUrl: string }).enrollUrl;
+  const { enrollUrl } = (await res.json()) as { enrollUrl: string };
+  if (!enrollUrl.startsWith(edge.url)) throw new Error(`enrollment link not on ${edge.url}: ${enrollUrl}`);
+  return floorNetwork.url + enrollUrl.slice(edge.url.length);
 }
 
 interface StationRow extends RecordedEvent {
@@ -79,7 +89,10 @@ function sorted(events: readonly RecordedEvent[]): RecordedEvent[] {
     .sort((x, y) => key(x).localeCompare(key(y)));
 }
 
+/** The floor's network goes (or comes back): nothing reaches the server, and the tablets know it. */
 async function setOffline(contexts: BrowserContext[], pages: Page[], offline: boolean): Promise<void> {
+  if (offline) floorNetwork.cut();
+  else floorNetwork.restore();
   for (const context of contexts) await context.setOffline(offline);
   for (const page of pages) {
     await expect

@@ -1,0 +1,66 @@
+/**
+ * @module The floor's network between tablets and the edge server, as a TCP relay on a random
+ * loopback port that a test can cut. Cut, every open connection is dropped and new ones are reset,
+ * as when the Wi-Fi or the LAN goes: nothing a browser sends reaches the server. Chromium's offline
+ * emulation (BrowserContext.setOffline) sets navigator.onLine, but it is not watertight where a
+ * service worker is involved (playwright#2311): the worker's update checks (GET /sw.js) reached
+ * this link while cut, and in CI two events reached the server during a cut. Tests cut both: the
+ * emulation for what the screen shows, this link for what the server receives.
+ */
+import net from 'node:net';
+
+export interface NetworkLink {
+  /** Base URL through the link (same host and port for its whole life). */
+  readonly url: string;
+  /** Drops open connections and refuses new ones until `restore`. */
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a link to `target` (an http://host:port base URL). */
+export async function startNetworkLink(target: string): Promise<NetworkLink> {
+  const { hostname, port } = new URL(target);
+  let isCut = false;
+  const open = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    // A dropped connection errors on both sides; the other side is destroyed by its 'close'.
+    socket.on('error', () => socket.destroy());
+  };
+  const server = net.createServer((client) => {
+    if (isCut) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(Number(port), hostname);
+    track(client);
+    track(upstream);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as net.AddressInfo;
+  const dropAll = () => {
+    for (const socket of open) socket.destroy();
+  };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    cut: () => {
+      isCut = true;
+      dropAll();
+    },
+    restore: () => {
+      isCut = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        isCut = true;
+        dropAll();
+        server.close(() => resolve());
+      }),
+  };
+}
