@@ -20,15 +20,20 @@ import {
   wedgeScan,
 } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
+import type { NetworkLink } from '../support/network-link';
+import { setFloorOffline, startNetworkLink } from '../support/network-link';
 
 // expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
 vi.setConfig(E2E_POLLS);
 
 let edge: TestEdge;
 let browser: Browser;
+/** The tablet's way to the server, cut with the browser's offline emulation. */
+let network: NetworkLink;
 
 beforeAll(async () => {
   ({ edge, browser } = await startEdgeAndChromium());
+  network = await startNetworkLink(edge.url);
   const admin = await edge.login('admin');
   const res = await fetch(`${edge.url}/api/v1/admin/operators`, {
     method: 'POST',
@@ -38,7 +43,10 @@ beforeAll(async () => {
   expect(res.status).toBe(201);
 }, 120_000);
 
-afterAll(() => stopEdgeAndChromium(edge, browser));
+afterAll(async () => {
+  await network.close();
+  await stopEdgeAndChromium(edge, browser);
+});
 
 function stationEvents(code: string): { type: string; operator: string }[] {
   return edge.core.db
@@ -53,7 +61,7 @@ describe('operators and command barcodes in Chromium', () => {
   it('ST-3, SC-4: PIN checked on the tablet (online and offline), two operators with one active, lock, and hands-free commands', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
+    await page.goto(`${network.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`);
     await expect.poll(() => queueLine(page, 'BV-DEMO-0004', 'CUT', 'ready').count()).toBe(1);
 
     // A PIN operator: the badge asks for the PIN; a wrong one is refused, the right one signs in.
@@ -93,7 +101,7 @@ describe('operators and command barcodes in Chromium', () => {
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
-    await context.setOffline(true);
+    await setFloorOffline(network, [context], true);
     await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
     await wedgeScan(page, 'OP-PIN');
     await page.getByLabel('PIN', { exact: true }).fill('4711');
@@ -112,7 +120,7 @@ describe('operators and command barcodes in Chromium', () => {
     await page.getByRole('button', { name: 'Lock' }).click();
     await expect.poll(() => page.getByTestId('locked').count()).toBe(1);
 
-    await context.setOffline(false);
+    await setFloorOffline(network, [context], false);
     await expect.poll(() => pendingCount(page)).toBe(0);
     expect(stationEvents('BV-DEMO-0004')).toEqual([{ type: 'start', operator: 'OP-0002' }]);
     expect(stationEvents('BV-DEMO-0005')).toEqual([

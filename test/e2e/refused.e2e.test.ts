@@ -12,6 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { en } from '../../client/i18n/en';
 import type { TestEdge } from '../support/edge';
+import type { NetworkLink } from '../support/network-link';
+import { setFloorOffline, startNetworkLink } from '../support/network-link';
 import {
   E2E_POLLS,
   SYNC_TIMEOUT_MS,
@@ -35,17 +37,23 @@ const NOTED = 'BV-DEMO-0006';
 
 let edge: TestEdge;
 let browser: Browser;
+/** The tablets' way to the server, cut with the browser's offline emulation. */
+let network: NetworkLink;
 
 beforeAll(async () => {
   ({ edge, browser } = await startEdgeAndChromium());
+  network = await startNetworkLink(edge.url);
 }, 120_000);
 
-afterAll(() => stopEdgeAndChromium(edge, browser));
+afterAll(async () => {
+  await network.close();
+  await stopEdgeAndChromium(edge, browser);
+});
 
 function enrollLink(workCenter: string): string {
   const station = edge.demo.stations.find((s) => s.workCenter === workCenter);
   if (!station) throw new Error(`no demo station at ${workCenter}`);
-  return `${edge.url}/${new URL(station.enrollUrl).hash}`;
+  return `${network.url}/${new URL(station.enrollUrl).hash}`;
 }
 
 interface Row {
@@ -78,7 +86,7 @@ describe('an event the edge server refuses', () => {
     await waitForToken(page, STARTED, 'CUT');
 
     // Offline at cutting: a start and a note, queued.
-    await context.setOffline(true);
+    await setFloorOffline(network, [context], true);
     await expect
       .poll(() => page.getByTestId('connection').textContent(), { timeout: SYNC_TIMEOUT_MS })
       .toContain('Offline');
@@ -94,7 +102,7 @@ describe('an event the edge server refuses', () => {
 
     // The tablet moves to stitching before it synced: the supervisor's link enrolls it there.
     await page.close();
-    await context.setOffline(false);
+    await setFloorOffline(network, [context], false);
     page = await openStation(context, enrollLink('WC-STITCH'));
     await expect.poll(() => stationName(page), { timeout: SYNC_TIMEOUT_MS }).toBe('WC-STITCH-1');
 
@@ -147,7 +155,7 @@ describe('an event the edge server refuses', () => {
     await page.close();
     page = await openStation(
       context,
-      `${edge.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`,
+      `${network.url}/#enroll=${encodeURIComponent(edge.stationToken('WC-CUT'))}`,
     );
     await expect.poll(() => stationName(page), { timeout: SYNC_TIMEOUT_MS }).toBe('WC-CUT-1');
     await startLine().getByRole('button', { name: 'Send again' }).click();

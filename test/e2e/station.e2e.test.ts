@@ -19,7 +19,7 @@ import {
 } from '../support/station-page';
 import type { TestEdge } from '../support/edge';
 import type { NetworkLink } from '../support/network-link';
-import { startNetworkLink } from '../support/network-link';
+import { setFloorOffline, startNetworkLink } from '../support/network-link';
 
 // expect.poll waits as long as a step can take on a loaded machine (vitest's default is 1 s).
 vi.setConfig(E2E_POLLS);
@@ -73,8 +73,7 @@ describe('station app in Chromium', () => {
 
     // The service worker takes over; then the network goes away and the page is reloaded.
     await controlledByServiceWorker(page);
-    network.cut();
-    await context.setOffline(true);
+    await setFloorOffline(network, [context], true);
     await page.reload();
     await expect.poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
     await signIn(page, 'OP-0001');
@@ -85,8 +84,7 @@ describe('station app in Chromium', () => {
     expect(eventsOf('BV-DEMO-0002')).toEqual([]);
 
     // Back online: the outbox drains, and the edge server has the event once.
-    network.restore();
-    await context.setOffline(false);
+    await setFloorOffline(network, [context], false);
     await expect.poll(() => pendingCount(page)).toBe(0);
     expect(eventsOf('BV-DEMO-0002')).toEqual([{ type: 'start', status: 'applied', n: 1 }]);
     await context.close();

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { th } from '../../client/i18n/th';
 import { seriousViolations } from '../support/axe';
 import type { TestEdge } from '../support/edge';
+import type { NetworkLink } from '../support/network-link';
+import { setFloorOffline, startNetworkLink } from '../support/network-link';
 import { startTestEdge } from '../support/edge';
 import {
   E2E_POLLS,
@@ -47,16 +49,22 @@ const UNKNOWN = 'BV-GONE-0404';
 
 let edge: TestEdge;
 let browser: Browser;
+/** The tablets' way to the server: cut for "offline" (with the browser's emulation) and for "unreachable". */
+let network: NetworkLink;
 
 beforeAll(async () => {
   buildClientIfMissing();
   edge = await startTestEdge({ language: 'th' });
   browser = await launchChromium();
+  network = await startNetworkLink(edge.url);
 }, 120_000);
 
-afterAll(() => stopEdgeAndChromium(edge, browser));
+afterAll(async () => {
+  await network.close();
+  await stopEdgeAndChromium(edge, browser);
+});
 
-/** Enrolls a station serving CUT by the admin API; returns its one-time enrollment link. */
+/** Enrolls a station serving CUT by the admin API; returns its one-time enrollment link, through the network link. */
 async function enrollStation(name: string): Promise<string> {
   const res = await fetch(`${edge.url}/api/v1/admin/stations`, {
     method: 'POST',
@@ -64,7 +72,7 @@ async function enrollStation(name: string): Promise<string> {
     body: JSON.stringify({ name, nodeCodes: ['CUT'] }),
   });
   if (res.status !== 201) throw new Error(`enrolling ${name}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { enrollUrl: string }).enrollUrl;
+  return network.through(((await res.json()) as { enrollUrl: string }).enrollUrl);
 }
 
 function stationRows(code: string): { type: string; status: string }[] {
@@ -261,7 +269,7 @@ describe('the station in Thai on the floor', () => {
 
       // ST-15: offline: the band says so in Thai, in its colour, with the big count of waiting scans.
       colours.set('online band', (await bandState(page)).colour);
-      await context.setOffline(true);
+      await setFloorOffline(network, [context], true);
       await expect
         .poll(() => bandState(page).then((b) => [b.state, b.word]))
         .toEqual(['offline', th.status.band.state.offline]);
@@ -294,7 +302,7 @@ describe('the station in Thai on the floor', () => {
 
       // ST-17, ST-5: back online, the refusal comes with the sync: its own red banner in Thai, the
       // refusal's vibration and tone, and no "recorded" left standing.
-      await context.setOffline(false);
+      await setFloorOffline(network, [context], false);
       const banner = page.getByTestId('refusal-banner');
       await expect.poll(() => banner.count(), { timeout: SYNC_TIMEOUT_MS }).toBe(1);
       expect(await banner.locator('.refusal-title').textContent()).toBe(
@@ -319,14 +327,14 @@ describe('the station in Thai on the floor', () => {
       await expect.poll(() => page.getByTestId('refused').count()).toBe(0);
 
       // ST-15: the Wi-Fi is up but the edge server does not answer: a state of its own.
-      await page.route(`${edge.url}/api/**`, (route) => route.abort('connectionrefused'));
+      network.cut();
       await page.getByRole('button', { name: th.status.band.syncNow }).click();
       await expect
         .poll(() => bandState(page).then((b) => [b.state, b.word]))
         .toEqual(['unreachable', th.status.band.state.unreachable]);
       colours.set('unreachable band', (await bandState(page)).colour);
       await checkState(page, 'server unreachable');
-      await page.unroute(`${edge.url}/api/**`);
+      network.restore();
       await page.getByRole('button', { name: th.status.band.syncNow }).click();
       await expect.poll(() => bandState(page).then((b) => b.state)).toBe('online');
 

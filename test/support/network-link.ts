@@ -8,10 +8,13 @@
  * emulation for what the screen shows, this link for what the server receives.
  */
 import net from 'node:net';
+import type { BrowserContext } from 'playwright-core';
 
 export interface NetworkLink {
   /** Base URL through the link (same host and port for its whole life). */
   readonly url: string;
+  /** `url` (on the server's own origin) as the tablets reach it, through the link. */
+  through(url: string): string;
   /** Drops open connections and refuses new ones until `restore`. */
   cut(): void;
   restore(): void;
@@ -44,11 +47,17 @@ export async function startNetworkLink(target: string): Promise<NetworkLink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as net.AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
   const dropAll = () => {
     for (const socket of open) socket.destroy();
   };
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
+    through: (serverUrl) => {
+      const origin = new URL(target).origin;
+      if (new URL(serverUrl).origin !== origin) throw new Error(`${serverUrl} is not on ${origin}`);
+      return url + serverUrl.slice(origin.length);
+    },
     cut: () => {
       isCut = true;
       dropAll();
@@ -63,4 +72,15 @@ export async function startNetworkLink(target: string): Promise<NetworkLink> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The floor's network goes (or comes back): nothing reaches the server, and the browsers know it. */
+export async function setFloorOffline(
+  link: NetworkLink,
+  contexts: readonly BrowserContext[],
+  offline: boolean,
+): Promise<void> {
+  if (offline) link.cut();
+  else link.restore();
+  for (const context of contexts) await context.setOffline(offline);
 }
