@@ -42,7 +42,7 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
   // Bumped to start the camera again (back from a hidden page, or after it stopped).
   const [generation, setGeneration] = useState(0);
   const [view, setView] = useState<View>({ kind: 'starting' });
-  const [decoderName, setDecoderName] = useState<string | null>(null);
+  const [decoderName, setDecoderName] = useState<DecoderName | null>(null);
   const [stats, setStats] = useState<LoopStats | null>(null);
   const [torch, setTorch] = useState(false);
   const [lastRead, setLastRead] = useState<string | null>(null);
@@ -88,7 +88,7 @@ export default function CameraScanner(props: { onScan: (text: string) => void; o
         return setView({ kind: 'problem', text: (c) => c.operator.cameraPanel.noDecoder({ why }) });
       }
       const picked = pick.decoder;
-      setDecoderName(picked.where === 'worker' ? `${picked.name} (worker)` : picked.name);
+      setDecoderName({ name: picked.name, inWorker: picked.where === 'worker' });
       setView({ kind: 'live', session: live });
       loop = startDecodeLoop({
         decoder: picked,
@@ -166,21 +166,28 @@ function usePickedDecoder(): Promise<DecoderPick> {
   return decoder;
 }
 
+/** A decoder's product name (not translated) and whether it reads off the page's thread. */
+interface DecoderName {
+  name: string;
+  inWorker: boolean;
+}
+
 /** Which decoder reads, and how fast: small print for whoever looks after the tablet. */
-function CameraInfo(props: { decoderName: string | null; stats: LoopStats | null }) {
+function CameraInfo(props: { decoderName: DecoderName | null; stats: LoopStats | null }) {
   const words = useText().operator.cameraPanel;
   const { decoderName, stats } = props;
+  const decoder = decoderName && (decoderName.inWorker ? words.inWorker(decoderName) : decoderName.name);
   return (
     <small class="camera-info" data-testid="camera-info">
-      {!decoderName
+      {!decoder
         ? words.loadingDecoder
         : stats
           ? words.stats({
-              decoder: decoderName,
+              decoder,
               rate: stats.attemptsPerSecond.toFixed(1),
               ms: Math.round(stats.lastDecodeMs),
             })
-          : decoderName}
+          : decoder}
     </small>
   );
 }

@@ -57,6 +57,8 @@ export const operator = {
     decoderFailed: (p: { message: string }) => `The barcode decoder failed: ${p.message}`,
     read: (p: { code: string }) => `Read ${p.code}`,
     loadingDecoder: 'Loading the barcode decoder',
+    /** A decoder (its product name) reading frames in a Web Worker, off the page's thread. */
+    inWorker: (p: { name: string }) => `${p.name} (worker)`,
     stats: (p: { decoder: string; rate: string; ms: number }) =>
       `${p.decoder} · ${p.rate} attempts/s · ${p.ms} ms`,
   },

@@ -48,6 +48,7 @@ export const operator: Catalogue['operator'] = {
     decoderFailed: (p) => `ตัวอ่านบาร์โค้ดขัดข้อง: ${p.message}`,
     read: (p) => `อ่านได้: ${p.code}`,
     loadingDecoder: 'กำลังโหลดตัวอ่านบาร์โค้ด',
+    inWorker: (p) => `${p.name} (ทำงานเบื้องหลัง)`,
     stats: (p) => `${p.decoder} · ${p.rate} ครั้ง/วินาที · ${p.ms} มิลลิวินาที`,
   },
 };
