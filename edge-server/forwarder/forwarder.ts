@@ -1,8 +1,8 @@
 /**
  * @module The forwarder: sends the upstream outbox to the sink in application order, in batches,
  * and marks records forwarded only after the upstream acknowledged them. The sink keeps several
- * sends in flight (PF-30, PF-34) and reports what landed in order as it comes; the forwarder marks
- * that prefix while the rest is still in flight (PF-33).
+ * sends in flight (PF-31, PF-34) and reports what landed in order as it comes; the forwarder marks
+ * that prefix while the rest is still in flight (PF-34).
  *
  *   idle ──records pending──▶ sending ──acknowledged──▶ (next batch)
  *                               │  retryable failure (network, timeout, 5xx, 408, 429)

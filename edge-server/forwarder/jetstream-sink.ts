@@ -157,7 +157,7 @@ export class JetStreamSink implements UpstreamSink {
   }
 
   /**
-   * Publishes the records in order with up to `maxInFlight` unacknowledged at once (PF-30). This
+   * Publishes the records in order with up to `maxInFlight` unacknowledged at once (PF-31). This
    * server is the subject's single writer, so record k of a run lands at the subject's sequence
    * base + k + 1 and is published expecting base + k; from the second record on it also expects
    * the stream's last message to be its predecessor, so that no record can land after one that

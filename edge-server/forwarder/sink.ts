@@ -23,7 +23,7 @@ export interface UpstreamSink {
    */
   readonly batchesPerSend?: number;
   /**
-   * Sends records in order, several at once where the sink can (PF-30, PF-34): at most `perBatch`
+   * Sends records in order, several at once where the sink can (PF-31, PF-34): at most `perBatch`
    * records in one request where it sends batches. The outcomes are of a prefix of the records, in
    * the same order: records after the first one that did not land (or was not sent) are missing
    * from them, and are sent again later. While later records are still in flight, `onSettled` hears
