@@ -234,10 +234,11 @@ describe('verify-schema', () => {
     expect(report.ok).toBe(false);
     expect(report.differences).toEqual([
       'table component_binding is missing',
+      'index component_binding_event on component_binding is missing',
       'index component_binding_serial on component_binding is missing',
       'index component_binding_token on component_binding is missing',
     ]);
-    expect(formatSchemaReport(report)).toContain('schema check FAILED: 3 problems');
+    expect(formatSchemaReport(report)).toContain('schema check FAILED: 4 problems');
   });
 
   it('OP-1: finds a dropped index', () => {
