@@ -16,7 +16,7 @@
  *   tokens         the paged token list: a node's ready queue (first page, and 20 pages deep), and
  *                  every live token (first page), 100 rows a page
  *   lookup         a plain indexed single-row read (flow_token by id), the floor of any query
- *   queues         today's unpaged GET /supervisor/queues (stationQueues), a few calls, for contrast
+ *   queues         GET /supervisor/queues (stationQueues): every node, the 50 longest-waiting per list
  *   trace          what GET /supervisor/trace/serials/:code reads (serialHeader: family, genealogy,
  *                  components; timelineBatches) and turns into JSON, for 200 finished serials in turn
  *   recall         what GET /supervisor/trace/recall reads (recallBatches, finished tokens): a zip
@@ -358,7 +358,7 @@ function measureQueries(site: Site, copies: number): FloorBenchResult['queries']
     },
     { name: 'tokens: every live token, page 1', t: p95(() => valueOf(listTokens(db, {}, now())), 300) },
     ...traceAndRecall(site, copies),
-    { name: 'queues (today’s unpaged /supervisor/queues)', t: p95(() => stationQueues(db, now()), 5) },
+    { name: 'queues: every node, 50 per list (/supervisor/queues)', t: p95(() => stationQueues(db, now()), 20) },
   ];
   return rows.map((r) => {
     const judged = /^(board|trace|recall)/.test(r.name);

@@ -151,13 +151,28 @@ export const queuedTokenSchema = z.object({
   elapsedSeconds: z.number().int(),
 });
 
-/** One node's queue (GET /supervisor/queues); `blocked` are tokens waiting at a join. */
+/** How many tokens each of a node's lists shows: the longest-waiting; the counts say how many there are. */
+export const QUEUE_SHOWN = 50;
+
+const queueCountsSchema = z.object({
+  waiting: z.number().int(),
+  active: z.number().int(),
+  paused: z.number().int(),
+  blocked: z.number().int(),
+});
+
+/**
+ * One node's queue (GET /supervisor/queues); `blocked` are tokens waiting at a join. Each list holds
+ * at most QUEUE_SHOWN tokens, longest-waiting first; `counts` has them all (the rest are paged by
+ * GET /supervisor/tokens with the routing, node and status).
+ */
 export const nodeQueueSchema = z.object({
   routing: z.string(),
   routingVersion: z.number().int(),
   nodeCode: z.string(),
   name: z.string(),
   workCenter: z.string().nullable(),
+  counts: queueCountsSchema,
   waiting: z.array(queuedTokenSchema),
   active: z.array(queuedTokenSchema),
   paused: z.array(queuedTokenSchema),
@@ -165,7 +180,19 @@ export const nodeQueueSchema = z.object({
 });
 export type NodeQueue = z.infer<typeof nodeQueueSchema>;
 
-/** Per operation node: what waits, what is in progress (with operator and since when), what is paused. */
+interface QueuedRow {
+  code: string;
+  branch: string | null;
+  qty: number;
+  active_operator: string | null;
+  status_since: string;
+}
+
+/**
+ * Per operation node: what waits, what is in progress (with operator and since when), what is
+ * paused. Read per node and status from the index on (graph, node, status, status_since), so the
+ * answer stays small and quick however many tokens the floor holds.
+ */
 export function stationQueues(db: Database.Database, now: Date): NodeQueue[] {
   const nodes = db
     .prepare(
@@ -181,40 +208,36 @@ export function stationQueues(db: Database.Database, now: Date): NodeQueue[] {
     name: string;
     work_center: string | null;
   }[];
-  const tokens = db
-    .prepare(
-      `SELECT graph_id, node_code, code, branch, status, qty, active_operator, status_since FROM flow_token
-       WHERE status IN ('ready', 'active', 'paused', 'waiting') ORDER BY status_since`,
-    )
-    .all() as {
-    graph_id: number;
-    node_code: string;
-    code: string;
-    branch: string | null;
-    status: string;
-    qty: number;
-    active_operator: string | null;
-    status_since: string;
-  }[];
+  const oldest = db.prepare(
+    `SELECT code, branch, qty, active_operator, status_since FROM flow_token
+     WHERE graph_id = ? AND node_code = ? AND status = ? ORDER BY status_since LIMIT ${QUEUE_SHOWN}`,
+  );
+  const counted = db.prepare(
+    'SELECT count(*) AS n FROM flow_token WHERE graph_id = ? AND node_code = ? AND status = ?',
+  );
   return nodes.map((n) => {
-    const here = tokens.filter((t) => t.graph_id === n.graph_id && t.node_code === n.code);
     const view = (status: string) =>
-      here
-        .filter((t) => t.status === status)
-        .map((t) => ({
-          code: t.code,
-          branch: t.branch,
-          qty: t.qty,
-          operator: t.active_operator,
-          since: t.status_since,
-          elapsedSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(t.status_since)) / 1000)),
-        }));
+      (oldest.all(n.graph_id, n.code, status) as QueuedRow[]).map((t) => ({
+        code: t.code,
+        branch: t.branch,
+        qty: t.qty,
+        operator: t.active_operator,
+        since: t.status_since,
+        elapsedSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(t.status_since)) / 1000)),
+      }));
+    const count = (status: string) => (counted.get(n.graph_id, n.code, status) as { n: number }).n;
     return {
       routing: n.routing,
       routingVersion: n.version,
       nodeCode: n.code,
       name: n.name,
       workCenter: n.work_center,
+      counts: {
+        waiting: count('ready'),
+        active: count('active'),
+        paused: count('paused'),
+        blocked: count('waiting'),
+      },
       waiting: view('ready'),
       active: view('active'),
       paused: view('paused'),

@@ -18,6 +18,9 @@ import {
   readDoneFigures,
   recountDoneFigures,
 } from '../../edge-server/supervisor/floor-figures';
+import type { NodeQueue } from '../../edge-server/supervisor/queries';
+import { QUEUE_SHOWN } from '../../edge-server/supervisor/queries';
+import { adminSender } from '../support/admin-api';
 import type { TestEdge } from '../support/edge';
 import { TestStation, startTestEdge } from '../support/edge';
 
@@ -243,5 +246,37 @@ describe('floor settings', () => {
     expect(load({ BLOCKED_QUEUE: 'lots' })).toThrow('BLOCKED_QUEUE: a whole number of tokens, 1 or more');
     expect(load({ PARKED_ALERT_MINUTES: '-5' })).toThrow('PARKED_ALERT_MINUTES: a whole number of minutes');
     expect(load({ STATION_QUIET_SECONDS: '0' })).toThrow('STATION_QUIET_SECONDS: a whole number of seconds');
+  });
+});
+
+describe('queues per node', () => {
+  it('SV-5: a node with more tokens than a list shows answers the longest-waiting ones and counts them all', async () => {
+    const admin = adminSender(
+      () => edge.url,
+      () => edge.login('admin'),
+    );
+    const serials = Array.from({ length: QUEUE_SHOWN + 10 }, (_, i) => `QUEUE-${String(i).padStart(3, '0')}`);
+    const released = await admin('POST', '/api/v1/admin/tickets', {
+      code: 'TICKET-QUEUE',
+      routing: 'BAG-TOTE',
+      processMode: 'piece',
+      qty: serials.length,
+      serials,
+    });
+    expect(released.status, released.text).toBe(201);
+    const ready = (await get('/tokens?routing=BAG-TOTE&node=CUT&status=ready&limit=500')).body.tokens as {
+      code: string;
+    }[];
+    expect(ready.length).toBeGreaterThan(QUEUE_SHOWN);
+
+    const res = await get('/queues');
+    expect(res.status).toBe(200);
+    const cut = (res.body.nodes as NodeQueue[]).find((n) => n.routing === 'BAG-TOTE' && n.nodeCode === 'CUT');
+    expect(cut?.counts.waiting).toBe(ready.length);
+    expect(cut?.waiting.map((t) => t.code)).toEqual(ready.slice(0, QUEUE_SHOWN).map((t) => t.code));
+    for (const n of res.body.nodes as NodeQueue[]) {
+      for (const list of ['waiting', 'active', 'paused', 'blocked'] as const)
+        expect(n[list].length).toBe(Math.min(QUEUE_SHOWN, n.counts[list]));
+    }
   });
 });

@@ -32,6 +32,7 @@ import type { FloorSettings } from '../../supervisor/board';
 import { readBoard } from '../../supervisor/board';
 import { listConflictsPage, listParkedPage, listTokens } from '../../supervisor/paging';
 import {
+  QUEUE_SHOWN,
   nodeQueueSchema,
   queuedTokenSchema,
   stationHealth,
@@ -170,6 +171,9 @@ function floorRoutes(core: EdgeCore): ApiRoutes<AuthEnv> {
       {
         operationId: 'listQueues',
         summary: 'Per node: waiting, active, paused and blocked tokens',
+        description:
+          `Each list holds the ${QUEUE_SHOWN} longest-waiting tokens; \`counts\` has how many there are. ` +
+          'Page through all of a node’s tokens with GET /supervisor/tokens?routing=…&node=…&status=….',
         responses: {
           200: {
             description: 'The queues',
