@@ -157,6 +157,9 @@ export interface Config {
   };
 }
 
+/** Every setting the server reads from its environment, by name. */
+export const SETTING_NAMES = envSchema.keyof().options;
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -7,35 +7,13 @@
  * exits (main.ts); after TimeoutStopSec systemd would SIGKILL, which SQLite also survives.
  */
 import path from 'node:path';
+import { SETTING_NAMES } from '../config';
 
-/** Settings carried into the unit when they are set where the CLI runs. */
-const CARRIED = [
-  'PORT',
-  'HTTPS_PORT',
-  'HTTPS',
-  'TLS_CERT_FILE',
-  'TLS_KEY_FILE',
-  'HOST',
-  'DEMO',
-  'SITE_CODE',
-  'PARKING_WINDOW_HOURS',
-  'STATION_RATE_PER_SECOND',
-  'STATION_LANGUAGE',
-  'CLOCK_SKEW_THRESHOLD_SECONDS',
-  'LOG_LEVEL',
-  'UPSTREAM_URL',
-  'UPSTREAM_CREDENTIAL',
-  'NATS_URL',
-  'NATS_STREAM',
-  'NATS_SUBJECT_PREFIX',
-  'NATS_DUPLICATE_WINDOW_SECONDS',
-  'RETENTION_DAYS',
-  'ARCHIVE_DIR',
-  'BACKUP_DIR',
-  'BACKUP_INTERVAL_HOURS',
-  'BACKUP_KEEP',
-  'DISK_WARN_FREE_MB',
-] as const;
+/**
+ * Settings carried into the unit when they are set where the CLI runs: all of them, but DATA_DIR
+ * (given to the command) and LOG_FORMAT (journald gets JSON).
+ */
+const CARRIED = SETTING_NAMES.filter((name) => name !== 'DATA_DIR' && name !== 'LOG_FORMAT');
 
 export interface UnitOptions {
   /** The checkout (the folder with package.json). */
