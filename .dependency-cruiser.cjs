@@ -7,12 +7,14 @@
  *   edge-server/
  *     errors, logger, config, db/ the ground floor: shared/ only
  *     domain folders              reference, ingest, admin, auth, station, supervisor, hub,
- *                                 forwarder, ops: the ground floor and each other, no circle
+ *                                 forwarder, ops, printing, live, exceptions, trace: the ground
+ *                                 floor and each other, no circle
  *     edge.ts                     wires a site's parts together
  *     http/                       routes and listeners over edge.ts
  *     main.ts, cli.ts             the entry points
  */
-const DOMAIN = '^edge-server/(reference|ingest|admin|auth|station|supervisor|hub|forwarder|ops)/';
+const DOMAIN =
+  '^edge-server/(reference|ingest|admin|auth|station|supervisor|hub|forwarder|ops|printing|live|exceptions|trace)/';
 const GROUND = '^edge-server/(errors|logger|config)\\.ts$|^edge-server/db/';
 
 module.exports = {

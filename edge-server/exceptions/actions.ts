@@ -13,9 +13,10 @@ import type {
   ProblemKind,
   ResolveAction,
 } from '../../shared/exceptions-api';
-import type { EdgeCore } from '../edge';
+import type Database from 'better-sqlite3';
 import type { Result } from '../errors';
 import { DomainError, attempt } from '../errors';
+import type { UpstreamOutbox } from '../forwarder/outbox';
 import { resolveConflict } from '../ingest/conflicts';
 import { writeAudit } from './audit';
 import type { ProblemRow } from './inbox';
@@ -32,7 +33,9 @@ export interface ActionResult {
 }
 
 /** What acting needs: the database, the outbox, the conflict resolution's dependencies. */
-export type ActionDeps = Pick<EdgeCore, 'db' | 'upstream'> & Parameters<typeof resolveConflict>[0];
+export type ActionDeps = { db: Database.Database; upstream: UpstreamOutbox } & Parameters<
+  typeof resolveConflict
+>[0];
 
 function alreadyResolved(row: ProblemRow): DomainError {
   const by = row.state_by ?? 'the system';
