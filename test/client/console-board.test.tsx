@@ -12,7 +12,12 @@ import type { Board, BoardNode } from '../../shared/supervisor-api';
 import type { Answer, BoardFilters, ConsoleApi } from '../../client/console/api';
 import { consoleEn } from '../../client/console/i18n/en';
 import { consoleLanguage } from '../../client/console/i18n/language';
-import { BoardModel, HIGHLIGHT_MS, REFRESH_MS } from '../../client/console/models/board-model';
+import {
+  BOARD_STALE_MS,
+  BoardModel,
+  HIGHLIGHT_MS,
+  REFRESH_MS,
+} from '../../client/console/models/board-model';
 import { EVENT_SOURCE_CLOSED, LiveModel, REOPEN_MS } from '../../client/console/models/live-model';
 import { signInProblem } from '../../client/console/models/session-model';
 import { BoardView } from '../../client/console/views/board';
@@ -166,8 +171,8 @@ describe('the floor board', () => {
       stationsWithUnsent: 3,
       unsentEvents: 41,
       stationsNeverReported: 1,
-      // The one reporting station turns quiet 90 s after this answer, unless it is heard from.
-      nextQuietAt: '2026-12-01T07:31:30.000Z',
+      // The one reporting station turns quiet 30 s after this answer, unless it is heard from.
+      nextQuietAt: '2026-12-01T07:30:30.000Z',
     });
     const quiet = board([boardNode('CUT', 0, 0)], 1, {
       ...holding.completeness,
@@ -182,12 +187,42 @@ describe('the floor board', () => {
     expect(notice()).toContain('3 stations hold 41 unsent events: figures may still change');
     expect(notice()).toContain('1 station has never reported');
     expect(notice()).not.toContain('not reporting');
-    await act(() => clock.advance(89_000));
+    await act(() => clock.advance(29_000));
     expect(api.asked).toHaveLength(1);
     await act(() => clock.advance(2_000));
     expect(api.asked).toHaveLength(2);
     await act(() => Promise.resolve());
     expect(notice()).toContain('1 station is not reporting: what it holds is unknown');
+  });
+
+  it('SV-1: on a quiet floor (no change, no station turning quiet) the board is asked again each minute, so waits and elapsed times move', async () => {
+    const clock = new FakeClock();
+    const waiting = (seconds: number) =>
+      board([
+        boardNode('CUT', 0, 0, {
+          ready: 1,
+          oldestWaitSeconds: seconds,
+          activeTokens: [
+            { code: 'BV-1', branch: null, operator: 'OP-0001', since: '', elapsedSeconds: seconds },
+          ],
+        }),
+      ]);
+    const api = fakeApi([waiting(120), waiting(180)]);
+    const model = new BoardModel(api, () => {}, clock);
+    await act(() => model.load());
+    render(<Board_ model={model} />);
+    expect(card('CUT').textContent).toContain('Oldest wait 2 min');
+    await act(() => clock.advance(BOARD_STALE_MS - 1_000));
+    expect(api.asked).toHaveLength(1);
+    await act(() => clock.advance(1_000));
+    await act(() => Promise.resolve());
+    expect(api.asked).toHaveLength(2);
+    expect(card('CUT').textContent).toContain('Oldest wait 3 min');
+    expect(card('CUT').textContent).toContain('BV-1 · OP-0001 · 3 min');
+    // Stopped (the page left), it asks no more.
+    model.stop();
+    await act(() => clock.advance(3 * BOARD_STALE_MS));
+    expect(api.asked).toHaveLength(2);
   });
 
   it('SV-6: with every reporting station sent but one silent, the notice does not say "every station"', async () => {

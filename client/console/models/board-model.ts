@@ -18,6 +18,8 @@ import { systemClock } from './live-model';
 export const REFRESH_MS = 300;
 export const HIGHLIGHT_MS = 2000;
 export const RETRY_MS = 3000;
+/** On a quiet floor the board still ages (waits, elapsed times, the hour's work): asked again this often. */
+export const BOARD_STALE_MS = 60_000;
 /** A little after a station crosses the quiet threshold, so the server sees it crossed. */
 export const QUIET_SLACK_MS = 500;
 
@@ -123,7 +125,7 @@ export class BoardModel extends Model<BoardState> {
       workCenters: [],
       unsent: null,
     });
-    this.refetch = new Refetch(() => this.fetchBoard(), REFRESH_MS, clock);
+    this.refetch = new Refetch(() => this.fetchBoard(), REFRESH_MS, clock, { staleAfterMs: BOARD_STALE_MS });
   }
 
   /** New filters: the board is fetched at once, without highlights (it is another board). */

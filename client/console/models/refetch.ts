@@ -2,7 +2,9 @@
  * @module "Something changed, fetch again": at most one fetch per interval, never two at a time,
  * and a change reported during a fetch fetches once more after it. Every console view that follows
  * the live stream refetches through one of these instead of patching its state from the changes,
- * so the server's answer stays the one source of truth.
+ * so the server's answer stays the one source of truth. A view whose figures age while nothing
+ * changes (waits, elapsed times, this hour's work) also fetches again `staleAfterMs` after its last
+ * answer.
  */
 import type { LiveClock } from './live-model';
 import { systemClock } from './live-model';
@@ -12,11 +14,14 @@ export class Refetch {
   private again = false;
   private timer: unknown = null;
   private lastStart = -Infinity;
+  private staleTimer: unknown = null;
+  private stopped = false;
 
   constructor(
     private readonly fetchNow: () => Promise<void>,
     private readonly intervalMs: number,
     private readonly clock: LiveClock = systemClock,
+    private readonly options: { staleAfterMs?: number } = {},
   ) {}
 
   /** A change was reported: fetch now or once the interval since the last fetch has passed. */
@@ -42,12 +47,15 @@ export class Refetch {
   /** Fetches at once (a first load, new filters); a change reported meanwhile fetches again after. */
   async run(): Promise<void> {
     this.inFlight = true;
+    this.stopped = false;
     this.lastStart = this.clock.now();
+    this.clearStale();
     try {
       await this.fetchNow();
     } finally {
       this.inFlight = false;
     }
+    this.scheduleStale();
     if (this.again) {
       this.again = false;
       this.request();
@@ -68,5 +76,21 @@ export class Refetch {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
     this.again = false;
+    this.clearStale();
+    this.stopped = true;
+  }
+
+  private scheduleStale(): void {
+    const { staleAfterMs } = this.options;
+    if (staleAfterMs === undefined || this.stopped) return;
+    this.staleTimer = this.clock.setTimeout(() => {
+      this.staleTimer = null;
+      this.request();
+    }, staleAfterMs);
+  }
+
+  private clearStale(): void {
+    if (this.staleTimer !== null) this.clock.clearTimeout(this.staleTimer);
+    this.staleTimer = null;
   }
 }

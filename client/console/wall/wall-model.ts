@@ -7,7 +7,7 @@
 import { secretOfFragment, WALL_STREAM_PATH } from '../../../shared/display-api';
 import type { Board } from '../../../shared/supervisor-api';
 import { Model } from '../../state/model';
-import { orderBoard } from '../models/board-model';
+import { BOARD_STALE_MS, orderBoard } from '../models/board-model';
 import type { LiveClock, OpenSource } from '../models/live-model';
 import { LiveModel } from '../models/live-model';
 import { Refetch } from '../models/refetch';
@@ -72,7 +72,9 @@ export class WallModel extends Model<WallState> {
     private readonly rotateMs: number = DEFAULT_ROTATE_MS,
   ) {
     super({ kind: 'starting' });
-    this.refetch = new Refetch(() => this.fetchBoard(), WALL_REFRESH_MS, clock);
+    this.refetch = new Refetch(() => this.fetchBoard(), WALL_REFRESH_MS, clock, {
+      staleAfterMs: BOARD_STALE_MS,
+    });
     this.live = new LiveModel(
       openSource,
       {
