@@ -130,7 +130,10 @@ export const serialTraceSchema = z.object({
 export type SerialTrace = z.infer<typeof serialTraceSchema>;
 
 export const recallRowSchema = z.object({
+  /** The serial bound into this token: the one recalled, or (depth 2 and more) a sub-assembly that holds it. */
   componentSerial: z.string(),
+  /** 1: the recalled serial was bound into this token; 2: into a sub-assembly bound into it; and so on. */
+  depth: z.number(),
   serial: z.string(),
   ticket: z.string(),
   product: z.string(),
@@ -185,6 +188,7 @@ export const TIMELINE_COLUMNS = [
 
 export const RECALL_COLUMNS = [
   'componentSerial',
+  'depth',
   'serial',
   'ticket',
   'product',

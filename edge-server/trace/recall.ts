@@ -1,8 +1,11 @@
 /**
  * @module Recall (SPEC SV-33): every token that contains a component serial, directly or through its
- * family (bound on a split branch, it ends in the root the branch was joined into), finished ones
- * only unless asked for all. An index seek on component_binding_serial, then primary keys; read in
- * batches like the timeline (timeline.ts says why), so that an export streams.
+ * family (bound on a split branch, it ends in the root the branch was joined into), and through
+ * sub-assemblies: a serial that holds it and was itself bound into another token is recalled in
+ * turn, level by level (each serial once, so a loop ends). Finished ones only unless asked for
+ * all; a sub-assembly is followed whether or not it is finished. An index seek on
+ * component_binding_serial, then primary keys; read in batches like the timeline (timeline.ts says
+ * why), so that an export streams.
  */
 import type Database from 'better-sqlite3';
 import type { TokenStatus } from '../../shared/domain';
@@ -44,32 +47,57 @@ interface Row {
   boundByOperator: string | null;
 }
 
-/** The bindings of `component`, each with the token it ended in, in the order they were bound. */
+/**
+ * The bindings of `component`, each with the token it ended in, in the order they were bound; then
+ * those of the serials found (depth 2), and so on.
+ */
 export function* recallBatches(
   db: Database.Database,
   component: string,
   all: boolean,
 ): Generator<RecallRow[], void, void> {
-  const batch = db.prepare(
+  const bindings = db.prepare(
     `SELECT b.id AS bid, b.component_serial AS componentSerial, r.code AS serial, j.code AS ticket, j.product,
        g.code AS routing, r.status, r.status_since AS since, r.node_code AS nodeCode, t.branch AS boundOnBranch,
        b.bound_at AS boundAt, e.node_code AS boundAtNode, s.name AS boundByStation, e.operator_badge AS boundByOperator
      FROM component_binding b JOIN flow_token t ON t.id = b.token_id JOIN flow_token r ON r.id = t.root_token_id
      JOIN job_ticket j ON j.id = r.ticket_id JOIN routing_graph g ON g.id = r.graph_id
      LEFT JOIN token_event e ON e.id = b.event_row_id LEFT JOIN station s ON s.id = e.station_id
-     WHERE b.component_serial = ? AND b.id > ? ${all ? '' : "AND r.status = 'completed'"}
+     WHERE b.component_serial = ? AND b.id > ?
      ORDER BY b.id LIMIT ?`,
   );
+  const seen = new Set([component]);
+  let level = [component];
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const serial of level) {
+      for (const rows of bindingBatches(bindings, serial)) {
+        for (const row of rows)
+          if (!seen.has(row.serial)) {
+            seen.add(row.serial);
+            next.push(row.serial);
+          }
+        const shown = rows.filter((row) => all || row.status === 'completed');
+        if (shown.length > 0)
+          yield shown.map(({ bid: _bid, since, ...row }) => ({
+            ...row,
+            depth,
+            finished: row.status === 'completed',
+            finishedAt: row.status === 'completed' ? since : null,
+          }));
+      }
+    }
+    level = next;
+  }
+}
+
+/** Every binding of one serial, in batches, whatever the status of the token it ended in. */
+function* bindingBatches(batch: Database.Statement, component: string): Generator<Row[], void, void> {
   let after = 0;
   for (;;) {
     const rows: Row[] = [];
     for (const row of batch.iterate(component, after, BATCH_ROWS) as IterableIterator<Row>) rows.push(row);
-    if (rows.length > 0)
-      yield rows.map(({ bid: _bid, since, ...row }) => ({
-        ...row,
-        finished: row.status === 'completed',
-        finishedAt: row.status === 'completed' ? since : null,
-      }));
+    if (rows.length > 0) yield rows;
     if (rows.length < BATCH_ROWS) return;
     after = rows.at(-1)?.bid ?? after;
   }

@@ -149,6 +149,7 @@ const TRACE: SerialTrace = {
 function recallRow(serial: string, finished: boolean): RecallRow {
   return {
     componentSerial: 'HIDE-42',
+    depth: 1,
     serial,
     ticket: 'TOTE-7',
     product: 'Tote bag',
@@ -254,7 +255,11 @@ function demoApi(): FakeTraceApi {
       },
     ],
   });
-  api.recalls.set('HIDE-42', [recallRow('BV-1', false)]);
+  // BV-1 holds it; BV-9 holds BV-1 as a sub-assembly.
+  api.recalls.set('HIDE-42', [
+    recallRow('BV-1', false),
+    { ...recallRow('BV-9', false), depth: 2, componentSerial: 'BV-1', boundOnBranch: null },
+  ]);
   return api;
 }
 
@@ -423,6 +428,9 @@ describe('the trace page', () => {
     const row = document.querySelector('[data-recall-serial="BV-1"]') as HTMLElement;
     expect(cells(row)[3]).toBe(t.notFinished);
     expect(cells(row)[4]).toMatch(/^Part BODY at EDGE, /);
+    const holder = document.querySelector('[data-recall-serial="BV-9"]') as HTMLElement;
+    expect(cells(holder)[0]).toBe(`BV-9 ${t.recallThrough({ serial: 'BV-1' })}`);
+    expect(cells(row)[0]).toBe('BV-1');
     expect(hrefs()[0]).toBe('/api/v1/supervisor/trace/recall.csv?component=HIDE-42&all');
   });
 

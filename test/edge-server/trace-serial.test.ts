@@ -294,4 +294,27 @@ describe('trace', () => {
       expect((await get(path, token)).status, path).toBe(403);
     }
   });
+
+  it('SV-33: a serial that holds the component and is bound into another tote as a sub-assembly recalls that tote too', async () => {
+    const HOLDER = 'BV-DEMO-0004';
+    const bound = await station('WC-CUT').send('bind_component', HOLDER, 'CUT', { componentSerial: SERIAL });
+    expect(bound.status).toBe('applied');
+
+    const all = recallSchema.parse((await json(`/recall?component=${COMPONENT}&all`)).body);
+    expect(all.tokens.map((t) => [t.serial, t.depth, t.componentSerial, t.finished])).toEqual([
+      [SERIAL, 1, COMPONENT, true],
+      [HOLDER, 2, SERIAL, false],
+    ]);
+    expect(all.tokens[1]).toMatchObject({
+      boundAtNode: 'CUT',
+      boundByStation: 'WC-CUT-1',
+      boundOnBranch: null,
+    });
+    // Finished products only: the holder is still being made.
+    const finished = recallSchema.parse((await json(`/recall?component=${COMPONENT}`)).body);
+    expect(finished.tokens.map((t) => t.serial)).toEqual([SERIAL]);
+    // The sub-assembly recalled itself finds the holder directly.
+    const direct = recallSchema.parse((await json(`/recall?component=${SERIAL}&all`)).body);
+    expect(direct.tokens.map((t) => [t.serial, t.depth])).toEqual([[HOLDER, 1]]);
+  });
 });

@@ -644,6 +644,12 @@ function RecallTable(props: { rows: Recall['tokens'] }) {
           <tr key={`${r.serial}-${i}`} data-recall-serial={r.serial}>
             <Cell label={c.serial}>
               <CodeLink code={r.serial} />
+              {r.depth > 1 && (
+                <span class="trace-muted" data-through={r.componentSerial}>
+                  {' '}
+                  {t.trace.recallThrough({ serial: r.componentSerial })}
+                </span>
+              )}
             </Cell>
             <Cell label={c.ticket}>
               <CodeLink code={r.ticket} /> <span class="trace-muted">{r.product}</span>

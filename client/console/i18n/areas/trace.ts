@@ -121,9 +121,9 @@ export const traceEn = {
   timelineJson: 'Timeline as JSON',
   recallHeading: (p: { component: string }) => `Recall of component serial ${p.component}`,
   recallIntro: (p: { component: string }) =>
-    `Every finished product that contains ${p.component}, directly or through one of its parts.`,
+    `Every finished product that contains ${p.component}: directly, through one of its parts, or through a sub-assembly built into it.`,
   recallIntroAll: (p: { component: string }) =>
-    `Every product that contains ${p.component}, finished or not, directly or through one of its parts.`,
+    `Every product that contains ${p.component}, finished or not: directly, through one of its parts, or through a sub-assembly built into it.`,
   includeUnfinished: 'Include unfinished products',
   recallLoading: 'Looking for the products that contain it…',
   recallFailed: 'Could not load the recall: the edge server did not answer.',
@@ -144,6 +144,8 @@ export const traceEn = {
   notFinished: 'Not finished',
   boundOnValue: (p: { part: string; node: string; time: string }) => `${p.part} at ${p.node}, ${p.time}`,
   boundByValue: (p: { station: string; operator: string }) => `${p.station}, ${p.operator}`,
+  /** A product that holds the recalled serial inside a sub-assembly (itself a serial bound into it). */
+  recallThrough: (p: { serial: string }) => `through sub-assembly ${p.serial}`,
   recallCsv: 'Recall as CSV',
   recallJson: 'Recall as JSON',
   whereBound: (p: { component: string }) => `Where ${p.component} was bound`,
@@ -250,8 +252,10 @@ export const traceTh: typeof traceEn = {
   timelineCsv: 'ลำดับเหตุการณ์เป็น CSV',
   timelineJson: 'ลำดับเหตุการณ์เป็น JSON',
   recallHeading: (p) => `เรียกคืนซีเรียลชิ้นส่วน ${p.component}`,
-  recallIntro: (p) => `สินค้าที่เสร็จแล้วทุกชิ้นที่มี ${p.component} อยู่ ทั้งโดยตรงและผ่านชิ้นส่วนของมัน`,
-  recallIntroAll: (p) => `สินค้าทุกชิ้นที่มี ${p.component} อยู่ ทั้งที่เสร็จแล้วและยังไม่เสร็จ ทั้งโดยตรงและผ่านชิ้นส่วนของมัน`,
+  recallIntro: (p) =>
+    `สินค้าที่เสร็จแล้วทุกชิ้นที่มี ${p.component} อยู่ ทั้งโดยตรง ผ่านชิ้นส่วนของมัน และผ่านชิ้นประกอบย่อยที่ประกอบเข้าไป`,
+  recallIntroAll: (p) =>
+    `สินค้าทุกชิ้นที่มี ${p.component} อยู่ ทั้งที่เสร็จแล้วและยังไม่เสร็จ ทั้งโดยตรง ผ่านชิ้นส่วนของมัน และผ่านชิ้นประกอบย่อยที่ประกอบเข้าไป`,
   includeUnfinished: 'รวมสินค้าที่ยังไม่เสร็จ',
   recallLoading: 'กำลังค้นหาสินค้าที่มีชิ้นส่วนนี้…',
   recallFailed: 'โหลดรายการเรียกคืนไม่ได้ เพราะเซิร์ฟเวอร์หน้างานไม่ตอบ',
@@ -270,6 +274,7 @@ export const traceTh: typeof traceEn = {
   notFinished: 'ยังไม่เสร็จ',
   boundOnValue: (p) => `${p.part} ขั้นตอน ${p.node} เมื่อ ${p.time}`,
   boundByValue: (p) => `${p.station} โดย ${p.operator}`,
+  recallThrough: (p) => `ผ่านชิ้นประกอบย่อย ${p.serial}`,
   recallCsv: 'รายการเรียกคืนเป็น CSV',
   recallJson: 'รายการเรียกคืนเป็น JSON',
   whereBound: (p) => `${p.component} ผูกอยู่ที่ไหน`,
