@@ -138,7 +138,7 @@ let x509Loaded: Promise<typeof X509> | null = null;
 export function loadX509(): Promise<typeof X509> {
   x509Loaded ??= import('reflect-metadata').then(async () => {
     const x509 = await import('@peculiar/x509');
-    x509.cryptoProvider.set(crypto.webcrypto as unknown as Crypto);
+    x509.cryptoProvider.set(globalThis.crypto);
     return x509;
   });
   return x509Loaded;
@@ -185,11 +185,11 @@ export function describeCertificate(pem: string): CertificateInfo {
 }
 
 async function exportKey(x509: typeof X509, key: CryptoKey): Promise<string> {
-  return x509.PemConverter.encode(await crypto.webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+  return x509.PemConverter.encode(await globalThis.crypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
 }
 
 function newKeys(): Promise<CryptoKeyPair> {
-  return crypto.webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+  return globalThis.crypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
 }
 
 /** A positive 16-byte serial number (RFC 5280 allows up to 20). */
@@ -225,7 +225,7 @@ async function createServerCertificate(
   now: Date,
 ): Promise<{ certPem: string; keyPem: string }> {
   const caCert = new x509.X509Certificate(ca.certPem);
-  const caKey = await crypto.webcrypto.subtle.importKey(
+  const caKey = await globalThis.crypto.subtle.importKey(
     'pkcs8',
     crypto.createPrivateKey(ca.keyPem).export({ format: 'der', type: 'pkcs8' }),
     EC_P256,

@@ -195,7 +195,7 @@ describe('a certificate of the user’s own (TLS_CERT_FILE + TLS_KEY_FILE)', () 
   async function userPair(dir: string): Promise<{ certFile: string; keyFile: string; certPem: string }> {
     const x509 = await loadX509();
     const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-    const keys = await crypto.webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+    const keys = await globalThis.crypto.subtle.generateKey(alg, true, ['sign', 'verify']);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       name: 'CN=scan.factory.example, O=Factory IT',
       keys,
@@ -208,7 +208,7 @@ describe('a certificate of the user’s own (TLS_CERT_FILE + TLS_KEY_FILE)', () 
       ],
     });
     const keyPem = x509.PemConverter.encode(
-      await crypto.webcrypto.subtle.exportKey('pkcs8', keys.privateKey),
+      await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey),
       'PRIVATE KEY',
     );
     const certFile = path.join(dir, 'user.crt');
