@@ -48,8 +48,8 @@ export const DEFAULT_FORWARDER_OPTIONS: ForwarderOptions = {
 
 export type ForwarderState = 'idle' | 'sending' | 'backing-off' | 'stopped';
 
-/** A backlog being drained (the source documents' sync_progress). */
-export interface DrainProgress {
+/** The upstream backlog being forwarded (the source documents' sync_progress). */
+export interface BacklogProgress {
   startedAt: string;
   processed: number;
   failed: number;
@@ -77,7 +77,7 @@ export class Forwarder {
   /** After a whole batch was refused: send one record at a time through this outbox id. */
   private isolateThrough: number | null = null;
   private needsRecovery = true;
-  private progress: (DrainProgress & { startedMs: number }) | null = null;
+  private progress: (BacklogProgress & { startedMs: number }) | null = null;
   private running: Promise<void> | null = null;
   /** The pause in progress: an idle one ends when records arrive; a backoff only on stop. */
   private paused: { end: () => void; wakeable: boolean } | null = null;
@@ -189,7 +189,7 @@ export class Forwarder {
     if (this.paused?.wakeable) this.paused.end();
   }
 
-  drainProgress(): DrainProgress | null {
+  backlogProgress(): BacklogProgress | null {
     const p = this.progress;
     if (!p) return null;
     return {

@@ -88,7 +88,7 @@ export function upstreamStatus(core: StatusSources, activityLimit: number) {
     lastError: forwarder?.lastError ?? null,
     /** Whether this site can write to its disk (a full disk stops forwarding from being recorded). */
     storage: core.storage.status(),
-    progress: forwarder?.drainProgress() ?? null,
+    progress: forwarder?.backlogProgress() ?? null,
     activity: core.upstream.recentActivity(Math.min(Math.max(1, activityLimit || 50), 1000)),
   };
 }

@@ -183,7 +183,7 @@ describe('FW forwarding, step by step', () => {
     const f = forwarder(core, new ScriptedSink(), { batchSize: 10 });
     await f.step();
     await f.step();
-    const progress = f.drainProgress();
+    const progress = f.backlogProgress();
     expect(progress).toMatchObject({ processed: 20, failed: 0 });
     expect(progress?.total).toBeGreaterThan(20);
     expect(progress?.eventsPerSecond).toBeGreaterThan(0);
