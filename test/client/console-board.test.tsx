@@ -10,6 +10,7 @@ import { act, cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Board, BoardNode } from '../../shared/supervisor-api';
 import type { Answer, BoardFilters, ConsoleApi } from '../../client/console/api';
+import { NO_FILTERS } from '../../client/console/api';
 import { consoleEn } from '../../client/console/i18n/en';
 import { consoleLanguage } from '../../client/console/i18n/language';
 import {
@@ -222,6 +223,17 @@ describe('the floor board', () => {
     // Stopped (the page left), it asks no more.
     model.stop();
     await act(() => clock.advance(3 * BOARD_STALE_MS));
+    expect(api.asked).toHaveLength(2);
+  });
+
+  it('SV-1: two loads at once (new filters over a first load), then the page left: no minute timer is left asking', async () => {
+    const clock = new FakeClock();
+    const api = fakeApi([board([boardNode('CUT', 0, 0)])]);
+    const model = new BoardModel(api, () => {}, clock);
+    await act(() => Promise.all([model.load(), model.setFilters({ ...NO_FILTERS, routing: 'BAG-TOTE' })]));
+    expect(api.asked).toHaveLength(2);
+    model.stop();
+    await act(() => clock.advance(5 * BOARD_STALE_MS));
     expect(api.asked).toHaveLength(2);
   });
 

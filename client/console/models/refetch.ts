@@ -32,7 +32,7 @@ export class Refetch {
       return;
     }
     const wait = this.lastStart + this.intervalMs - this.clock.now();
-    if (wait <= 0) void this.run();
+    if (wait <= 0) void this.fetch();
     else this.later(wait);
   }
 
@@ -40,14 +40,18 @@ export class Refetch {
   later(ms: number): void {
     this.timer ??= this.clock.setTimeout(() => {
       this.timer = null;
-      void this.run();
+      void this.fetch();
     }, ms);
   }
 
   /** Fetches at once (a first load, new filters); a change reported meanwhile fetches again after. */
-  async run(): Promise<void> {
-    this.inFlight = true;
+  run(): Promise<void> {
     this.stopped = false;
+    return this.fetch();
+  }
+
+  private async fetch(): Promise<void> {
+    this.inFlight = true;
     this.lastStart = this.clock.now();
     this.clearStale();
     try {
@@ -80,7 +84,9 @@ export class Refetch {
     this.stopped = true;
   }
 
+  /** One timer at most, and none once stopped (until the next `run`). */
   private scheduleStale(): void {
+    this.clearStale();
     const { staleAfterMs } = this.options;
     if (staleAfterMs === undefined || this.stopped) return;
     this.staleTimer = this.clock.setTimeout(() => {
