@@ -230,7 +230,9 @@ describe('the floor board', () => {
     const clock = new FakeClock();
     const api = fakeApi([board([boardNode('CUT', 0, 0)])]);
     const model = new BoardModel(api, () => {}, clock);
-    await act(() => Promise.all([model.load(), model.setFilters({ ...NO_FILTERS, routing: 'BAG-TOTE' })]));
+    await act(async () => {
+      await Promise.all([model.load(), model.setFilters({ ...NO_FILTERS, routing: 'BAG-TOTE' })]);
+    });
     expect(api.asked).toHaveLength(2);
     model.stop();
     await act(() => clock.advance(5 * BOARD_STALE_MS));

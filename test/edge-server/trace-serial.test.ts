@@ -15,6 +15,7 @@ import {
 } from '../../shared/trace-api';
 import { forwardingStatusOf } from '../../edge-server/ingest/applied-order';
 import { BATCH_ROWS } from '../../edge-server/trace/timeline';
+import { BINDINGS_OF_SERIAL, BOUND_SERIALS } from '../../edge-server/trace/recall';
 import type { TestEdge } from '../support/edge';
 import { TestStation, finishToteFromStitch, push, stationEvent, startTestEdge } from '../support/edge';
 import { parseCsv } from '../support/csv';
@@ -259,15 +260,11 @@ describe('trace', () => {
       (edge.core.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
         .map((r) => r.detail)
         .filter((d) => !/^(CORRELATED )?SCALAR SUBQUERY \d+$/.test(d));
-    // A level of serials in one query: the list is read from json_each, the matches sorted by id.
-    const recall = plan(
-      `SELECT r.code FROM component_binding b INDEXED BY component_binding_serial
-       JOIN flow_token t ON t.id = b.token_id JOIN flow_token r ON r.id = t.root_token_id
-       WHERE b.component_serial IN (SELECT value FROM json_each(?)) AND b.id > ? ORDER BY b.id`,
-      '["X", "Y"]',
-      0,
-    ).filter(
-      (d) => !/^(LIST SUBQUERY \d+|SCAN json_each VIRTUAL TABLE.*|USE TEMP B-TREE FOR ORDER BY)$/.test(d),
+    // The statements recall runs: one serial's bindings in id order from the serial index (no
+    // sort), and which of a level's serials were bound at all.
+    const recall = plan(BINDINGS_OF_SERIAL, 'X', 0, 10);
+    const bound = plan(BOUND_SERIALS, '["X", "Y"]').filter(
+      (d) => !/^(LIST SUBQUERY \d+|SCAN json_each VIRTUAL TABLE.*)$/.test(d),
     );
     const timeline = plan(
       `SELECT e.id, ${forwardingStatusOf('e')} AS outbox_status FROM token_event e
@@ -280,8 +277,10 @@ describe('trace', () => {
       'A',
       'B',
     );
-    for (const detail of [...recall, ...timeline, ...serials]) expect(detail, detail).toMatch(/^SEARCH /);
+    for (const detail of [...recall, ...bound, ...timeline, ...serials])
+      expect(detail, detail).toMatch(/^SEARCH /);
     expect(recall.join('\n')).toContain('component_binding_serial');
+    expect(bound.join('\n')).toContain('component_binding_serial');
     expect(timeline.join('\n')).toContain('token_event_root');
     expect(serials.join('\n')).toContain('flow_token_root_code');
   });
