@@ -7,7 +7,7 @@
  * exits (main.ts); after TimeoutStopSec systemd would SIGKILL, which SQLite also survives.
  */
 import path from 'node:path';
-import { SETTING_NAMES } from '../config';
+import { ConfigError, SETTING_NAMES } from '../config';
 
 /**
  * Settings carried into the unit when they are set where the CLI runs: all of them, but DATA_DIR
@@ -26,16 +26,20 @@ export interface UnitOptions {
   env: NodeJS.ProcessEnv;
 }
 
-/** systemd's quoting for one Environment= assignment. */
+/** systemd's quoting for one Environment= assignment; `%` is a specifier there, so it is doubled. */
 function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
 }
 
 export function serviceUnit(options: UnitOptions): string {
   const env = [`DATA_DIR=${path.resolve(options.dataDir)}`, 'LOG_FORMAT=json'];
   for (const name of CARRIED) {
     const value = options.env[name];
-    if (value !== undefined && value !== '') env.push(`${name}=${value}`);
+    if (value === undefined || value === '') continue;
+    // A line break would end the assignment and start a directive of its own.
+    if (/[\r\n]/.test(value))
+      throw new ConfigError(`${name}: a value in a systemd unit cannot hold a line break`);
+    env.push(`${name}=${value}`);
   }
   return `[Unit]
 Description=Scan station edge server (${options.root})

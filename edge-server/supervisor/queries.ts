@@ -210,7 +210,7 @@ export function stationQueues(db: Database.Database, now: Date): NodeQueue[] {
   }[];
   const oldest = db.prepare(
     `SELECT code, branch, qty, active_operator, status_since FROM flow_token
-     WHERE graph_id = ? AND node_code = ? AND status = ? ORDER BY status_since LIMIT ${QUEUE_SHOWN}`,
+     WHERE graph_id = ? AND node_code = ? AND status = ? ORDER BY status_since, id LIMIT ${QUEUE_SHOWN}`,
   );
   const counted = db.prepare(
     'SELECT count(*) AS n FROM flow_token WHERE graph_id = ? AND node_code = ? AND status = ?',

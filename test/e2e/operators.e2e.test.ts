@@ -44,8 +44,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await network.close();
-  await stopEdgeAndChromium(edge, browser);
+  try {
+    await network.close();
+  } finally {
+    await stopEdgeAndChromium(edge, browser);
+  }
 });
 
 function stationEvents(code: string): { type: string; operator: string }[] {

@@ -46,8 +46,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await network.close();
-  await stopEdgeAndChromium(edge, browser);
+  try {
+    await network.close();
+  } finally {
+    await stopEdgeAndChromium(edge, browser);
+  }
 });
 
 function enrollLink(workCenter: string): string {

@@ -60,8 +60,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await network.close();
-  await stopEdgeAndChromium(edge, browser);
+  try {
+    await network.close();
+  } finally {
+    await stopEdgeAndChromium(edge, browser);
+  }
 });
 
 /** Enrolls a station serving CUT by the admin API; returns its one-time enrollment link, through the network link. */

@@ -50,8 +50,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await floorNetwork.close();
-  await stopEdgeAndChromium(edge, browser);
+  try {
+    await floorNetwork.close();
+  } finally {
+    await stopEdgeAndChromium(edge, browser);
+  }
 });
 
 /** Enrolls a station for these nodes by the admin API; returns its one-time link, through the floor's network. */

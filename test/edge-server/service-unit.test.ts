@@ -31,6 +31,17 @@ describe('service-unit', () => {
       expect(unit[name]).toBe(`value of ${name}`);
   });
 
+  it('OP-8: a % is written %% (systemd reads % as a specifier); a line break is refused naming the setting', () => {
+    const unit = (env: Record<string, string>) =>
+      serviceUnit({ root: '/srv/scan-station', node: '/usr/bin/node', dataDir: '/var/lib/scan', env });
+    expect(unit({ UPSTREAM_URL: 'https://hub.example/site%2F1' })).toContain(
+      'Environment="UPSTREAM_URL=https://hub.example/site%%2F1"',
+    );
+    expect(() => unit({ SITE_CODE: 'BKK-1\nExecStartPre=/bin/false' })).toThrow(
+      'SITE_CODE: a value in a systemd unit cannot hold a line break',
+    );
+  });
+
   it('OP-8: a setting left unset or empty is not written', () => {
     const unit = environmentOf(
       serviceUnit({

@@ -34,6 +34,7 @@ export async function startNetworkLink(target: string): Promise<NetworkLink> {
   };
   const server = net.createServer((client) => {
     if (isCut) {
+      client.on('error', () => undefined);
       client.resetAndDestroy();
       return;
     }
@@ -45,11 +46,22 @@ export async function startNetworkLink(target: string): Promise<NetworkLink> {
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address() as net.AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
+  // A reset, not a close: bytes still queued on a connection are dropped, not delivered.
   const dropAll = () => {
-    for (const socket of open) socket.destroy();
+    for (const socket of open) {
+      if (socket.destroyed) continue;
+      if (socket.pending) socket.destroy();
+      else socket.resetAndDestroy();
+    }
   };
   return {
     url,
