@@ -29,7 +29,7 @@ import type { EdgeCore } from './edge';
 import { openEdgeCore } from './edge';
 import { backupNow, restoreBackup } from './ops/backup';
 import { runningServer } from './ops/server-lock';
-import { serviceUnit } from './ops/service-unit';
+import { serviceFiles } from './ops/service-unit';
 
 const USAGE = `usage: npm run edge -- <command> [options]
 
@@ -170,14 +170,20 @@ const FILE_COMMANDS: Record<string, (a: Invocation) => Promise<number> | number>
   'service-unit': ({ config, values }) => {
     const out = path.resolve(values.out ?? 'scan-station-edge.service');
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-    const unit = serviceUnit({
+    const files = serviceFiles({
       root,
       node: process.execPath,
       dataDir: config.dataDir,
       user: values.user,
       env: process.env,
     });
-    fs.writeFileSync(out, unit);
+    fs.writeFileSync(out, files.unit);
+    if (files.secrets) {
+      fs.mkdirSync(path.dirname(files.secrets.file), { recursive: true });
+      fs.writeFileSync(files.secrets.file, files.secrets.text, { mode: 0o600 });
+      fs.chmodSync(files.secrets.file, 0o600);
+      console.log(`wrote ${files.secrets.file} (mode 0600): the settings that hold a secret`);
+    }
     console.log(`wrote ${out}; to install it:
   sudo cp ${out} /etc/systemd/system/scan-station-edge.service
   sudo systemctl daemon-reload && sudo systemctl enable --now scan-station-edge

@@ -222,12 +222,19 @@ describe('as a service', () => {
       SITE_CODE: 'BKK-9',
       STATION_LANGUAGE: 'en',
       LOG_LEVEL: 'info',
+      UPSTREAM_CREDENTIAL: 'site-secret-7',
     });
     expect(written.code).toBe(0);
     expect(written.stdout).toContain(
       'sudo systemctl daemon-reload && sudo systemctl enable --now scan-station-edge',
     );
     const unit = fs.readFileSync(out, 'utf8');
+    // The credential is in DATA_DIR/service.env, readable by its owner only, not in the unit.
+    const secrets = path.join(dataDir, 'service.env');
+    expect(unit).not.toContain('site-secret-7');
+    expect(unit).toContain(`EnvironmentFile=${secrets}`);
+    expect(fs.readFileSync(secrets, 'utf8')).toBe('UPSTREAM_CREDENTIAL="site-secret-7"\n');
+    expect(fs.statSync(secrets).mode & 0o777).toBe(0o600);
     for (const line of ['Restart=always', 'KillSignal=SIGTERM', 'User=scan', `WorkingDirectory=${ROOT}`]) {
       expect(unit).toContain(line);
     }
