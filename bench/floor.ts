@@ -358,7 +358,10 @@ function measureQueries(site: Site, copies: number): FloorBenchResult['queries']
     },
     { name: 'tokens: every live token, page 1', t: p95(() => valueOf(listTokens(db, {}, now())), 300) },
     ...traceAndRecall(site, copies),
-    { name: 'queues: every node, 50 per list (/supervisor/queues)', t: p95(() => stationQueues(db, now()), 20) },
+    {
+      name: 'queues: every node, 50 per list (/supervisor/queues)',
+      t: p95(() => stationQueues(db, now()), 20),
+    },
   ];
   return rows.map((r) => {
     const judged = /^(board|trace|recall)/.test(r.name);
