@@ -7,19 +7,9 @@
  */
 import type { Text } from '../i18n/catalogue';
 import { Model } from '../state/model';
+import type { Message, MessageKind, Outcome } from '../ui/feedback';
 
-/** The outcomes that have a tone and a vibration of their own. */
-export type Outcome = 'recorded' | 'recorded-offline' | 'duplicate' | 'refused';
-
-/** What the screen says beside the tone: its kind gives its colour. */
-export type MessageKind = 'recorded' | 'recorded-offline' | 'duplicate' | 'refused' | 'info';
-
-export interface Message {
-  kind: MessageKind;
-  text: Text;
-  /** When it was said (ms since the epoch): the screen shows the time. */
-  at: number;
-}
+export type { Message, MessageKind } from '../ui/feedback';
 
 /** How long a message stands before it clears. */
 export const MESSAGE_SHOWN_MS = 6000;

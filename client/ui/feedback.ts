@@ -3,7 +3,19 @@
  * each outcome has its own tone and vibration, beside its colour on screen.
  */
 
-import type { Outcome } from '../models/feedback-model';
+import type { Text } from '../i18n/catalogue';
+
+export type Outcome = 'recorded' | 'recorded-offline' | 'duplicate' | 'refused';
+
+/** What the screen says beside the tone (models/feedback-model.ts): its kind gives its colour. */
+export type MessageKind = 'recorded' | 'recorded-offline' | 'duplicate' | 'refused' | 'info';
+
+export interface Message {
+  kind: MessageKind;
+  text: Text;
+  /** When it was said (ms since the epoch): the screen shows the time. */
+  at: number;
+}
 
 /** [frequency Hz, duration ms] notes; vibration pattern in ms. */
 const SIGNALS: Record<Outcome, { notes: [number, number][]; vibrate: number[] }> = {

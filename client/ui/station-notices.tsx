@@ -4,7 +4,7 @@
  * flashes, shows its time, and fades; the model clears it after a few seconds).
  */
 import type { StoredEntry } from '../outbox/outbox';
-import type { Message } from '../models/feedback-model';
+import type { Message } from './feedback';
 import { formatTime } from '../i18n/format';
 import { useLanguage, useText } from '../i18n/use-text';
 import type { StationProblem } from '../net/station-fetch';
