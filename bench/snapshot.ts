@@ -32,7 +32,8 @@ import { currentChangeSeq, setChangeSeq } from '../edge-server/ingest/change-cou
 import { loadFixture } from '../edge-server/ops/demo';
 import type { StationEntry } from '../edge-server/reference/reference-data';
 import { readReferenceSeq, serves } from '../edge-server/reference/reference-data';
-import { buildSnapshot, snapshotAnswer } from '../edge-server/station/snapshot';
+import type { TokenRow } from '../edge-server/station/snapshot';
+import { buildSnapshot, snapshotAnswer, snapshotTokenOf } from '../edge-server/station/snapshot';
 import { mergeSnapshot } from '../client/station/snapshot-cache';
 import type { Snapshot, SnapshotToken } from '../shared/station-api';
 import { percentile } from './stats';
@@ -130,36 +131,12 @@ function deltaAsBefore(site: Site, since: string): Snapshot {
          FROM flow_token t INDEXED BY flow_token_change JOIN job_ticket j ON j.id = t.ticket_id
          WHERE t.change_seq > ? AND t.graph_id IN (${graphIds.map(() => '?').join(',') || 'NULL'})`,
       )
-      .all(change, ...graphIds) as {
-      id: number;
-      code: string;
-      branch: string | null;
-      graph_id: number;
-      node_code: string;
-      status: SnapshotToken['status'];
-      qty: number;
-      active_operator: string | null;
-      status_since: string;
-      ticket: string;
-      process_mode: 'piece' | 'batch';
-    }[];
+      .all(change, ...graphIds) as TokenRow[];
     const tokens: SnapshotToken[] = [];
     const removed: number[] = [];
     for (const row of rows) {
       if (LIVE.has(row.status) && serves(station, reference.graph(row.graph_id), row.node_code)) {
-        tokens.push({
-          id: row.id,
-          code: row.code,
-          branch: row.branch,
-          routing: reference.graph(row.graph_id).indexed.graph.code,
-          nodeCode: row.node_code,
-          status: row.status,
-          qty: row.qty,
-          processMode: row.process_mode,
-          ticket: row.ticket,
-          operator: row.active_operator,
-          statusSince: row.status_since,
-        });
+        tokens.push(snapshotTokenOf(row, reference.graph(row.graph_id).indexed.graph.code));
       } else {
         removed.push(row.id);
       }

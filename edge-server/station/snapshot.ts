@@ -55,7 +55,7 @@ export function chooseAnswer(counts: { changed: number; live: number; reference:
   return counts.changed > counts.live + counts.reference ? 'full' : 'delta';
 }
 
-interface TokenRow {
+export interface TokenRow {
   id: number;
   code: string;
   branch: string | null;
@@ -181,6 +181,23 @@ function readRows(
   return { rows, gone };
 }
 
+/** A token row as the station reads it, on the routing with this code. */
+export function snapshotTokenOf(row: TokenRow, routing: string): SnapshotToken {
+  return {
+    id: row.id,
+    code: row.code,
+    branch: row.branch,
+    routing,
+    nodeCode: row.node_code,
+    status: row.status,
+    qty: row.qty,
+    processMode: row.process_mode,
+    ticket: row.ticket,
+    operator: row.active_operator,
+    statusSince: row.status_since,
+  };
+}
+
 function toTokens(
   reference: ReferenceData,
   station: StationEntry,
@@ -195,19 +212,7 @@ function toTokens(
       removed.push(row.id);
       continue;
     }
-    tokens.push({
-      id: row.id,
-      code: row.code,
-      branch: row.branch,
-      routing: graph.indexed.graph.code,
-      nodeCode: row.node_code,
-      status: row.status,
-      qty: row.qty,
-      processMode: row.process_mode,
-      ticket: row.ticket,
-      operator: row.active_operator,
-      statusSince: row.status_since,
-    });
+    tokens.push(snapshotTokenOf(row, graph.indexed.graph.code));
   }
   return tokens;
 }

@@ -75,18 +75,25 @@ function scriptedDecoder(time: ReturnType<typeof fakeClock>, script: (string | n
 
 const FRAME = {} as HTMLCanvasElement;
 
+/** A loop over a decoder that finds nothing in 30 ms, its calls, and the paces it reported. */
+function pacedLoop(intervalMs?: number) {
+  const time = fakeClock();
+  const { calls, decoder } = scriptedDecoder(time, [null], 30);
+  const stats: number[] = [];
+  const loop = startDecodeLoop({
+    decoder,
+    frame: () => FRAME,
+    onResult: () => undefined,
+    onStats: (s) => stats.push(Math.round(s.attemptsPerSecond)),
+    clock: time.clock,
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+  });
+  return { time, calls, stats, loop };
+}
+
 describe('decode loop', () => {
   it('SC-7: makes about 8 attempts a second, one at a time, and reports its pace', async () => {
-    const time = fakeClock();
-    const { calls, decoder } = scriptedDecoder(time, [null], 30);
-    const stats: number[] = [];
-    const loop = startDecodeLoop({
-      decoder,
-      frame: () => FRAME,
-      onResult: () => undefined,
-      onStats: (s) => stats.push(Math.round(s.attemptsPerSecond)),
-      clock: time.clock,
-    });
+    const { time, calls, stats, loop } = pacedLoop();
     await time.advance(2000);
     loop.stop();
     expect(ATTEMPT_INTERVAL_MS).toBe(125);
@@ -98,17 +105,7 @@ describe('decode loop', () => {
   });
 
   it('PF-72: with a worker decoder, makes about 16 attempts a second, the next as soon as the worker answers', async () => {
-    const time = fakeClock();
-    const { calls, decoder } = scriptedDecoder(time, [null], 30);
-    const stats: number[] = [];
-    const loop = startDecodeLoop({
-      decoder,
-      frame: () => FRAME,
-      onResult: () => undefined,
-      onStats: (s) => stats.push(Math.round(s.attemptsPerSecond)),
-      clock: time.clock,
-      intervalMs: WORKER_ATTEMPT_INTERVAL_MS,
-    });
+    const { time, calls, stats, loop } = pacedLoop(WORKER_ATTEMPT_INTERVAL_MS);
     await time.advance(2200);
     expect(calls.count).toBeGreaterThanOrEqual(35);
     expect(calls.maxInFlight).toBe(1);

@@ -14,8 +14,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DemoFile } from '../../edge-server/ops/demo';
-import type { TestEdge } from '../support/edge';
-import { TestStation, push, stationEvent, startTestEdge, tempDir } from '../support/edge';
+import type { DemoStep, TestEdge } from '../support/edge';
+import {
+  DEMO_WALLET_STEPS,
+  TestStation,
+  demoWallet,
+  push,
+  stationEvent,
+  startTestEdge,
+  tempDir,
+} from '../support/edge';
 import { recordStatusOf, unmarkForwarded } from '../support/event-log-db';
 import type { EdgeProcess } from '../support/edge-process';
 import { killEdge, startEdge, stopAllEdges, stopEdge } from '../support/edge-process';
@@ -173,9 +181,7 @@ function expectStreamIsPrefix(
 // ---------------------------------------------------------------------------------------------
 // What the stations do: the demo tote through BAG-TOTE (CUT, split, both branches, join, ...).
 
-type Step = [workCenter: string, type: string, nodeCode: string, data?: Record<string, unknown>];
-
-const TOTE_STEPS: Step[] = [
+const TOTE_STEPS: DemoStep[] = [
   ['WC-CUT', 'start', 'CUT'],
   ['WC-CUT', 'complete', 'CUT'],
   ['WC-EDGE', 'start', 'EDGE-BODY'],
@@ -190,19 +196,7 @@ const TOTE_STEPS: Step[] = [
   ['WC-PACK', 'complete', 'PACK'],
 ];
 
-const WALLET_STEPS: Step[] = [
-  ['WC-CUT', 'start', 'CUT'],
-  ['WC-CUT', 'complete', 'CUT'],
-  ['WC-SEW', 'start', 'SEW'],
-  ['WC-SEW', 'complete', 'SEW'],
-  ['WC-EDGE', 'start', 'EDGE'],
-  ['WC-EDGE', 'complete', 'EDGE'],
-  ['WC-FIN', 'start', 'FINISH'],
-  ['WC-FIN', 'complete', 'FINISH'],
-];
-
 const tote = (n: number): string => `BV-DEMO-${String(n).padStart(4, '0')}`;
-const wallet = (n: number): string => `WL-DEMO-${String(n).padStart(4, '0')}`;
 
 /** In-process stations, one per demo work center. */
 function stationsOf(edge: TestEdge): Map<string, TestStation> {
@@ -213,7 +207,7 @@ function stationsOf(edge: TestEdge): Map<string, TestStation> {
 async function route(
   stations: Map<string, TestStation>,
   codes: readonly string[],
-  steps: readonly Step[],
+  steps: readonly DemoStep[],
   from = 0,
   to = steps.length,
 ): Promise<void> {
@@ -343,7 +337,7 @@ describe('JetStream upstream: events recorded at stations', () => {
     );
     await route(stations, [tote(2)], TOTE_STEPS, 6, 9);
     await route(stations, [tote(1), tote(2)], TOTE_STEPS, 9);
-    await route(stations, [wallet(1)], WALLET_STEPS);
+    await route(stations, [demoWallet(1)], DEMO_WALLET_STEPS);
 
     const status = await waitFor(() => upstreamStatus(edge.url, supervisor), {
       what: 'the outbox drained',
@@ -385,7 +379,7 @@ describe('JetStream upstream: events recorded at stations', () => {
     // Down again while the sink is connected: publishes time out, the backlog grows again.
     await nats.stop();
     await route(stations, [tote(1), tote(2)], TOTE_STEPS, 6);
-    await route(stations, [wallet(1), wallet(2)], WALLET_STEPS);
+    await route(stations, [demoWallet(1), demoWallet(2)], DEMO_WALLET_STEPS);
     const again = await waitFor(() => upstreamStatus(edge.url, supervisor), {
       what: 'a publish failure while NATS is down',
       until: (s) => s.pending > 0 && s.lastError !== null && s.state === 'backing-off',
@@ -408,7 +402,7 @@ describe('JetStream upstream: events recorded at stations', () => {
 class ChildStation {
   private seq = 0;
   constructor(readonly token: string) {}
-  event(code: string, [, type, nodeCode, data]: Step): Record<string, unknown> {
+  event(code: string, [, type, nodeCode, data]: DemoStep): Record<string, unknown> {
     return stationEvent({ seq: ++this.seq, type, code, nodeCode, data: data ?? {} });
   }
   note(code: string, text: string): Record<string, unknown> {
@@ -478,13 +472,13 @@ describe('JetStream upstream: the edge server killed', () => {
         const events = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => station?.event(tote(n), toteStep));
         await pushAll(edge, station, events);
       }
-      const walletStep = WALLET_STEPS[round];
+      const walletStep = DEMO_WALLET_STEPS[round];
       if (walletStep) {
         const station = stations.get(walletStep[0]);
         await pushAll(
           edge,
           station,
-          [1, 2, 3, 4, 5].map((n) => station?.event(wallet(n), walletStep)),
+          [1, 2, 3, 4, 5].map((n) => station?.event(demoWallet(n), walletStep)),
         );
       }
       const cut = stations.get('WC-CUT');

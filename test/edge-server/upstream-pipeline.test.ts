@@ -12,7 +12,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppliedEventRecord } from '../../shared/protocol';
 import type { TestEdge } from '../support/edge';
-import { TestStation, startTestEdge } from '../support/edge';
+import { DEMO_WALLET_STEPS, TestStation, demoWallet, startTestEdge } from '../support/edge';
 import type { NatsServer, StreamMessage } from '../support/nats';
 import { startNats, stopAllNats } from '../support/nats';
 import { waitFor } from '../support/wait';
@@ -172,21 +172,6 @@ class NatsTap {
 // ---------------------------------------------------------------------------------------------
 // The site and what it sends.
 
-type Step = [workCenter: string, type: string, nodeCode: string];
-
-const WALLET_STEPS: Step[] = [
-  ['WC-CUT', 'start', 'CUT'],
-  ['WC-CUT', 'complete', 'CUT'],
-  ['WC-SEW', 'start', 'SEW'],
-  ['WC-SEW', 'complete', 'SEW'],
-  ['WC-EDGE', 'start', 'EDGE'],
-  ['WC-EDGE', 'complete', 'EDGE'],
-  ['WC-FIN', 'start', 'FINISH'],
-  ['WC-FIN', 'complete', 'FINISH'],
-];
-
-const wallet = (n: number): string => `WL-DEMO-${String(n).padStart(4, '0')}`;
-
 async function startSite(env: Record<string, string>): Promise<TestEdge> {
   const edge = await startTestEdge({ env: { ...FAST, ...env } });
   edges.push(edge);
@@ -196,10 +181,10 @@ async function startSite(env: Record<string, string>): Promise<TestEdge> {
 /** The wallets' first steps, interleaved wallet by wallet: every event must apply. */
 async function work(edge: TestEdge, wallets: number): Promise<void> {
   const stations = new Map(edge.demo.stations.map((s) => [s.workCenter, new TestStation(edge.url, s.token)]));
-  for (const [wc, type, node] of WALLET_STEPS) {
+  for (const [wc, type, node] of DEMO_WALLET_STEPS) {
     for (let n = 1; n <= wallets; n++) {
-      const result = await stations.get(wc)?.send(type, wallet(n), node);
-      expect(result?.status, `${type} ${wallet(n)} at ${node}`).toBe('applied');
+      const result = await stations.get(wc)?.send(type, demoWallet(n), node);
+      expect(result?.status, `${type} ${demoWallet(n)} at ${node}`).toBe('applied');
     }
   }
 }

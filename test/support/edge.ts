@@ -38,6 +38,24 @@ export function tempDir(prefix = 'scan-station-'): string {
  */
 export const TEST_STATION_LANGUAGE: StationLanguage = 'en';
 
+/** One step of a demo item: the work center's station sends this event at this node. */
+export type DemoStep = [workCenter: string, type: string, nodeCode: string, data?: Record<string, unknown>];
+
+/** The demo wallet routing from start to finish, one station per work center. */
+export const DEMO_WALLET_STEPS: readonly DemoStep[] = [
+  ['WC-CUT', 'start', 'CUT'],
+  ['WC-CUT', 'complete', 'CUT'],
+  ['WC-SEW', 'start', 'SEW'],
+  ['WC-SEW', 'complete', 'SEW'],
+  ['WC-EDGE', 'start', 'EDGE'],
+  ['WC-EDGE', 'complete', 'EDGE'],
+  ['WC-FIN', 'start', 'FINISH'],
+  ['WC-FIN', 'complete', 'FINISH'],
+];
+
+/** The demo's wallet serial number n (WL-DEMO-0001 …). */
+export const demoWallet = (n: number): string => `WL-DEMO-${String(n).padStart(4, '0')}`;
+
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
   return loadConfig({
     DATA_DIR: dataDir,
